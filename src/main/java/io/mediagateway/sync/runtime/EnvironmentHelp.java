@@ -1,0 +1,30 @@
+package io.mediagateway.sync.runtime;
+
+/** The environment variables, as shown by {@code serve --help} and {@code demo --help}. */
+final class EnvironmentHelp {
+    static final String TEXT = """
+
+            Environment:
+              SYNC_HOST, SYNC_PORT          HTTP/WebSocket listener (0.0.0.0, 8083; 0 = any free port)
+              KAFKA_BOOTSTRAP_SERVERS       Kafka cluster; unset = embedded KRaft broker on
+                                            127.0.0.1:SYNC_EMBEDDED_KAFKA_PORT (9092; controller on +1)
+              PG_URL, PG_USER, PG_PASSWORD  sink database (jdbc:postgresql://h:p/db or postgresql://u:p@h:p/db);
+                                            unset = embedded PostgreSQL on SYNC_EMBEDDED_PG_PORT (5432);
+                                            SYNC_PG=off disables the sink
+              SYNC_APPLICATION_ID           Kafka Streams application id (media-gateway-sync)
+              SYNC_DATA_DIR                 state stores and embedded services' data (./data)
+              SYNC_ADVERTISED_URL           how other instances reach this one (http://localhost:SYNC_PORT)
+              SYNC_JWT_SECRET               HS256 token key; unset = random per run, logged with a sample token
+              SYNC_PRESENCE_TIMEOUT_MS      device offline after this long without a heartbeat (60000)
+              SYNC_MAX_CLOCK_SKEW_MS        reject events this far ahead of the wall clock (60000)
+              PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY, PUBNUB_SECRET_KEY, PUBNUB_ORIGIN,
+              PUBNUB_SECURE, PUBNUB_CIPHER_KEY
+                                            PubNub egress, on when both keys are set
+              SYNC_STREAM_THREADS           Kafka Streams threads (number of cores)
+              SYNC_STARTUP_TIMEOUT_MS       how long to wait for Kafka at start (120000)
+              SYNC_SHUTDOWN_TIMEOUT_MS      how long streams may take to close (30000)
+            """;
+
+    private EnvironmentHelp() {
+    }
+}

@@ -1,0 +1,165 @@
+package io.mediagateway.sync.runtime;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole configuration of one instance, read once from the environment at start
+ * ({@link #fromEnv(Map)}) and validated with messages that name each variable at fault.
+ * Variables and defaults are those of the contract (§10) plus a few operational knobs.
+ */
+public record SyncConfig(
+        String host,
+        int port,
+        Optional<String> kafkaBootstrapServers,
+        int embeddedKafkaPort,
+        Postgres postgres,
+        String applicationId,
+        Path dataDir,
+        Optional<URI> advertisedUrl,
+        Optional<String> jwtSecret,
+        long presenceTimeoutMs,
+        long maxClockSkewMs,
+        Optional<PubNub> pubnub,
+        int streamThreads,
+        Duration startupTimeout,
+        Duration shutdownTimeout) {
+
+    public static final int DEFAULT_PORT = 8083;
+    public static final int DEFAULT_EMBEDDED_KAFKA_PORT = 9092;
+    public static final int DEFAULT_EMBEDDED_PG_PORT = 5432;
+    public static final String DEFAULT_APPLICATION_ID = "media-gateway-sync";
+
+    /** How the PostgreSQL sink database is reached. */
+    public enum PostgresMode { OFF, EMBEDDED, EXTERNAL }
+
+    /** PostgreSQL settings; {@code jdbcUrl} is set for {@link PostgresMode#EXTERNAL}. */
+    public record Postgres(PostgresMode mode, Optional<String> jdbcUrl, Optional<String> user,
+                           Optional<String> password, int embeddedPort) {
+    }
+
+    /** PubNub egress settings, present only when both keys are configured. */
+    public record PubNub(String publishKey, String subscribeKey, Optional<String> secretKey,
+                         Optional<String> origin, boolean secure, Optional<String> cipherKey) {
+        @Override
+        public String toString() {
+            return "PubNub[publishKey=" + mask(publishKey) + ", subscribeKey=" + mask(subscribeKey)
+                    + ", secretKey=" + secretKey.map(SyncConfig::mask).orElse("unset") + ", origin="
+                    + origin.orElse("default") + ", secure=" + secure + ", cipher=" + cipherKey.isPresent() + "]";
+        }
+    }
+
+    public static SyncConfig fromEnv(Map<String, String> env) {
+        EnvReader r = new EnvReader(env);
+        String host = r.string("SYNC_HOST", "0.0.0.0");
+        int port = r.integer("SYNC_PORT", DEFAULT_PORT, 0, 65535);
+        Optional<String> bootstrap = r.optional("KAFKA_BOOTSTRAP_SERVERS");
+        int kafkaPort = r.integer("SYNC_EMBEDDED_KAFKA_PORT", DEFAULT_EMBEDDED_KAFKA_PORT, 1, 65534);
+        Postgres postgres = readPostgres(r);
+        String applicationId = r.string("SYNC_APPLICATION_ID", DEFAULT_APPLICATION_ID);
+        if (!applicationId.matches("[A-Za-z0-9._-]{1,200}")) {
+            r.problem("SYNC_APPLICATION_ID", "must be 1-200 chars of [A-Za-z0-9._-]", applicationId);
+        }
+        Path dataDir = Path.of(r.string("SYNC_DATA_DIR", "./data")).toAbsolutePath().normalize();
+        Optional<URI> advertised = r.optional("SYNC_ADVERTISED_URL").flatMap(raw -> parseHttpUrl(r, raw));
+        Optional<String> jwtSecret = r.optional("SYNC_JWT_SECRET");
+        long presence = r.longValue("SYNC_PRESENCE_TIMEOUT_MS", 60_000, 1_000, Duration.ofDays(7).toMillis());
+        long skew = r.longValue("SYNC_MAX_CLOCK_SKEW_MS", 60_000, 0, Duration.ofDays(1).toMillis());
+        Optional<PubNub> pubnub = readPubNub(r);
+        int threads = r.integer("SYNC_STREAM_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64);
+        Duration startup = Duration.ofMillis(r.longValue("SYNC_STARTUP_TIMEOUT_MS", 120_000, 1_000, 3_600_000));
+        Duration shutdown = Duration.ofMillis(r.longValue("SYNC_SHUTDOWN_TIMEOUT_MS", 30_000, 1_000, 600_000));
+        r.throwIfInvalid();
+        return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, advertised,
+                jwtSecret, presence, skew, pubnub, threads, startup, shutdown);
+    }
+
+    /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */
+    public URI advertisedUrlFor(int boundPort) {
+        return advertisedUrl.orElse(URI.create("http://localhost:" + boundPort));
+    }
+
+    public boolean embeddedKafka() {
+        return kafkaBootstrapServers.isEmpty();
+    }
+
+    private static Postgres readPostgres(EnvReader r) {
+        int embeddedPort = r.integer("SYNC_EMBEDDED_PG_PORT", DEFAULT_EMBEDDED_PG_PORT, 0, 65535);
+        Optional<String> user = r.optional("PG_USER");
+        Optional<String> password = r.optional("PG_PASSWORD");
+        boolean enabled = r.bool("SYNC_PG", true);
+        if (!enabled) {
+            return new Postgres(PostgresMode.OFF, Optional.empty(), Optional.empty(), Optional.empty(), embeddedPort);
+        }
+        Optional<String> url = r.optional("PG_URL");
+        if (url.isEmpty()) {
+            return new Postgres(PostgresMode.EMBEDDED, Optional.empty(), Optional.empty(), Optional.empty(), embeddedPort);
+        }
+        try {
+            PostgresUrl parsed = PostgresUrl.parse(url.get());
+            return new Postgres(PostgresMode.EXTERNAL, Optional.of(parsed.jdbcUrl()),
+                    user.or(parsed::user), password.or(parsed::password), embeddedPort);
+        } catch (IllegalArgumentException e) {
+            r.problem("PG_URL", "must be a JDBC URL (jdbc:postgresql://host:port/db) or a postgresql:// URI: "
+                    + e.getMessage(), PostgresUrl.redact(url.get()));
+            return new Postgres(PostgresMode.OFF, Optional.empty(), Optional.empty(), Optional.empty(), embeddedPort);
+        }
+    }
+
+    private static Optional<PubNub> readPubNub(EnvReader r) {
+        Optional<String> pub = r.optional("PUBNUB_PUBLISH_KEY");
+        Optional<String> sub = r.optional("PUBNUB_SUBSCRIBE_KEY");
+        boolean secure = r.bool("PUBNUB_SECURE", true);
+        Optional<String> origin = r.optional("PUBNUB_ORIGIN");
+        origin.ifPresent(o -> {
+            if (!o.matches("[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+                r.problem("PUBNUB_ORIGIN", "must be host or host:port, without a scheme", o);
+            }
+        });
+        if (pub.isPresent() != sub.isPresent()) {
+            r.problem("PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY must be set together (only "
+                    + (pub.isPresent() ? "PUBNUB_PUBLISH_KEY" : "PUBNUB_SUBSCRIBE_KEY") + " is set)");
+            return Optional.empty();
+        }
+        if (pub.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PubNub(pub.get(), sub.get(), r.optional("PUBNUB_SECRET_KEY"), origin, secure,
+                r.optional("PUBNUB_CIPHER_KEY")));
+    }
+
+    private static Optional<URI> parseHttpUrl(EnvReader r, String raw) {
+        try {
+            URI uri = new URI(raw);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                r.problem("SYNC_ADVERTISED_URL", "must be an absolute http:// or https:// URL with a host", raw);
+                return Optional.empty();
+            }
+            return Optional.of(uri);
+        } catch (URISyntaxException e) {
+            r.problem("SYNC_ADVERTISED_URL", "must be a URL: " + e.getReason(), raw);
+            return Optional.empty();
+        }
+    }
+
+    static String mask(String secret) {
+        return secret.length() <= 4 ? "****" : secret.substring(0, 4) + "****";
+    }
+
+    @Override
+    public String toString() {
+        return "SyncConfig[host=" + host + ", port=" + port + ", kafka="
+                + kafkaBootstrapServers.orElse("embedded on 127.0.0.1:" + embeddedKafkaPort)
+                + ", postgres=" + postgres.mode() + postgres.jdbcUrl().map(u -> " " + PostgresUrl.redact(u)).orElse("")
+                + ", applicationId=" + applicationId + ", dataDir=" + dataDir
+                + ", advertisedUrl=" + advertisedUrl.map(URI::toString).orElse("http://localhost:<port>")
+                + ", jwtSecret=" + (jwtSecret.isPresent() ? "set" : "random")
+                + ", presenceTimeoutMs=" + presenceTimeoutMs + ", maxClockSkewMs=" + maxClockSkewMs
+                + ", pubnub=" + pubnub.map(PubNub::toString).orElse("off")
+                + ", streamThreads=" + streamThreads + "]";
+    }
+}

@@ -1,0 +1,260 @@
+package io.mediagateway.sync.runtime;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.mediagateway.sync.topology.SyncTopology;
+import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.web.JwtTokens;
+import io.mediagateway.sync.web.Readiness;
+import io.mediagateway.sync.web.WebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance: embedded services where nothing is configured, topics, the web server and
+ * the streams. {@link #close()} stops them in the order that loses nothing: web (no new writes),
+ * streams (commit what was processed), database pool, then the embedded broker and database.
+ */
+public final class SyncService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SyncService.class);
+
+    private final SyncConfig config;
+    private final Deque<NamedCloseable> resources = new ArrayDeque<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private String bootstrapServers;
+    private String jwtSecret;
+    private Optional<DataSource> dataSource = Optional.empty();
+    private WebServer web;
+    private KafkaStreams streams;
+
+    private record NamedCloseable(String name, AutoCloseable closeable) {
+    }
+
+    private SyncService(SyncConfig config) {
+        this.config = config;
+    }
+
+    /** Starts everything; on failure stops what was started and rethrows. */
+    public static SyncService start(SyncConfig config) {
+        SyncService service = new SyncService(config);
+        try {
+            service.startAll();
+            return service;
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        log.info("Starting media-gateway-sync {} with {}", Version.current(), config);
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create SYNC_DATA_DIR " + config.dataDir(), e);
+        }
+        startKafka();
+        startPostgres();
+        jwtSecret = config.jwtSecret().orElseGet(this::randomSecret);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            new TopicProvisioner(admin, config.startupTimeout()).ensure(Topics.definitions());
+        }
+        ObjectMapper json = new ObjectMapper();
+        web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json);
+        startStreams();
+        log.info("media-gateway-sync is up: http://{}:{} (advertised as {}), Kafka {}", config.host(), web.port(),
+                config.advertisedUrlFor(web.port()), bootstrapServers);
+    }
+
+    private void startKafka() {
+        if (config.kafkaBootstrapServers().isPresent()) {
+            bootstrapServers = config.kafkaBootstrapServers().get();
+            log.info("Using the Kafka cluster at {} (KAFKA_BOOTSTRAP_SERVERS)", bootstrapServers);
+            return;
+        }
+        log.info("KAFKA_BOOTSTRAP_SERVERS is unset: starting an embedded single-node KRaft broker on 127.0.0.1:{}"
+                + " (SYNC_EMBEDDED_KAFKA_PORT)", config.embeddedKafkaPort());
+        EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir(), config.embeddedKafkaPort());
+        resources.push(new NamedCloseable("embedded Kafka", kafka));
+        bootstrapServers = kafka.bootstrapServers();
+    }
+
+    private void startPostgres() {
+        SyncConfig.Postgres pg = config.postgres();
+        String url;
+        Optional<String> user;
+        Optional<String> password;
+        switch (pg.mode()) {
+            case OFF -> {
+                log.info("SYNC_PG=off: the PostgreSQL sink is disabled");
+                return;
+            }
+            case EMBEDDED -> {
+                log.info("PG_URL is unset: starting an embedded PostgreSQL (SYNC_EMBEDDED_PG_PORT={})", pg.embeddedPort());
+                EmbeddedDatabase db = EmbeddedDatabase.start(config.dataDir(), pg.embeddedPort());
+                resources.push(new NamedCloseable("embedded PostgreSQL", db));
+                url = db.jdbcUrl();
+                user = Optional.of(db.user());
+                password = Optional.empty();
+            }
+            default -> {
+                url = pg.jdbcUrl().orElseThrow();
+                user = pg.user();
+                password = pg.password();
+                log.info("Using PostgreSQL at {} (PG_URL)", PostgresUrl.redact(url));
+            }
+        }
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("sync-pg");
+        hikari.setJdbcUrl(url);
+        user.ifPresent(hikari::setUsername);
+        password.ifPresent(hikari::setPassword);
+        hikari.setMaximumPoolSize(4);
+        hikari.setConnectionTimeout(Math.min(30_000, config.startupTimeout().toMillis()));
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to PostgreSQL at " + PostgresUrl.redact(url)
+                    + " (PG_URL, PG_USER, PG_PASSWORD; SYNC_PG=off disables the sink): " + e.getMessage(), e);
+        }
+        resources.push(new NamedCloseable("PostgreSQL pool", ds));
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('server_version')")) {
+            rs.next();
+            log.info("PostgreSQL {} reachable at {}", rs.getString(1), PostgresUrl.redact(url));
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL at " + PostgresUrl.redact(url) + " does not answer: " + e.getMessage(), e);
+        }
+        dataSource = Optional.of(ds);
+    }
+
+    private void startStreams() {
+        URI advertised = config.advertisedUrlFor(web.port());
+        int advertisedPort = advertised.getPort() > 0 ? advertised.getPort() : ("https".equals(advertised.getScheme()) ? 443 : 80);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.getHost() + ":" + advertisedPort);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        streams = new KafkaStreams(SyncTopology.build(), props);
+        streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("A stream thread died; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+    }
+
+    private void closeStreams() {
+        if (streams != null) {
+            boolean clean = streams.close(config.shutdownTimeout());
+            log.info(clean ? "Kafka Streams closed" : "Kafka Streams did not close within {} ms", config.shutdownTimeout().toMillis());
+        }
+    }
+
+    private String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String sample = new JwtTokens(secret).forUser("demo-user", "web-console", Duration.ofDays(1), Instant.now());
+        log.warn("SYNC_JWT_SECRET is unset: generated a random secret for this run only: {} "
+                + "(tokens stop working at restart). A sample token for user demo-user, device web-console: {}", secret, sample);
+        return secret;
+    }
+
+    private Readiness.Status readiness() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return new Readiness.Status(false, "STARTING");
+        }
+        KafkaStreams.State state = s.state();
+        return new Readiness.Status(state == KafkaStreams.State.RUNNING, state.name());
+    }
+
+    public boolean isReady() {
+        return readiness().ready();
+    }
+
+    public int httpPort() {
+        return web.port();
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String jwtSecret() {
+        return jwtSecret;
+    }
+
+    public Optional<DataSource> dataSource() {
+        return dataSource;
+    }
+
+    public SyncConfig config() {
+        return config;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("Stopping media-gateway-sync");
+        // Web first (no new requests), then the streams (commit what they processed), then the rest
+        // in the reverse order of their start: pool, embedded PostgreSQL, embedded broker.
+        if (web != null) {
+            closeQuietly(new NamedCloseable("web", web));
+        }
+        closeQuietly(new NamedCloseable("streams", this::closeStreams));
+        while (!resources.isEmpty()) {
+            closeQuietly(resources.pop());
+        }
+        log.info("media-gateway-sync stopped cleanly");
+        stopped.countDown();
+    }
+
+    private static void closeQuietly(NamedCloseable r) {
+        try {
+            r.closeable().close();
+        } catch (Exception e) {
+            log.error("Error while stopping {}", r.name(), e);
+        }
+    }
+}

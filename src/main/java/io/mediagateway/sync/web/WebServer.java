@@ -1,0 +1,88 @@
+package io.mediagateway.sync.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP front end: health and readiness for now; the REST API and the WebSocket join it later.
+ * Every failure answers the {@link ApiError} shape, never a stack trace.
+ */
+public final class WebServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+    public static final String SERVICE = "media-gateway-sync";
+
+    private final Javalin app;
+
+    private WebServer(Javalin app) {
+        this.app = app;
+    }
+
+    /** Binds {@code host:port} ({@code port} 0 picks a free one) and starts answering. */
+    public static WebServer start(String host, int port, String version, Readiness readiness, ObjectMapper json) {
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.jetty.host = host;
+            config.jetty.port = port;
+            config.routes.get("/health", ctx -> ctx.json(health(version)));
+            config.routes.get("/ready", ctx -> ready(ctx, readiness));
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty()) {
+                    error(ctx, HttpStatus.NOT_FOUND, "not_found", "no route for " + ctx.method() + " " + ctx.path());
+                }
+            });
+            config.routes.error(405, "*", ctx -> error(ctx, HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
+                    ctx.method() + " is not allowed on " + ctx.path()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log");
+            });
+        });
+        app.start();
+        log.info("HTTP listening on {}:{}", host, app.port());
+        return new WebServer(app);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        log.info("HTTP server stopped");
+    }
+
+    static Map<String, Object> health(String version) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "healthy");
+        body.put("service", SERVICE);
+        body.put("version", version);
+        return body;
+    }
+
+    private static void ready(Context ctx, Readiness readiness) {
+        Readiness.Status status = readiness.check();
+        if (status.ready()) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", "ready");
+            body.put("streams", status.detail());
+            ctx.json(body);
+        } else {
+            ctx.header("Retry-After", "1");
+            error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "not_ready", "streams are " + status.detail());
+        }
+    }
+
+    static void error(Context ctx, HttpStatus status, String code, String message) {
+        ctx.status(status).json(new ApiError(code, message).body());
+    }
+}
