@@ -13,6 +13,7 @@ final class EnvironmentHelp {
                                             SYNC_PG=off disables the sink
               SYNC_APPLICATION_ID           Kafka Streams application id (media-gateway-sync)
               SYNC_DATA_DIR                 state stores and embedded services' data (./data)
+              SYNC_INSTANCE_ID              static group member id (generated once per data dir)
               SYNC_ADVERTISED_URL           how other instances reach this one (http://localhost:SYNC_PORT)
               SYNC_JWT_SECRET               HS256 token key; unset = random per run, logged with a sample token
               SYNC_PRESENCE_TIMEOUT_MS      device offline after this long without a heartbeat (60000)

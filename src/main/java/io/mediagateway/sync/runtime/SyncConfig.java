@@ -20,6 +20,7 @@ public record SyncConfig(
         Postgres postgres,
         String applicationId,
         Path dataDir,
+        Optional<String> instanceId,
         Optional<URI> advertisedUrl,
         Optional<String> jwtSecret,
         long presenceTimeoutMs,
@@ -65,6 +66,12 @@ public record SyncConfig(
             r.problem("SYNC_APPLICATION_ID", "must be 1-200 chars of [A-Za-z0-9._-]", applicationId);
         }
         Path dataDir = Path.of(r.string("SYNC_DATA_DIR", "./data")).toAbsolutePath().normalize();
+        Optional<String> instanceId = r.optional("SYNC_INSTANCE_ID");
+        instanceId.ifPresent(id -> {
+            if (!id.matches("[A-Za-z0-9._-]{1,200}")) {
+                r.problem("SYNC_INSTANCE_ID", "must be 1-200 chars of [A-Za-z0-9._-]", id);
+            }
+        });
         Optional<URI> advertised = r.optional("SYNC_ADVERTISED_URL").flatMap(raw -> parseHttpUrl(r, raw));
         Optional<String> jwtSecret = r.optional("SYNC_JWT_SECRET");
         long presence = r.longValue("SYNC_PRESENCE_TIMEOUT_MS", 60_000, 1_000, Duration.ofDays(7).toMillis());
@@ -74,7 +81,7 @@ public record SyncConfig(
         Duration startup = Duration.ofMillis(r.longValue("SYNC_STARTUP_TIMEOUT_MS", 120_000, 1_000, 3_600_000));
         Duration shutdown = Duration.ofMillis(r.longValue("SYNC_SHUTDOWN_TIMEOUT_MS", 30_000, 1_000, 600_000));
         r.throwIfInvalid();
-        return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, advertised,
+        return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
                 jwtSecret, presence, skew, pubnub, threads, startup, shutdown);
     }
 

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -167,7 +168,12 @@ public final class SyncService implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.getHost() + ":" + advertisedPort);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
-        streams = new KafkaStreams(SyncTopology.build(), props);
+        String instanceId = config.instanceId().orElseGet(() -> InstanceId.loadOrCreate(config.dataDir()));
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        log.info("Kafka Streams application {} as static member {} (SYNC_INSTANCE_ID), state in {}",
+                config.applicationId(), instanceId, props.get(StreamsConfig.STATE_DIR_CONFIG));
+        streams = new KafkaStreams(SyncTopology.build(new StreamsConfig(props)), props);
         streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("A stream thread died; replacing it", e);

@@ -5,6 +5,7 @@ import io.mediagateway.sync.web.JwtTokens;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -45,9 +46,19 @@ final class TokenCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Map<String, String> env;
+
+    TokenCommand() {
+        this(System.getenv());
+    }
+
+    TokenCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
     @Override
     public Integer call() {
-        String secret = System.getenv("SYNC_JWT_SECRET");
+        String secret = env.get("SYNC_JWT_SECRET");
         if (secret == null || secret.isBlank()) {
             spec.commandLine().getErr().println("SYNC_JWT_SECRET is not set: a token must be signed with the "
                     + "secret the service runs with. Set it here and for 'serve'.");

@@ -1,6 +1,8 @@
 package io.mediagateway.sync.topology;
 
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
@@ -22,8 +24,9 @@ public final class SyncTopology {
     private SyncTopology() {
     }
 
-    public static Topology build() {
-        StreamsBuilder builder = new StreamsBuilder();
+    /** {@code config} is the application's streams configuration; the topology reads its per-topology settings. */
+    public static Topology build(StreamsConfig config) {
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(config));
         builder.stream(Topics.DEVICE_EVENTS.name(),
                         Consumed.with(Topics.DEVICE_EVENTS.keySerde(), Topics.DEVICE_EVENTS.valueSerde()).withName(SOURCE))
                 .foreach((user, value) -> log.debug("event for user {} ({} bytes)", user,

@@ -35,7 +35,9 @@ public final class WebServer implements AutoCloseable {
             config.routes.get("/health", ctx -> ctx.json(health(version)));
             config.routes.get("/ready", ctx -> ready(ctx, readiness));
             config.routes.error(404, "*", ctx -> {
-                if (ctx.result() == null || ctx.result().isEmpty()) {
+                // A handler's own JSON 404 (e.g. "no progress for this content") is kept as is.
+                String type = ctx.res().getContentType();
+                if (type == null || !type.startsWith("application/json")) {
                     error(ctx, HttpStatus.NOT_FOUND, "not_found", "no route for " + ctx.method() + " " + ctx.path());
                 }
             });

@@ -1,0 +1,67 @@
+package io.mediagateway.sync.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.testing.KafkaBroker;
+import io.mediagateway.sync.testing.PostgresDatabase;
+import io.mediagateway.sync.testing.RealServices;
+import io.mediagateway.sync.testing.TestDirs;
+import io.mediagateway.sync.topology.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The service in this JVM against the harness's real broker and real PostgreSQL. */
+@ExtendWith(RealServices.class)
+class ServiceIT {
+
+    @Test
+    void shouldBecomeReadyConsumeAProducedEventAndStopCleanly(KafkaBroker kafka, PostgresDatabase pg) throws Exception {
+        // given
+        String applicationId = "service-it-" + UUID.randomUUID();
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("PG_URL", pg.jdbcUrl());
+        if (pg.user() != null) {
+            env.put("PG_USER", pg.user());
+        }
+        if (pg.password() != null) {
+            env.put("PG_PASSWORD", pg.password());
+        }
+        env.put("SYNC_PORT", "0");
+        env.put("SYNC_HOST", "127.0.0.1");
+        env.put("SYNC_DATA_DIR", TestDirs.create("service-it").toString());
+        env.put("SYNC_APPLICATION_ID", applicationId);
+        env.put("SYNC_STREAM_THREADS", "1");
+        env.put("SYNC_JWT_SECRET", "service-it-secret-of-at-least-32-bytes!");
+        int port;
+        try (SyncService service = SyncService.start(SyncConfig.fromEnv(env)); Admin admin = kafka.admin()) {
+            port = service.httpPort();
+            String base = "http://127.0.0.1:" + port;
+            assertThat(service.dataSource()).isPresent();
+
+            // when the streams are running
+            await().atMost(Duration.ofSeconds(60)).until(() -> Http.status(base + "/ready") == 200);
+            assertThat(admin.listTopics().names().get()).containsAll(Topics.all().stream().map(t -> t.name()).toList());
+
+            // and a gateway produces an event with a plain producer
+            RecordMetadata sent = Consumption.produce(kafka.bootstrapServers(), Topics.DEVICE_EVENTS.name(), "user-1",
+                    "{\"msg_type\":\"device_heartbeat\",\"device_id\":\"tv-1\"}");
+
+            // then the service consumes and commits it
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Consumption.committed(admin, applicationId, sent) > sent.offset());
+            assertThat(Http.get(base + "/health").body())
+                    .contains("\"status\":\"healthy\"", "\"service\":\"media-gateway-sync\"", "\"version\"");
+        }
+        // and after close nothing listens any more
+        assertThat(Http.status("http://127.0.0.1:" + port + "/health")).isEqualTo(-1);
+    }
+}

@@ -1,0 +1,104 @@
+package io.mediagateway.sync.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class SyncConfigTest {
+
+    @Test
+    void shouldUseTheContractDefaultsWhenNothingIsSet() {
+        SyncConfig config = SyncConfig.fromEnv(Map.of());
+
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(8083);
+        assertThat(config.embeddedKafka()).isTrue();
+        assertThat(config.embeddedKafkaPort()).isEqualTo(9092);
+        assertThat(config.postgres().mode()).isEqualTo(SyncConfig.PostgresMode.EMBEDDED);
+        assertThat(config.applicationId()).isEqualTo("media-gateway-sync");
+        assertThat(config.dataDir()).isEqualTo(Path.of("./data").toAbsolutePath().normalize());
+        assertThat(config.advertisedUrlFor(8083)).isEqualTo(URI.create("http://localhost:8083"));
+        assertThat(config.jwtSecret()).isEmpty();
+        assertThat(config.presenceTimeoutMs()).isEqualTo(60_000);
+        assertThat(config.maxClockSkewMs()).isEqualTo(60_000);
+        assertThat(config.pubnub()).isEmpty();
+    }
+
+    @Test
+    void shouldReportEveryInvalidVariableByNameAtOnce() {
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of(
+                "SYNC_PORT", "eighty",
+                "SYNC_PRESENCE_TIMEOUT_MS", "-5",
+                "SYNC_PG", "maybe",
+                "SYNC_ADVERTISED_URL", "ftp://x")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "SYNC_PORT must be an integer in 0..65535 (got 'eighty')",
+                        "SYNC_PRESENCE_TIMEOUT_MS must be an integer in 1000..604800000 (got '-5')",
+                        "SYNC_PG must be one of true, false, on, off, yes, no, 1, 0 (got 'maybe')",
+                        "SYNC_ADVERTISED_URL must be an absolute http:// or https:// URL with a host (got 'ftp://x')"));
+    }
+
+    @Test
+    void shouldTurnAPostgresqlUriIntoAJdbcUrlWithCredentials() {
+        SyncConfig config = SyncConfig.fromEnv(Map.of("PG_URL", "postgresql://sync:p%40ss@db.local:5433/media?sslmode=require"));
+
+        assertThat(config.postgres().mode()).isEqualTo(SyncConfig.PostgresMode.EXTERNAL);
+        assertThat(config.postgres().jdbcUrl()).contains("jdbc:postgresql://db.local:5433/media?sslmode=require");
+        assertThat(config.postgres().user()).contains("sync");
+        assertThat(config.postgres().password()).contains("p@ss");
+        assertThat(config.toString()).doesNotContain("p@ss").doesNotContain("p%40ss");
+    }
+
+    @Test
+    void shouldLetPgUserAndPasswordOverrideTheUriAndKeepJdbcUrlsAsGiven() {
+        SyncConfig config = SyncConfig.fromEnv(Map.of("PG_URL", "jdbc:postgresql://h:5432/db",
+                "PG_USER", "u", "PG_PASSWORD", "pw"));
+
+        assertThat(config.postgres().jdbcUrl()).contains("jdbc:postgresql://h:5432/db");
+        assertThat(config.postgres().user()).contains("u");
+        assertThat(config.postgres().password()).contains("pw");
+    }
+
+    @Test
+    void shouldDisableTheSinkWhenSyncPgIsOff() {
+        SyncConfig config = SyncConfig.fromEnv(Map.of("SYNC_PG", "off", "PG_URL", "jdbc:postgresql://h/db"));
+
+        assertThat(config.postgres().mode()).isEqualTo(SyncConfig.PostgresMode.OFF);
+    }
+
+    @Test
+    void shouldRejectAPgUrlOfAnotherScheme() {
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("PG_URL", "mysql://root:secret@h/db")))
+                .hasMessageContaining("PG_URL must be a JDBC URL")
+                .hasMessageContaining("mysql://root:****@h/db")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void shouldEnablePubNubOnlyWithBothKeysAndMaskThemInLogs() {
+        SyncConfig config = SyncConfig.fromEnv(Map.of("PUBNUB_PUBLISH_KEY", "pub-c-123456", "PUBNUB_SUBSCRIBE_KEY",
+                "sub-c-abcdef", "PUBNUB_ORIGIN", "127.0.0.1:8090", "PUBNUB_SECURE", "false"));
+
+        assertThat(config.pubnub()).hasValueSatisfying(p -> {
+            assertThat(p.origin()).contains("127.0.0.1:8090");
+            assertThat(p.secure()).isFalse();
+            assertThat(p.cipherKey()).isEqualTo(Optional.empty());
+        });
+        assertThat(config.toString()).doesNotContain("pub-c-123456").doesNotContain("sub-c-abcdef");
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("PUBNUB_SUBSCRIBE_KEY", "sub-c-1")))
+                .hasMessageContaining("PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY must be set together");
+    }
+
+    @Test
+    void shouldUseTheAdvertisedUrlWhenGiven() {
+        SyncConfig config = SyncConfig.fromEnv(Map.of("SYNC_ADVERTISED_URL", "http://sync-1.sync:8083", "SYNC_PORT", "0"));
+
+        assertThat(config.advertisedUrlFor(41234)).isEqualTo(URI.create("http://sync-1.sync:8083"));
+        assertThat(config.port()).isZero();
+    }
+}

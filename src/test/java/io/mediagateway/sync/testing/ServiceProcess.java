@@ -1,0 +1,78 @@
+package io.mediagateway.sync.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged jar ({@code target/media-gateway-sync.jar}) run as a real process, its output in a file. */
+public final class ServiceProcess implements AutoCloseable {
+    private final Process process;
+    private final Path output;
+
+    private ServiceProcess(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    public static ServiceProcess start(Map<String, String> env, Path output, String... args) throws IOException {
+        String jar = System.getProperty("sync.jar", "target/media-gateway-sync.jar");
+        if (!Files.exists(Path.of(jar))) {
+            throw new IllegalStateException(jar + " does not exist: run 'mvn verify' (it packages before the ITs)");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+        builder.environment().keySet().removeIf(k -> k.startsWith("SYNC_") || k.startsWith("KAFKA_")
+                || k.startsWith("PG_") || k.startsWith("PUBNUB_"));
+        builder.environment().putAll(env);
+        return new ServiceProcess(builder.start(), output);
+    }
+
+    public String output() throws IOException {
+        return Files.readString(output, StandardCharsets.UTF_8);
+    }
+
+    public void awaitReady(int httpPort, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + output());
+            }
+            return Http.status("http://127.0.0.1:" + httpPort + "/ready") == 200;
+        });
+    }
+
+    /** Sends SIGTERM and waits for the exit; returns the exit code. */
+    public int terminate(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("the service did not exit within " + timeout + " of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("the process did not exit within " + timeout);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
