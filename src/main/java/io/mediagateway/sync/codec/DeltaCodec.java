@@ -1,0 +1,102 @@
+package io.mediagateway.sync.codec;
+
+import static io.mediagateway.sync.codec.Fields.putHlc;
+import static io.mediagateway.sync.codec.Fields.putIfNotNull;
+import static io.mediagateway.sync.codec.Fields.putStrings;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mediagateway.sync.codec.Json.CodecException;
+import io.mediagateway.sync.model.CommandType;
+import io.mediagateway.sync.model.Delta;
+import io.mediagateway.sync.model.PlaybackPosition;
+import io.mediagateway.sync.model.PreferenceValue;
+
+/**
+ * The wire form of deltas (contract §5): {@code msg_type}, {@code user_id}, {@code hlc} (a string),
+ * {@code device_id}, {@code delta_id} and the fields of the new state, with sorted properties.
+ */
+public final class DeltaCodec {
+    private DeltaCodec() {
+    }
+
+    public static byte[] encode(Delta delta) {
+        return Json.bytes(node(delta));
+    }
+
+    public static ObjectNode node(Delta delta) {
+        ObjectNode node = Json.object();
+        node.put("msg_type", delta.msgType());
+        node.put("user_id", delta.userId());
+        putHlc(node, "hlc", delta.hlc());
+        node.put("device_id", delta.deviceId());
+        node.put("delta_id", delta.deltaId());
+        if (delta instanceof Delta.Watchlist w) {
+            node.put("operation", w.operation());
+            node.put("content_id", w.contentId());
+            putStrings(node, "unique_tags", w.uniqueTags());
+            node.put("present", w.present());
+            if (!w.metadata().isEmpty()) {
+                node.set("content_metadata", StateCodec.metadataNode(w.metadata()));
+            }
+        } else if (delta instanceof Delta.Progress p) {
+            node.put("content_id", p.contentId());
+            node.setAll(StateCodec.positionNode(p.position()));
+            node.put("completion_percent", p.position().completionPercent());
+            node.put("completed", p.position().completed());
+            node.put("resume_position_seconds", p.position().resumePositionSeconds());
+        } else if (delta instanceof Delta.Preference p) {
+            node.put("key", p.key());
+            node.set("value", Json.parse(p.value().canonicalJson()));
+        } else if (delta instanceof Delta.Device d) {
+            if (d.info() != null) {
+                node.setAll(StateCodec.infoNode(d.info()));
+            }
+            node.put("online", d.online());
+            putIfNotNull(node, "reason", d.reason());
+            if (d.lastSeenMs() > 0) {
+                node.put("last_seen", d.lastSeenMs());
+            }
+        } else if (delta instanceof Delta.Command c) {
+            node.put("target_device_id", c.targetDeviceId());
+            ObjectNode command = node.putObject("command");
+            command.put("type", c.type().wireName());
+            command.set("params", Json.parse(c.params().canonicalJson()));
+            node.put("expires_at", c.expiresAtMicros());
+            putIfNotNull(node, "reason", c.reason());
+        }
+        return node;
+    }
+
+    public static Delta decode(byte[] bytes) {
+        JsonNode n = Json.parse(bytes);
+        String type = Fields.text(n, "msg_type");
+        String user = Fields.text(n, "user_id");
+        long hlc = Fields.hlc(n, "hlc");
+        String device = Fields.text(n, "device_id");
+        String id = Fields.text(n, "delta_id");
+        return switch (type) {
+            case "watchlist_update" -> new Delta.Watchlist(user, hlc, device, id, Fields.text(n, "operation"),
+                    Fields.text(n, "content_id"), Fields.strings(n, "unique_tags"), Fields.bool(n, "present"),
+                    StateCodec.metadata(n.get("content_metadata")));
+            case "watch_progress_update" -> {
+                PlaybackPosition position = StateCodec.position(n);
+                yield new Delta.Progress(user, hlc, device, id, Fields.text(n, "content_id"), position);
+            }
+            case "preference_update" -> new Delta.Preference(user, hlc, device, id, Fields.text(n, "key"),
+                    new PreferenceValue(Json.string(Fields.required(n, "value"))));
+            case "device_online", "device_offline", "device_updated" -> new Delta.Device(type, user, hlc, device, id,
+                    n.has("capabilities") ? StateCodec.info(n) : null, Fields.bool(n, "online"),
+                    Fields.optionalText(n, "reason"), n.has("last_seen") ? Fields.integer(n, "last_seen") : 0L);
+            case "remote_command", "command_rejected" -> {
+                JsonNode command = Fields.object(n, "command");
+                CommandType commandType = CommandType.parse(Fields.text(command, "type"))
+                        .orElseThrow(() -> new CodecException("'command.type' is not a command type"));
+                yield new Delta.Command(type, user, hlc, device, id, Fields.text(n, "target_device_id"), commandType,
+                        new PreferenceValue(Json.string(Fields.required(command, "params"))),
+                        Fields.integer(n, "expires_at"), Fields.optionalText(n, "reason"));
+            }
+            default -> throw new CodecException("unknown msg_type '" + type + "'");
+        };
+    }
+}

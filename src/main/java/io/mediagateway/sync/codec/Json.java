@@ -1,0 +1,87 @@
+package io.mediagateway.sync.codec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one JSON configuration of the service: object properties written in sorted order, no
+ * insignificant whitespace, so equal values always encode to identical bytes.
+ */
+public final class Json {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true)
+            .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false)
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
+            .build();
+
+    private Json() {
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String string(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode parse(byte[] bytes) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new CodecException("not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new CodecException("not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Any JSON text in canonical form: sorted keys, compact. */
+    public static String canonical(String json) {
+        return string(parse(json));
+    }
+
+    /** Bytes that cannot be decoded into the expected value. */
+    public static final class CodecException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public CodecException(String message) {
+            super(message);
+        }
+
+        public CodecException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.mediagateway.sync.crdt;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * A Hybrid Logical Clock. A value is a signed 64-bit integer: physical milliseconds since the epoch
+ * in the high 48 bits (enough until the year 10889), a logical counter in the low 16 bits. Values
+ * this clock hands out are greater than every value it has seen or handed out, and never go
+ * backwards even when the wall clock does; a logical counter that overflows carries into the
+ * physical part (the packed value simply increments).
+ *
+ * <p>Thread-safe: one clock may serve every stream task and request thread of a process.
+ */
+public final class Hlc {
+    public static final int LOGICAL_BITS = 16;
+    public static final long LOGICAL_MASK = (1L << LOGICAL_BITS) - 1;
+    /** The largest physical time a value can hold. */
+    public static final long MAX_PHYSICAL_MS = (1L << (63 - LOGICAL_BITS)) - 1;
+
+    private final LongSupplier wallClockMs;
+    private final long maxSkewMs;
+    private final AtomicLong last = new AtomicLong();
+
+    /**
+     * @param wallClockMs the wall clock, in epoch milliseconds (injected so tests control time)
+     * @param maxSkewMs   how far ahead of the wall clock a received value may be
+     */
+    public Hlc(LongSupplier wallClockMs, long maxSkewMs) {
+        this.wallClockMs = wallClockMs;
+        this.maxSkewMs = maxSkewMs;
+    }
+
+    public static long pack(long physicalMs, int logical) {
+        if (physicalMs < 0 || physicalMs > MAX_PHYSICAL_MS) {
+            throw new IllegalArgumentException("physical time out of range: " + physicalMs);
+        }
+        if (logical < 0 || logical > LOGICAL_MASK) {
+            throw new IllegalArgumentException("logical counter out of range: " + logical);
+        }
+        return (physicalMs << LOGICAL_BITS) | logical;
+    }
+
+    public static long physicalMs(long hlc) {
+        return hlc >>> LOGICAL_BITS;
+    }
+
+    public static int logical(long hlc) {
+        return (int) (hlc & LOGICAL_MASK);
+    }
+
+    /** A device's wall-clock timestamp in microseconds, as an HLC with logical 0. */
+    public static long fromMicros(long epochMicros) {
+        return pack(Math.floorDiv(epochMicros, 1000), 0);
+    }
+
+    /** Whether {@code value} is a valid HLC: non-negative (physical time fits in 48 bits). */
+    public static boolean isValid(long value) {
+        return value >= 0;
+    }
+
+    /** The send/local-event rule: a value greater than everything seen, close to the wall clock. */
+    public long now() {
+        long wall = pack(wallClockMs.getAsLong(), 0);
+        return last.updateAndGet(prev -> Math.max(prev + 1, wall));
+    }
+
+    /**
+     * The receive rule: merges {@code received} into the clock and returns a value greater than both
+     * it and everything seen before.
+     *
+     * @throws ClockSkewException if {@code received} is more than the allowed skew ahead of the wall clock
+     */
+    public long update(long received) {
+        if (isTooFarAhead(received)) {
+            throw new ClockSkewException(received, wallClockMs.getAsLong(), maxSkewMs);
+        }
+        long wall = pack(wallClockMs.getAsLong(), 0);
+        return last.updateAndGet(prev -> {
+            long seen = Math.max(prev, received);
+            return wall > seen ? wall : seen + 1;
+        });
+    }
+
+    /** Whether a value's physical time is more than the allowed skew ahead of the wall clock. */
+    public boolean isTooFarAhead(long value) {
+        return physicalMs(value) - wallClockMs.getAsLong() > maxSkewMs;
+    }
+
+    /** The greatest value handed out or seen so far. */
+    public long last() {
+        return last.get();
+    }
+
+    public long wallClockMs() {
+        return wallClockMs.getAsLong();
+    }
+
+    /** An event's HLC is too far ahead of the service's wall clock (contract reason {@code clock_skew}). */
+    public static final class ClockSkewException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ClockSkewException(long received, long wallMs, long maxSkewMs) {
+            super("event time " + physicalMs(received) + " ms is " + (physicalMs(received) - wallMs)
+                    + " ms ahead of the service clock (max " + maxSkewMs + " ms)");
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.mediagateway.sync.model;
+
+import java.util.List;
+
+/**
+ * One state change, as published on {@code sync.state-deltas} (contract §5). Every delta carries the
+ * user, the event HLC of the change, the device that made it and a {@code delta_id} that is the
+ * same whenever the same input is reprocessed.
+ */
+public sealed interface Delta {
+
+    String msgType();
+
+    String userId();
+
+    long hlc();
+
+    String deviceId();
+
+    String deltaId();
+
+    /** A watchlist item's new state: present with its live tags and metadata, or gone. */
+    record Watchlist(String userId, long hlc, String deviceId, String deltaId, String operation, String contentId,
+                     List<String> uniqueTags, boolean present, ContentMetadata metadata) implements Delta {
+        public Watchlist {
+            uniqueTags = uniqueTags.stream().sorted().toList();
+        }
+
+        @Override
+        public String msgType() {
+            return "watchlist_update";
+        }
+    }
+
+    /** The winning progress register of one content. */
+    record Progress(String userId, long hlc, String deviceId, String deltaId, String contentId,
+                    PlaybackPosition position) implements Delta {
+        @Override
+        public String msgType() {
+            return "watch_progress_update";
+        }
+    }
+
+    /** The winning value of one preference key. */
+    record Preference(String userId, long hlc, String deviceId, String deltaId, String key, PreferenceValue value)
+            implements Delta {
+        @Override
+        public String msgType() {
+            return "preference_update";
+        }
+    }
+
+    /** {@code device_online}, {@code device_offline} (with a reason) or {@code device_updated}. */
+    record Device(String msgType, String userId, long hlc, String deviceId, String deltaId, DeviceInfo info,
+                  boolean online, String reason, long lastSeenMs) implements Delta {
+    }
+
+    /** {@code remote_command} (forwarded) or {@code command_rejected} (with a reason). */
+    record Command(String msgType, String userId, long hlc, String deviceId, String deltaId, String targetDeviceId,
+                   CommandType type, PreferenceValue params, long expiresAtMicros, String reason) implements Delta {
+    }
+}

@@ -1,0 +1,54 @@
+package io.mediagateway.sync.model;
+
+import java.util.Comparator;
+
+/**
+ * Where a user is in one piece of content. Completed means at least 90 % watched; the resume
+ * position is the position, or 0 once completed (the next play starts over).
+ *
+ * @param deviceType optional, as the reporting device sent it
+ * @param platformId optional, kept from the playback service's writes
+ */
+public record PlaybackPosition(double positionSeconds, double durationSeconds, PlaybackState state,
+                               String deviceType, String platformId) implements Comparable<PlaybackPosition> {
+
+    public static final double COMPLETED_PERCENT = 90.0;
+
+    private static final Comparator<PlaybackPosition> ORDER = Comparator
+            .comparingDouble(PlaybackPosition::positionSeconds)
+            .thenComparingDouble(PlaybackPosition::durationSeconds)
+            .thenComparing(PlaybackPosition::state)
+            .thenComparing(PlaybackPosition::deviceType, Compare::nullable)
+            .thenComparing(PlaybackPosition::platformId, Compare::nullable);
+
+    public PlaybackPosition {
+        if (!(positionSeconds >= 0) || Double.isInfinite(positionSeconds)) {
+            throw new IllegalArgumentException("position_seconds must be a finite number ≥ 0");
+        }
+        if (!(durationSeconds > 0) || Double.isInfinite(durationSeconds)) {
+            throw new IllegalArgumentException("duration_seconds must be a finite number > 0");
+        }
+        if (state == null) {
+            throw new IllegalArgumentException("state is required");
+        }
+    }
+
+    /** position / duration in percent, capped at 100, rounded to two decimals. */
+    public double completionPercent() {
+        double percent = Math.min(100.0, positionSeconds / durationSeconds * 100.0);
+        return Math.round(percent * 100.0) / 100.0;
+    }
+
+    public boolean completed() {
+        return positionSeconds / durationSeconds * 100.0 >= COMPLETED_PERCENT;
+    }
+
+    public double resumePositionSeconds() {
+        return completed() ? 0.0 : positionSeconds;
+    }
+
+    @Override
+    public int compareTo(PlaybackPosition other) {
+        return ORDER.compare(this, other);
+    }
+}
