@@ -58,6 +58,8 @@ public final class StateCodec {
         });
         ObjectNode clock = node.putObject("clock");
         element.clock().forEach((device, hlc) -> putHlc(clock, device, hlc));
+        ObjectNode removers = node.putObject("removers");
+        element.removers().forEach((device, hlc) -> putHlc(removers, device, hlc));
         if (!element.deferred().isEmpty()) {
             ObjectNode deferred = node.putObject("deferred");
             element.deferred().forEach((tag, stamp) -> putStamp(deferred.putObject(tag), stamp));
@@ -72,11 +74,14 @@ public final class StateCodec {
         Map<String, Long> clock = new TreeMap<>();
         JsonNode clockNode = Fields.object(node, "clock");
         clockNode.fieldNames().forEachRemaining(device -> clock.put(device, Fields.hlc(clockNode, device)));
+        Map<String, Long> removers = new TreeMap<>();
+        JsonNode removersNode = Fields.object(node, "removers");
+        removersNode.fieldNames().forEachRemaining(device -> removers.put(device, Fields.hlc(removersNode, device)));
         Map<String, Stamp> deferred = new TreeMap<>();
         if (node.has("deferred")) {
             fields(Fields.object(node, "deferred")).forEachRemaining(e -> deferred.put(e.getKey(), Fields.stamp(e.getValue())));
         }
-        return OrElement.of(live, clock, deferred, policy);
+        return OrElement.of(live, clock, deferred, removers, policy);
     }
 
     public static ObjectNode metadataNode(ContentMetadata m) {

@@ -36,7 +36,9 @@ import java.util.TreeMap;
  * (oldest dropped first). Gateways reorder within seconds, so the default (1 hour, 64) is safe; an
  * add that arrives later than that after a remove that observed it shows up again — a visible extra
  * item, never a lost write. Deferred removes of tags that never arrive (or already died) expire the
- * same way, which bounds them.
+ * same way, which bounds them. Such a deferred remove of an add that already died is inert: it
+ * never changes what the set contains, and it is the one part of the state that replicas which saw
+ * the operations in different orders can hold differently until it expires.
  *
  * @param <M> the metadata carried by each add (the item's {@code content_metadata})
  */
@@ -61,16 +63,19 @@ public final class OrElement<M extends Comparable<? super M>> {
         }
     }
 
-    private static final OrElement<?> EMPTY = new OrElement<>(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    private static final OrElement<?> EMPTY = new OrElement<>(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
 
     private final SortedMap<String, Dot<M>> live;
     private final SortedMap<String, Long> clock;
     private final SortedMap<String, Stamp> deferred;
+    private final SortedMap<String, Long> removers;
 
-    private OrElement(SortedMap<String, Dot<M>> live, SortedMap<String, Long> clock, SortedMap<String, Stamp> deferred) {
+    private OrElement(SortedMap<String, Dot<M>> live, SortedMap<String, Long> clock, SortedMap<String, Stamp> deferred,
+                      SortedMap<String, Long> removers) {
         this.live = Collections.unmodifiableSortedMap(live);
         this.clock = Collections.unmodifiableSortedMap(clock);
         this.deferred = Collections.unmodifiableSortedMap(deferred);
+        this.removers = Collections.unmodifiableSortedMap(removers);
     }
 
     @SuppressWarnings("unchecked")
@@ -80,8 +85,8 @@ public final class OrElement<M extends Comparable<? super M>> {
 
     /** Rebuilds a state from its parts (decoding); the result is normalised. */
     public static <M extends Comparable<? super M>> OrElement<M> of(Map<String, Dot<M>> live, Map<String, Long> clock,
-                                                                     Map<String, Stamp> deferred, Policy policy) {
-        return normalise(new TreeMap<>(live), new TreeMap<>(clock), new TreeMap<>(deferred), policy);
+            Map<String, Stamp> deferred, Map<String, Long> removers, Policy policy) {
+        return normalise(new TreeMap<>(live), new TreeMap<>(clock), new TreeMap<>(deferred), new TreeMap<>(removers), policy);
     }
 
     /** Live tags and their dots, sorted by tag. */
@@ -99,6 +104,11 @@ public final class OrElement<M extends Comparable<? super M>> {
         return deferred;
     }
 
+    /** The newest remove applied per removing device: device id → HLC. Makes a repeated remove a no-op. */
+    public SortedMap<String, Long> removers() {
+        return removers;
+    }
+
     /** Whether the element is in the set. */
     public boolean isPresent() {
         return !live.isEmpty();
@@ -106,7 +116,7 @@ public final class OrElement<M extends Comparable<? super M>> {
 
     /** Whether the state holds nothing at all (no live dot, no clock, no deferred remove). */
     public boolean isEmpty() {
-        return live.isEmpty() && clock.isEmpty() && deferred.isEmpty();
+        return live.isEmpty() && clock.isEmpty() && deferred.isEmpty() && removers.isEmpty();
     }
 
     /** The live add with the greatest stamp: whose metadata, device and HLC the element shows. */
@@ -119,26 +129,31 @@ public final class OrElement<M extends Comparable<? super M>> {
     public OrElement<M> add(String tag, Stamp stamp, M metadata, Policy policy) {
         SortedMap<String, Dot<M>> l = new TreeMap<>(live);
         l.merge(tag, new Dot<>(stamp, metadata), OrElement::greater);
-        return normalise(l, new TreeMap<>(clock), new TreeMap<>(deferred), policy);
+        return normalise(l, new TreeMap<>(clock), new TreeMap<>(deferred), new TreeMap<>(removers), policy);
     }
 
     /**
      * Removes the observed tags; {@code observedTags == null} means every tag this state holds.
-     * Observed tags not seen yet are deferred until their add arrives.
+     * Observed tags not seen yet are deferred until their add arrives — unless the removing device
+     * already had a remove at this HLC or later applied here: that is this remove again (or an
+     * older one), whose tags were deferred or applied the first time.
      */
     public OrElement<M> remove(Collection<String> observedTags, Stamp stamp, Policy policy) {
         SortedMap<String, Long> c = new TreeMap<>(clock);
         SortedMap<String, Stamp> d = new TreeMap<>(deferred);
+        SortedMap<String, Long> r = new TreeMap<>(removers);
+        boolean repeated = stamp.hlc() <= removers.getOrDefault(stamp.deviceId(), -1L);
         Collection<String> tags = observedTags == null ? live.keySet() : observedTags;
         for (String tag : tags) {
             Dot<M> dot = live.get(tag);
             if (dot != null) {
                 c.merge(dot.stamp().deviceId(), dot.stamp().hlc(), Math::max);
-            } else {
+            } else if (!repeated) {
                 d.merge(tag, stamp, Stamp::max);
             }
         }
-        return normalise(new TreeMap<>(live), c, d, policy);
+        r.merge(stamp.deviceId(), stamp.hlc(), Math::max);
+        return normalise(new TreeMap<>(live), c, d, r, policy);
     }
 
     /** The join of two states: commutative, associative and idempotent. */
@@ -149,22 +164,30 @@ public final class OrElement<M extends Comparable<? super M>> {
         other.clock.forEach((device, hlc) -> c.merge(device, hlc, Math::max));
         SortedMap<String, Stamp> d = new TreeMap<>(deferred);
         other.deferred.forEach((tag, stamp) -> d.merge(tag, stamp, Stamp::max));
-        return normalise(l, c, d, policy);
+        SortedMap<String, Long> r = new TreeMap<>(removers);
+        other.removers.forEach((device, hlc) -> r.merge(device, hlc, Math::max));
+        return normalise(l, c, d, r, policy);
     }
 
     private static <M extends Comparable<? super M>> OrElement<M> normalise(SortedMap<String, Dot<M>> live,
-            SortedMap<String, Long> clock, SortedMap<String, Stamp> deferred, Policy policy) {
-        // 1. A deferred remove whose add has arrived: apply it to the clock.
-        deferred.entrySet().removeIf(e -> {
-            Dot<M> dot = live.get(e.getKey());
-            if (dot == null) {
-                return false;
+            SortedMap<String, Long> clock, SortedMap<String, Stamp> deferred, SortedMap<String, Long> removers,
+            Policy policy) {
+        // 1. Adds at or below their device's removal clock are removed.
+        dropRemoved(live, clock);
+        // 2. A deferred remove whose add has arrived alive: apply it to the clock. (A deferred
+        //    remove of an add that died already is inert and only waits to expire.)
+        boolean applied = false;
+        for (var it = deferred.entrySet().iterator(); it.hasNext(); ) {
+            Dot<M> dot = live.get(it.next().getKey());
+            if (dot != null) {
+                clock.merge(dot.stamp().deviceId(), dot.stamp().hlc(), Math::max);
+                it.remove();
+                applied = true;
             }
-            clock.merge(dot.stamp().deviceId(), dot.stamp().hlc(), Math::max);
-            return true;
-        });
-        // 2. Adds at or below their device's removal clock are removed.
-        live.values().removeIf(dot -> dot.stamp().hlc() <= clock.getOrDefault(dot.stamp().deviceId(), -1L));
+        }
+        if (applied) {
+            dropRemoved(live, clock);
+        }
         // 3. Deferred removes expire a window after the newest write this element knows of ...
         if (!deferred.isEmpty()) {
             long newest = -1;
@@ -188,10 +211,14 @@ public final class OrElement<M extends Comparable<? super M>> {
                 }
             }
         }
-        if (live.isEmpty() && clock.isEmpty() && deferred.isEmpty()) {
+        if (live.isEmpty() && clock.isEmpty() && deferred.isEmpty() && removers.isEmpty()) {
             return empty();
         }
-        return new OrElement<>(live, clock, deferred);
+        return new OrElement<>(live, clock, deferred, removers);
+    }
+
+    private static <M> void dropRemoved(SortedMap<String, Dot<M>> live, SortedMap<String, Long> clock) {
+        live.values().removeIf(dot -> dot.stamp().hlc() <= clock.getOrDefault(dot.stamp().deviceId(), -1L));
     }
 
     /** Two adds of one tag (a duplicate, or a buggy client reusing a tag): keep one, deterministically. */
@@ -206,16 +233,16 @@ public final class OrElement<M extends Comparable<? super M>> {
     @Override
     public boolean equals(Object o) {
         return o instanceof OrElement<?> other && live.equals(other.live) && clock.equals(other.clock)
-                && deferred.equals(other.deferred);
+                && deferred.equals(other.deferred) && removers.equals(other.removers);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(live, clock, deferred);
+        return Objects.hash(live, clock, deferred, removers);
     }
 
     @Override
     public String toString() {
-        return "OrElement[live=" + live + ", clock=" + clock + ", deferred=" + deferred + "]";
+        return "OrElement[live=" + live + ", clock=" + clock + ", deferred=" + deferred + ", removers=" + removers + "]";
     }
 }

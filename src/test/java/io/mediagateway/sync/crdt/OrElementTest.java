@@ -112,7 +112,7 @@ class OrElementTest {
                 .add("b", at(2, "tv"), FIGHT_CLUB, POLICY).add("b", at(2, "tv"), FIGHT_CLUB, POLICY)
                 .remove(List.of("a"), at(3, "tv"), POLICY).remove(List.of("a"), at(3, "tv"), POLICY)
                 .remove(List.of("c"), at(4, "tv"), POLICY).remove(List.of("c"), at(4, "tv"), POLICY)
-                .add("a", at(1, "phone"), FIGHT_CLUB, POLICY);
+                .remove(List.of("a"), at(3, "tv"), POLICY);
 
         assertThat(codec.encodeElement(twice)).isEqualTo(codec.encodeElement(once));
     }
@@ -127,6 +127,7 @@ class OrElementTest {
         assertThat(after10000.live()).hasSize(1);
         assertThat(after10000.clock()).hasSize(devices.size());
         assertThat(after10000.deferred()).isEmpty();
+        assertThat(after10000.removers()).hasSize(devices.size());
         assertThat(codec.encodeElement(after10000).length).isEqualTo(codec.encodeElement(after10).length);
     }
 

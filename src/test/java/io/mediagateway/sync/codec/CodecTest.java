@@ -1,0 +1,131 @@
+package io.mediagateway.sync.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.crdt.LwwRegister;
+import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.crdt.Stamp;
+import io.mediagateway.sync.model.Capabilities;
+import io.mediagateway.sync.model.CommandType;
+import io.mediagateway.sync.model.ContentMetadata;
+import io.mediagateway.sync.model.Delta;
+import io.mediagateway.sync.model.DeviceInfo;
+import io.mediagateway.sync.model.DeviceRecord;
+import io.mediagateway.sync.model.PlaybackPosition;
+import io.mediagateway.sync.model.PlaybackState;
+import io.mediagateway.sync.model.PreferenceValue;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+    private static final long HLC = Hlc.pack(1_763_700_000_000L, 3);
+    private static final OrElement.Policy POLICY = OrElement.Policy.DEFAULT;
+    private static final ContentMetadata META = new ContentMetadata("Fight Club", 1999,
+            "https://image.tmdb.org/t/p/w500/pB8BM7pdSp6B6Ih7QZ4DrQ3PmJK.jpg", "movie");
+    private static final DeviceInfo TV = new DeviceInfo("TV", "Tizen",
+            new Capabilities("UHD_4K", List.of("EAC3", "AAC", "DTS"), List.of("HDR10", "DolbyVision"), true, true, 65.0),
+            "5.2.0", "Living room TV", null, "excellent");
+    private final StateCodec codec = new StateCodec(POLICY);
+
+    @Test
+    void shouldEncodeEqualElementsBuiltInDifferentOrdersToIdenticalBytes() {
+        OrElement<ContentMetadata> a = OrElement.<ContentMetadata>empty()
+                .add("t1", new Stamp(HLC, "phone"), META, POLICY)
+                .add("t2", new Stamp(HLC + 1, "tv"), META, POLICY);
+        OrElement<ContentMetadata> b = OrElement.<ContentMetadata>empty()
+                .add("t2", new Stamp(HLC + 1, "tv"), META, POLICY)
+                .add("t1", new Stamp(HLC, "phone"), META, POLICY);
+
+        assertThat(codec.encodeElement(a)).isEqualTo(codec.encodeElement(b));
+        assertThat(codec.decodeElement(codec.encodeElement(a))).isEqualTo(a);
+    }
+
+    @Test
+    void shouldRoundTripEveryStateValue() {
+        LwwRegister<PlaybackPosition> progress = LwwRegister.of(
+                new PlaybackPosition(1234.5, 7200, PlaybackState.PLAYING, "TV", "netflix"), new Stamp(HLC, "tv"));
+        LwwRegister<PreferenceValue> pref = LwwRegister.of(
+                new PreferenceValue(Json.canonical("{\"lang\":\"en\",\"auto\":true}")), new Stamp(HLC, "web"));
+        DeviceRecord device = DeviceRecord.seen(TV, new Stamp(HLC, "tv"), 1_763_700_000_000L).timeout();
+        OrElement<ContentMetadata> deferredOnly = OrElement.<ContentMetadata>empty()
+                .remove(List.of("x"), new Stamp(HLC, "tv"), POLICY);
+
+        assertThat(codec.decodeProgress(codec.encodeProgress(progress))).isEqualTo(progress);
+        assertThat(codec.decodePreference(codec.encodePreference(pref))).isEqualTo(pref);
+        assertThat(codec.decodeDevice(codec.encodeDevice(device))).isEqualTo(device);
+        assertThat(codec.decodeElement(codec.encodeElement(deferredOnly))).isEqualTo(deferredOnly);
+    }
+
+    @Test
+    void shouldCanonicaliseAnyJsonValueWithSortedKeysAtEveryLevel() {
+        assertThat(Json.canonical("{ \"b\": {\"y\": 1, \"x\": [3, {\"k\": 2, \"j\": 1}]}, \"a\": null }"))
+                .isEqualTo("{\"a\":null,\"b\":{\"x\":[3,{\"j\":1,\"k\":2}],\"y\":1}}");
+    }
+
+    @Test
+    void shouldWriteHlcsAsStringsBecauseJavaScriptNumbersCannotHoldThem() {
+        String json = new String(codec.encodeProgress(LwwRegister.of(
+                new PlaybackPosition(1, 2, PlaybackState.PAUSED, null, null), new Stamp(HLC, "tv"))), StandardCharsets.UTF_8);
+
+        assertThat(json).contains("\"hlc\":\"" + HLC + "\"");
+    }
+
+    @Test
+    void shouldRoundTripEveryDeltaKindAndKeepEachUnder500Bytes() {
+        List<Delta> typical = List.of(
+                new Delta.Watchlist("user-12345", HLC, "tv-samsung-living-room", deltaId(), "add", "tmdb:550",
+                        List.of("2f1c8a4e-7d1b-4a57-9f0e-3c2b1a0d9e8f"), true, META),
+                new Delta.Progress("user-12345", HLC, "tv-samsung-living-room", deltaId(), "tmdb:550",
+                        new PlaybackPosition(1234.5, 8340, PlaybackState.PLAYING, "TV", "netflix")),
+                new Delta.Preference("user-12345", HLC, "phone-iphone-15", deltaId(), "subtitle_language",
+                        new PreferenceValue(Json.canonical("{\"language\":\"en\",\"size\":\"large\"}"))),
+                new Delta.Device("device_online", "user-12345", HLC, "tv-samsung-living-room", deltaId(), TV, true, null,
+                        1_763_700_000_000L),
+                new Delta.Device("device_offline", "user-12345", HLC, "tv-samsung-living-room", deltaId(), null, false,
+                        "timeout", 1_763_700_000_000L),
+                new Delta.Command("remote_command", "user-12345", HLC, "phone-iphone-15", deltaId(),
+                        "tv-samsung-living-room", CommandType.LOAD_CONTENT,
+                        new PreferenceValue(Json.canonical("{\"content_id\":\"tmdb:550\",\"start_position\":1234.5}")),
+                        1_733_500_805_000_000L, null),
+                new Delta.Command("command_rejected", "user-12345", HLC, "phone-iphone-15", deltaId(),
+                        "tv-samsung-living-room", CommandType.SEEK,
+                        new PreferenceValue("{\"position_seconds\":600}"), 1_733_500_805_000_000L, "no_active_content"));
+
+        for (Delta delta : typical) {
+            byte[] bytes = DeltaCodec.encode(delta);
+            assertThat(bytes.length).as(delta.msgType() + ": " + new String(bytes, StandardCharsets.UTF_8)).isLessThan(500);
+            assertThat(DeltaCodec.decode(bytes)).isEqualTo(delta);
+            assertThat(DeltaCodec.encode(DeltaCodec.decode(bytes))).isEqualTo(bytes);
+        }
+    }
+
+    @Test
+    void shouldWriteTheProgressDeltaWithTheDerivedFieldsOfTheContract() {
+        String json = new String(DeltaCodec.encode(new Delta.Progress("u1", HLC, "tv", "d1", "tmdb:550",
+                new PlaybackPosition(5400, 6000, PlaybackState.PAUSED, null, null))), StandardCharsets.UTF_8);
+
+        assertThat(json).isEqualTo("{\"completed\":true,\"completion_percent\":90.0,\"content_id\":\"tmdb:550\","
+                + "\"delta_id\":\"d1\",\"device_id\":\"tv\",\"duration_seconds\":6000.0,\"hlc\":\"" + HLC + "\","
+                + "\"msg_type\":\"watch_progress_update\",\"position_seconds\":5400.0,\"resume_position_seconds\":0.0,"
+                + "\"state\":\"Paused\",\"user_id\":\"u1\"}");
+    }
+
+    @Test
+    void shouldRefuseBytesThatAreNotTheExpectedValue() {
+        assertThatThrownBy(() -> codec.decodeProgress("{\"hlc\":\"1\"".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(Json.CodecException.class).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> codec.decodeProgress(("{\"hlc\":\"x\",\"device_id\":\"tv\",\"state\":\"Paused\","
+                + "\"position_seconds\":1,\"duration_seconds\":2}").getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(Json.CodecException.class).hasMessageContaining("'hlc' must be an HLC");
+        assertThatThrownBy(() -> DeltaCodec.decode("{\"msg_type\":\"nope\",\"user_id\":\"u\",\"hlc\":\"1\",\"device_id\":\"d\",\"delta_id\":\"x\"}"
+                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("unknown msg_type 'nope'");
+    }
+
+    private static String deltaId() {
+        return "7-123456789-0"; // partition-offset-index of the input record
+
+    }
+}
