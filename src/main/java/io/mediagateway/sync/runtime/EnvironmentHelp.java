@@ -18,6 +18,9 @@ final class EnvironmentHelp {
               SYNC_JWT_SECRET               HS256 token key; unset = random per run, logged with a sample token
               SYNC_PRESENCE_TIMEOUT_MS      device offline after this long without a heartbeat (60000)
               SYNC_MAX_CLOCK_SKEW_MS        reject events this far ahead of the wall clock (60000)
+              SYNC_WATCHLIST_DEFERRED_WINDOW_MS, SYNC_WATCHLIST_MAX_DEFERRED
+                                            how long (3600000) and how many (64) removes that arrive
+                                            before their add wait for it, per watchlist item
               PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY, PUBNUB_SECRET_KEY, PUBNUB_ORIGIN,
               PUBNUB_SECURE, PUBNUB_CIPHER_KEY
                                             PubNub egress, on when both keys are set

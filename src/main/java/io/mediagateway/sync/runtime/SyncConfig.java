@@ -1,5 +1,6 @@
 package io.mediagateway.sync.runtime;
 
+import io.mediagateway.sync.crdt.OrElement;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ public record SyncConfig(
         Optional<String> jwtSecret,
         long presenceTimeoutMs,
         long maxClockSkewMs,
+        OrElement.Policy watchlistPolicy,
         Optional<PubNub> pubnub,
         int streamThreads,
         Duration startupTimeout,
@@ -76,13 +78,17 @@ public record SyncConfig(
         Optional<String> jwtSecret = r.optional("SYNC_JWT_SECRET");
         long presence = r.longValue("SYNC_PRESENCE_TIMEOUT_MS", 60_000, 1_000, Duration.ofDays(7).toMillis());
         long skew = r.longValue("SYNC_MAX_CLOCK_SKEW_MS", 60_000, 0, Duration.ofDays(1).toMillis());
+        OrElement.Policy watchlist = new OrElement.Policy(
+                r.longValue("SYNC_WATCHLIST_DEFERRED_WINDOW_MS", OrElement.Policy.DEFAULT.deferredWindowMs(), 0,
+                        Duration.ofDays(30).toMillis()),
+                r.integer("SYNC_WATCHLIST_MAX_DEFERRED", OrElement.Policy.DEFAULT.maxDeferred(), 0, 10_000));
         Optional<PubNub> pubnub = readPubNub(r);
         int threads = r.integer("SYNC_STREAM_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64);
         Duration startup = Duration.ofMillis(r.longValue("SYNC_STARTUP_TIMEOUT_MS", 120_000, 1_000, 3_600_000));
         Duration shutdown = Duration.ofMillis(r.longValue("SYNC_SHUTDOWN_TIMEOUT_MS", 30_000, 1_000, 600_000));
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
-                jwtSecret, presence, skew, pubnub, threads, startup, shutdown);
+                jwtSecret, presence, skew, watchlist, pubnub, threads, startup, shutdown);
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */

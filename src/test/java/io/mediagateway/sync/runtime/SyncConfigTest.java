@@ -27,6 +27,16 @@ class SyncConfigTest {
         assertThat(config.presenceTimeoutMs()).isEqualTo(60_000);
         assertThat(config.maxClockSkewMs()).isEqualTo(60_000);
         assertThat(config.pubnub()).isEmpty();
+        assertThat(config.watchlistPolicy()).isEqualTo(io.mediagateway.sync.crdt.OrElement.Policy.DEFAULT);
+    }
+
+    @Test
+    void shouldReadTheWatchlistDeferredWindow() {
+        SyncConfig config = SyncConfig.fromEnv(Map.of("SYNC_WATCHLIST_DEFERRED_WINDOW_MS", "600000",
+                "SYNC_WATCHLIST_MAX_DEFERRED", "16"));
+
+        assertThat(config.watchlistPolicy().deferredWindowMs()).isEqualTo(600_000);
+        assertThat(config.watchlistPolicy().maxDeferred()).isEqualTo(16);
     }
 
     @Test
