@@ -38,7 +38,8 @@ import java.util.TreeMap;
  * item, never a lost write. Deferred removes of tags that never arrive (or already died) expire the
  * same way, which bounds them. Such a deferred remove of an add that already died is inert: it
  * never changes what the set contains, and it is the one part of the state that replicas which saw
- * the operations in different orders can hold differently until it expires.
+ * the operations in different orders can hold differently until it expires. Tags are unique per
+ * add (the contract's {@code unique_tag}); a tag a buggy client reuses is kept once, with its newest dot.
  *
  * @param <M> the metadata carried by each add (the item's {@code content_metadata})
  */
