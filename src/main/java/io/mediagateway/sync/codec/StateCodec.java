@@ -20,7 +20,6 @@ import io.mediagateway.sync.model.PlaybackState;
 import io.mediagateway.sync.model.Presence;
 import io.mediagateway.sync.model.PreferenceValue;
 import io.mediagateway.sync.model.UserState;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -69,7 +68,7 @@ public final class StateCodec {
 
     OrElement<ContentMetadata> element(JsonNode node) {
         Map<String, OrElement.Dot<ContentMetadata>> live = new TreeMap<>();
-        fields(Fields.object(node, "live")).forEachRemaining(e -> live.put(e.getKey(),
+        Fields.object(node, "live").fields().forEachRemaining(e -> live.put(e.getKey(),
                 new OrElement.Dot<>(Fields.stamp(e.getValue()), metadata(e.getValue().get("content_metadata")))));
         Map<String, Long> clock = new TreeMap<>();
         JsonNode clockNode = Fields.object(node, "clock");
@@ -79,7 +78,7 @@ public final class StateCodec {
         removersNode.fieldNames().forEachRemaining(device -> removers.put(device, Fields.hlc(removersNode, device)));
         Map<String, Stamp> deferred = new TreeMap<>();
         if (node.has("deferred")) {
-            fields(Fields.object(node, "deferred")).forEachRemaining(e -> deferred.put(e.getKey(), Fields.stamp(e.getValue())));
+            Fields.object(node, "deferred").fields().forEachRemaining(e -> deferred.put(e.getKey(), Fields.stamp(e.getValue())));
         }
         return OrElement.of(live, clock, deferred, removers, policy);
     }
@@ -114,9 +113,13 @@ public final class StateCodec {
     // ---- progress
 
     public byte[] encodeProgress(LwwRegister<PlaybackPosition> register) {
+        return Json.bytes(progressNode(register));
+    }
+
+    ObjectNode progressNode(LwwRegister<PlaybackPosition> register) {
         ObjectNode node = positionNode(register.value());
         putStamp(node, register.stamp());
-        return Json.bytes(node);
+        return node;
     }
 
     public LwwRegister<PlaybackPosition> decodeProgress(byte[] bytes) {
@@ -148,10 +151,14 @@ public final class StateCodec {
     // ---- preferences
 
     public byte[] encodePreference(LwwRegister<PreferenceValue> register) {
+        return Json.bytes(preferenceNode(register));
+    }
+
+    ObjectNode preferenceNode(LwwRegister<PreferenceValue> register) {
         ObjectNode node = Json.object();
         node.set("value", Json.parse(register.value().canonicalJson()));
         putStamp(node, register.stamp());
-        return Json.bytes(node);
+        return node;
     }
 
     public LwwRegister<PreferenceValue> decodePreference(byte[] bytes) {
@@ -246,15 +253,11 @@ public final class StateCodec {
         ObjectNode w = node.putObject("watchlist");
         state.watchlist().forEach((id, e) -> w.set(id, elementNode(e)));
         ObjectNode p = node.putObject("progress");
-        state.progress().forEach((id, r) -> p.set(id, Json.parse(encodeProgress(r))));
+        state.progress().forEach((id, r) -> p.set(id, progressNode(r)));
         ObjectNode pr = node.putObject("preferences");
-        state.preferences().forEach((k, r) -> pr.set(k, Json.parse(encodePreference(r))));
+        state.preferences().forEach((k, r) -> pr.set(k, preferenceNode(r)));
         ObjectNode d = node.putObject("devices");
         state.devices().forEach((id, r) -> d.set(id, deviceNode(r)));
         return Json.bytes(node);
-    }
-
-    private static Iterator<Map.Entry<String, JsonNode>> fields(JsonNode node) {
-        return node.fields();
     }
 }

@@ -92,10 +92,6 @@ public final class Hlc {
         return last.get();
     }
 
-    public long wallClockMs() {
-        return wallClockMs.getAsLong();
-    }
-
     /** An event's HLC is too far ahead of the service's wall clock (contract reason {@code clock_skew}). */
     public static final class ClockSkewException extends RuntimeException {
         private static final long serialVersionUID = 1L;

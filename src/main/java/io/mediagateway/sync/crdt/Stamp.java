@@ -22,10 +22,6 @@ public record Stamp(long hlc, String deviceId) implements Comparable<Stamp> {
         return byHlc != 0 ? byHlc : deviceId.compareTo(other.deviceId);
     }
 
-    public boolean isAfter(Stamp other) {
-        return compareTo(other) > 0;
-    }
-
     public static Stamp max(Stamp a, Stamp b) {
         return a.compareTo(b) >= 0 ? a : b;
     }

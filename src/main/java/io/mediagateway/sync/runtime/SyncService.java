@@ -208,10 +208,6 @@ public final class SyncService implements AutoCloseable {
         return new Readiness.Status(state == KafkaStreams.State.RUNNING, state.name());
     }
 
-    public boolean isReady() {
-        return readiness().ready();
-    }
-
     public int httpPort() {
         return web.port();
     }
@@ -226,10 +222,6 @@ public final class SyncService implements AutoCloseable {
 
     public Optional<DataSource> dataSource() {
         return dataSource;
-    }
-
-    public SyncConfig config() {
-        return config;
     }
 
     /** Blocks until {@link #close()} has finished. */
