@@ -234,7 +234,7 @@ public final class StateCodec {
         return node;
     }
 
-    static Capabilities capabilities(JsonNode node) {
+    public static Capabilities capabilities(JsonNode node) {
         if (node == null || node.isNull()) {
             return Capabilities.NONE;
         }

@@ -24,7 +24,12 @@ final class EnvironmentHelp {
               PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY, PUBNUB_SECRET_KEY, PUBNUB_ORIGIN,
               PUBNUB_SECURE, PUBNUB_CIPHER_KEY
                                             PubNub egress, on when both keys are set
+              SYNC_DEDUP_WINDOW_MS          how long a user's message_ids are remembered (3600000)
+              SYNC_PRESENCE_CHECK_INTERVAL_MS
+                                            how often devices are checked for the timeout (1000)
               SYNC_STREAM_THREADS           Kafka Streams threads (number of cores)
+              SYNC_COMMIT_INTERVAL_MS       exactly-once commit interval: a floor of delta latency (50)
+              SYNC_STANDBY_REPLICAS         standby copies of each store on other instances (1)
               SYNC_STARTUP_TIMEOUT_MS       how long to wait for Kafka at start (120000)
               SYNC_SHUTDOWN_TIMEOUT_MS      how long streams may take to close (30000)
             """;

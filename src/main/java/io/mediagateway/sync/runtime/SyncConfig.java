@@ -1,6 +1,9 @@
 package io.mediagateway.sync.runtime;
 
 import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.topology.StreamsProperties;
+import io.mediagateway.sync.topology.SyncTopology;
+import io.mediagateway.sync.topology.Topics;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -29,6 +32,10 @@ public record SyncConfig(
         OrElement.Policy watchlistPolicy,
         Optional<PubNub> pubnub,
         int streamThreads,
+        long commitIntervalMs,
+        int standbyReplicas,
+        Duration dedupWindow,
+        Duration presenceCheckInterval,
         Duration startupTimeout,
         Duration shutdownTimeout) {
 
@@ -84,16 +91,28 @@ public record SyncConfig(
                 r.integer("SYNC_WATCHLIST_MAX_DEFERRED", OrElement.Policy.DEFAULT.maxDeferred(), 0, 10_000));
         Optional<PubNub> pubnub = readPubNub(r);
         int threads = r.integer("SYNC_STREAM_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64);
+        long commitInterval = r.longValue("SYNC_COMMIT_INTERVAL_MS", StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS, 1, 60_000);
+        int standbys = r.integer("SYNC_STANDBY_REPLICAS", StreamsProperties.DEFAULT_STANDBY_REPLICAS, 0, 10);
+        Duration dedup = Duration.ofMillis(r.longValue("SYNC_DEDUP_WINDOW_MS",
+                SyncTopology.Settings.DEFAULT_DEDUP_WINDOW.toMillis(), 60_000, Duration.ofDays(7).toMillis()));
+        Duration presenceCheck = Duration.ofMillis(r.longValue("SYNC_PRESENCE_CHECK_INTERVAL_MS",
+                SyncTopology.Settings.DEFAULT_PRESENCE_CHECK.toMillis(), 10, 60_000));
         Duration startup = Duration.ofMillis(r.longValue("SYNC_STARTUP_TIMEOUT_MS", 120_000, 1_000, 3_600_000));
         Duration shutdown = Duration.ofMillis(r.longValue("SYNC_SHUTDOWN_TIMEOUT_MS", 30_000, 1_000, 600_000));
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
-                jwtSecret, presence, skew, watchlist, pubnub, threads, startup, shutdown);
+                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, dedup, presenceCheck, startup, shutdown);
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */
     public URI advertisedUrlFor(int boundPort) {
         return advertisedUrl.orElse(URI.create("http://localhost:" + boundPort));
+    }
+
+    /** The topology's settings from this configuration. */
+    public SyncTopology.Settings topologySettings() {
+        return new SyncTopology.Settings(Topics.DEVICE_EVENTS.definition().partitions(), presenceTimeoutMs, maxClockSkewMs,
+                watchlistPolicy, dedupWindow, presenceCheckInterval);
     }
 
     public boolean embeddedKafka() {
@@ -173,6 +192,7 @@ public record SyncConfig(
                 + ", jwtSecret=" + (jwtSecret.isPresent() ? "set" : "random")
                 + ", presenceTimeoutMs=" + presenceTimeoutMs + ", maxClockSkewMs=" + maxClockSkewMs
                 + ", pubnub=" + pubnub.map(PubNub::toString).orElse("off")
-                + ", streamThreads=" + streamThreads + "]";
+                + ", streamThreads=" + streamThreads + ", commitIntervalMs=" + commitIntervalMs
+                + ", standbyReplicas=" + standbyReplicas + "]";
     }
 }

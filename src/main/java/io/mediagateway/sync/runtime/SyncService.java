@@ -3,6 +3,7 @@ package io.mediagateway.sync.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
 import io.mediagateway.sync.web.JwtTokens;
@@ -161,19 +162,15 @@ public final class SyncService implements AutoCloseable {
     private void startStreams() {
         URI advertised = config.advertisedUrlFor(web.port());
         int advertisedPort = advertised.getPort() > 0 ? advertised.getPort() : ("https".equals(advertised.getScheme()) ? 443 : 80);
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.dataDir().resolve("streams").toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        Properties props = StreamsProperties.of(config.applicationId(), bootstrapServers,
+                config.dataDir().resolve("streams"), config.streamThreads(), config.commitIntervalMs(),
+                config.standbyReplicas());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.getHost() + ":" + advertisedPort);
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         String instanceId = config.instanceId().orElseGet(() -> InstanceId.loadOrCreate(config.dataDir()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         log.info("Kafka Streams application {} as static member {} (SYNC_INSTANCE_ID), state in {}",
                 config.applicationId(), instanceId, props.get(StreamsConfig.STATE_DIR_CONFIG));
-        streams = new KafkaStreams(SyncTopology.build(new StreamsConfig(props)), props);
+        streams = new KafkaStreams(SyncTopology.build(new StreamsConfig(props), config.topologySettings()), props);
         streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
         streams.setUncaughtExceptionHandler(e -> {
             log.error("A stream thread died; replacing it", e);

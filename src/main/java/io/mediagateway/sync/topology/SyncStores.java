@@ -1,0 +1,65 @@
+package io.mediagateway.sync.topology;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The state stores of the topology: RocksDB, changelogged, with fixed names (their changelogs are
+ * {@code <application.id>-<name>-changelog}). Values are the JSON of {@code StateCodec}.
+ */
+public final class SyncStores {
+    /** {@code user\0content_id} → watchlist item (OR-set element). */
+    public static final String WATCHLIST = "watchlist";
+    /** {@code user\0content_id} → progress register. */
+    public static final String PROGRESS = "progress";
+    /** {@code user\0key} → preference register. */
+    public static final String PREFERENCES = "preferences";
+    /** {@code user\0device_id} → device record. */
+    public static final String DEVICES = "devices";
+    /** {@code user\0device_id} → what the device last reported playing (for {@code Seek}). */
+    public static final String NOW_PLAYING = "now-playing";
+    /** last seen (8 bytes, big-endian) + {@code user\0device_id} → empty: online devices by deadline. */
+    public static final String PRESENCE_INDEX = "presence-index";
+    /** {@code user\0message_id} → offset, windowed by record time: the duplicate window. */
+    public static final String MESSAGE_IDS = "message-ids";
+    /** One entry per task: the task's hybrid logical clock. */
+    public static final String CLOCK = "clock";
+
+    /** Stores a whole-user read scans (in this order). */
+    public static final List<String> USER_STATE = List.of(WATCHLIST, PROGRESS, PREFERENCES, DEVICES);
+
+    private SyncStores() {
+    }
+
+    static List<StoreBuilder<?>> builders(Duration dedupWindow) {
+        return List.of(itemStore(WATCHLIST), itemStore(PROGRESS), itemStore(PREFERENCES), itemStore(DEVICES),
+                itemStore(NOW_PLAYING), presenceIndex(), messageIds(dedupWindow), clock());
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> itemStore(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled();
+    }
+
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> presenceIndex() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRESENCE_INDEX), Serdes.Bytes(),
+                Serdes.ByteArray()).withCachingEnabled();
+    }
+
+    private static StoreBuilder<WindowStore<String, Long>> messageIds(Duration window) {
+        return Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(MESSAGE_IDS, window, Duration.ofMillis(1), false),
+                Serdes.String(), Serdes.Long());
+    }
+
+    private static StoreBuilder<KeyValueStore<String, Long>> clock() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOCK), Serdes.String(), Serdes.Long())
+                .withCachingEnabled();
+    }
+}
