@@ -137,6 +137,8 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             return;
         }
         Stamp stamp = new Stamp(observe(event, record.timestamp()), event.deviceId());
+        // When the record says it happened (never later than now): presence is judged by it.
+        long seenAt = Math.max(0, Math.min(record.timestamp(), wallNow));
         Emitter out = new Emitter(user, origin, record.timestamp());
         IngestEvent.Payload p = event.payload();
         if (p instanceof IngestEvent.WatchlistAdd add) {
@@ -151,10 +153,9 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         } else if (p instanceof IngestEvent.PreferenceWrite write) {
             writePreference(out, write, stamp);
         } else if (p instanceof IngestEvent.DeviceSeen seen) {
-            long seenAt = Math.max(0, Math.min(record.timestamp(), wallNow));
-            updateDevice(out, stamp, DeviceRecord.seen(seen.info(), stamp, seenAt));
+            updateDevice(out, stamp, DeviceRecord.seen(seen.info(), stamp, seenAt), seenAt);
         } else if (p instanceof IngestEvent.DeviceLeave) {
-            updateDevice(out, stamp, DeviceRecord.left(stamp));
+            updateDevice(out, stamp, DeviceRecord.left(stamp), seenAt);
         } else if (p instanceof IngestEvent.RemoteCommand command) {
             long expires = command.expiresAtMicros() != IngestEvent.NO_HLC ? command.expiresAtMicros()
                     : Hlc.physicalMs(stamp.hlc()) * 1000 + DEFAULT_COMMAND_TTL_MICROS;
@@ -275,9 +276,14 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
 
     // ---- devices and presence
 
-    private void updateDevice(Emitter out, Stamp stamp, DeviceRecord write) {
+    private void updateDevice(Emitter out, Stamp stamp, DeviceRecord write, long atMs) {
         String deviceId = stamp.deviceId();
         DeviceRecord before = device(out.user, deviceId);
+        if (before != null && before.isDue(atMs, settings.presenceTimeoutMs())) {
+            // The device went silent for the timeout before this event: that timeout is part of its
+            // history whether or not a sweep saw it, so a replay of the log tells the same story.
+            before = expire(out.user, deviceId, before, out.timestamp);
+        }
         DeviceRecord after = before == null ? write : before.merge(write);
         if (after.equals(before)) {
             return;
@@ -355,21 +361,31 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             String id = UserKeys.deadlineId(entry);
             String user = UserKeys.user(id);
             String deviceId = UserKeys.item(id);
-            presenceIndex.delete(entry);
             DeviceRecord before = device(user, deviceId);
-            if (before == null || !before.isDue(now, settings.presenceTimeoutMs())) {
-                continue;
+            if (before != null && before.isDue(now, settings.presenceTimeoutMs())) {
+                expire(user, deviceId, before, now);
+            } else {
+                presenceIndex.delete(entry);
             }
-            DeviceRecord after = before.timeout();
-            devices.put(UserKeys.key(user, deviceId), codec.encodeDevice(after));
-            long hlc = after.presence().stamp().hlc();
-            Delta delta = deviceDelta("device_offline", user, hlc, deviceId, "timeout:" + user + ":" + hlc + ":" + deviceId,
-                    after);
-            context.forward(new Record<>(user, DeltaCodec.encode(delta), now), DELTAS_SINK);
         }
         if (!due.isEmpty()) {
             log.debug("Presence sweep at {}: {} device(s) due", now, due.size());
         }
+    }
+
+    /**
+     * Marks a device offline by timeout and emits {@code device_offline} (reason {@code timeout}). The
+     * delta's HLC is that of the device's last presence event, and its id names the user, that HLC and
+     * the device: one silence, one id, however it is detected.
+     */
+    private DeviceRecord expire(String user, String deviceId, DeviceRecord before, long timestamp) {
+        DeviceRecord after = before.timeout();
+        saveDevice(user, deviceId, before, after);
+        long hlc = after.presence().stamp().hlc();
+        Delta delta = deviceDelta("device_offline", user, hlc, deviceId, "timeout:" + user + ":" + hlc + ":" + deviceId,
+                after);
+        context.forward(new Record<>(user, DeltaCodec.encode(delta), timestamp), DELTAS_SINK);
+        return after;
     }
 
     /**

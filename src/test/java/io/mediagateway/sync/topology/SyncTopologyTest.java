@@ -3,6 +3,7 @@ package io.mediagateway.sync.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
@@ -10,12 +11,50 @@ import org.junit.jupiter.api.Test;
 
 class SyncTopologyTest {
 
+    private static Topology build() {
+        // Built with ensure.explicit.internal.resource.naming=true: a generated name would throw here.
+        return SyncTopology.build(new StreamsConfig(StreamsProperties.of("t", "localhost:9", Path.of("target/t"), 1, 50, 1)),
+                SyncTopology.Settings.defaults());
+    }
+
     @Test
-    void oneSubtopologyHoldsBothPathsAndEveryStore() {
-        Topology topology = SyncTopology.build(new StreamsConfig(StreamsProperties.of("t", "localhost:9", Path.of("target/t"),
-                1, 50, 1)), SyncTopology.Settings.defaults());
-        TopologyDescription d = topology.describe();
-        System.out.println(d);
+    void bothRoutesMeetInOneSubtopologyThatHoldsEveryStore() {
+        TopologyDescription d = build().describe();
         assertThat(d.subtopologies()).hasSize(1);
+        TopologyDescription.Subtopology sub = d.subtopologies().iterator().next();
+        TopologyDescription.Processor ingest = sub.nodes().stream()
+                .filter(n -> n.name().equals(SyncTopology.INGEST)).map(TopologyDescription.Processor.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(ingest.stores()).containsExactlyInAnyOrder(SyncStores.WATCHLIST, SyncStores.PROGRESS,
+                SyncStores.PREFERENCES, SyncStores.DEVICES, SyncStores.NOW_PLAYING, SyncStores.PRESENCE_INDEX,
+                SyncStores.MESSAGE_IDS, SyncStores.CLOCK);
+        List<String> sources = sub.nodes().stream().filter(n -> n instanceof TopologyDescription.Source)
+                .map(n -> ((TopologyDescription.Source) n).topicSet().iterator().next()).sorted().toList();
+        assertThat(sources).containsExactly(SyncTopology.EVENTS_BY_USER + "-repartition", Topics.DEVICE_EVENTS.name());
+        List<String> sinks = sub.nodes().stream().filter(n -> n instanceof TopologyDescription.Sink)
+                .map(n -> ((TopologyDescription.Sink) n).topic()).sorted().toList();
+        assertThat(sinks).containsExactly(SyncTopology.EVENTS_BY_USER + "-repartition", Topics.DEAD_LETTERS.name(),
+                Topics.STATE_DELTAS.name());
+    }
+
+    @Test
+    void theStreamsConfigurationIsExactlyOnceWithTheHandlers() {
+        StreamsConfig config = new StreamsConfig(StreamsProperties.of("t", "localhost:9", Path.of("target/t"), 2, 50, 1));
+        assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
+        assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(50L);
+        assertThat(config.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
+        assertThat(config.getBoolean(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG)).isTrue();
+        assertThat(config.deserializationExceptionHandler()).isInstanceOf(ExceptionHandlers.Deserialization.class);
+        assertThat(config.processingExceptionHandler()).isInstanceOf(ExceptionHandlers.Processing.class);
+        assertThat(config.productionExceptionHandler()).isInstanceOf(ExceptionHandlers.Production.class);
+    }
+
+    @Test
+    void misplacedKeysAreThoseTheJavaPartitionerSendsElsewhere() {
+        // The murmur2 partition of these keys, as the Java producer and interactive queries compute it.
+        assertThat(PartitionRouter.partitionFor("alice".getBytes(), 12)).isBetween(0, 11);
+        long spread = java.util.stream.IntStream.range(0, 200)
+                .map(i -> PartitionRouter.partitionFor(("user-" + i).getBytes(), 12)).distinct().count();
+        assertThat(spread).isEqualTo(12);
     }
 }

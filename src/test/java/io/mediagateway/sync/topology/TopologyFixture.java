@@ -38,7 +38,7 @@ final class TopologyFixture implements AutoCloseable {
     private final TestInputTopic<byte[], byte[]> events;
     private final TestOutputTopic<String, String> deltas;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
-    private Instant now = START;
+    private Instant now;
 
     TopologyFixture() {
         this(SyncTopology.Settings.defaults());
@@ -49,9 +49,15 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     TopologyFixture(SyncTopology.Settings settings, String applicationId) {
+        this(settings, applicationId, START);
+    }
+
+    /** {@code wallClockStart}: where the driver's wall clock starts (records are stamped with it unless told otherwise). */
+    TopologyFixture(SyncTopology.Settings settings, String applicationId, Instant wallClockStart) {
         Properties props = StreamsProperties.of(applicationId, "localhost:9", Path.of("target", "ttd", applicationId),
                 1, 50, 0);
-        driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), settings), props, START);
+        driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), settings), props, wallClockStart);
+        now = wallClockStart;
         events = driver.createInputTopic(Topics.DEVICE_EVENTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
         deltas = driver.createOutputTopic(Topics.STATE_DELTAS.name(), new StringDeserializer(), new StringDeserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), new ByteArrayDeserializer(),
@@ -121,7 +127,11 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     void sendRaw(byte[] key, byte[] value, Headers headers) {
-        events.pipeInput(new TestRecord<>(key, value, headers, now));
+        sendRaw(key, value, headers, now);
+    }
+
+    void sendRaw(byte[] key, byte[] value, Headers headers, Instant recordTime) {
+        events.pipeInput(new TestRecord<>(key, value, headers, recordTime));
     }
 
     /** Moves the wall clock (and the time of the next records) forward; wall-clock punctuators run. */
