@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json.CodecException;
+import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.Stamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,11 +50,10 @@ final class Fields {
         if (v.isIntegralNumber() && v.canConvertToLong()) {
             return v.asLong();
         }
-        if (v.isTextual() && v.asText().matches("\\d{1,19}")) {
-            try {
-                return Long.parseLong(v.asText());
-            } catch (NumberFormatException e) {
-                throw new CodecException("'" + name + "' is out of range");
+        if (v.isTextual()) {
+            long parsed = Hlc.parseDecimal(v.asText());
+            if (parsed >= 0) {
+                return parsed;
             }
         }
         throw new CodecException("'" + name + "' must be an HLC (a string of digits)");

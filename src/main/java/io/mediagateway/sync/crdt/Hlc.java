@@ -54,6 +54,28 @@ public final class Hlc {
         return pack(Math.floorDiv(epochMicros, 1000), 0);
     }
 
+    /**
+     * An HLC written as a string of 1 to 19 decimal digits (the JSON form, §2), or -1 when the text is
+     * not that or does not fit in a signed 64-bit value. No regular expression: it runs for every
+     * stored stamp read.
+     */
+    public static long parseDecimal(String s) {
+        if (s == null || s.isEmpty() || s.length() > 19) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     /** Whether {@code value} is a valid HLC: non-negative (physical time fits in 48 bits). */
     public static boolean isValid(long value) {
         return value >= 0;

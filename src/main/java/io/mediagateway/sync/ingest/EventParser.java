@@ -277,12 +277,8 @@ public final class EventParser {
             long value;
             if (hlc.isIntegralNumber() && hlc.canConvertToLong()) {
                 value = hlc.asLong();
-            } else if (hlc.isTextual() && hlc.asText().matches("\\d{1,19}")) {
-                try {
-                    value = Long.parseLong(hlc.asText());
-                } catch (NumberFormatException e) {
-                    throw invalid("hlc", "is out of range");
-                }
+            } else if (hlc.isTextual() && Hlc.parseDecimal(hlc.asText()) >= 0) {
+                value = Hlc.parseDecimal(hlc.asText());
             } else {
                 throw invalid("hlc", "must be a 64-bit HLC as a string of digits (or a number)");
             }
