@@ -8,6 +8,9 @@ import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.PostgresDatabase;
 import io.mediagateway.sync.testing.RealServices;
 import io.mediagateway.sync.testing.TestDirs;
+import io.mediagateway.sync.testing.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import io.mediagateway.sync.topology.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,12 +55,19 @@ class ServiceIT {
             assertThat(admin.listTopics().names().get()).containsAll(Topics.all().stream().map(t -> t.name()).toList());
 
             // and a gateway produces an event with a plain producer
-            RecordMetadata sent = Consumption.produce(kafka.bootstrapServers(), Topics.DEVICE_EVENTS.name(), "user-1",
+            String user = "service-it-" + UUID.randomUUID().toString().substring(0, 8);
+            RecordMetadata sent = Consumption.produce(kafka.bootstrapServers(), Topics.DEVICE_EVENTS.name(), user,
                     "{\"msg_type\":\"device_heartbeat\",\"device_id\":\"tv-1\"}");
 
-            // then the service consumes and commits it
+            // then the service consumes and commits it, and the delta is on sync.state-deltas
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> Consumption.committed(admin, applicationId, sent) > sent.offset());
+            List<String> deltas = TopicReader.readCommitted(kafka.bootstrapServers(), Topics.STATE_DELTAS.name()).stream()
+                    .filter(r -> user.equals(new String(r.key(), StandardCharsets.UTF_8)))
+                    .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
+            assertThat(deltas).singleElement().asString()
+                    .contains("\"msg_type\":\"device_online\"", "\"device_id\":\"tv-1\"", "\"online\":true",
+                            "\"delta_id\":\"" + sent.partition() + "-" + sent.offset() + "-0\"");
             assertThat(Http.get(base + "/health").body())
                     .contains("\"status\":\"healthy\"", "\"service\":\"media-gateway-sync\"", "\"version\"");
         }
