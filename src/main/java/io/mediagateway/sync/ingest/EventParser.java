@@ -43,7 +43,6 @@ public final class EventParser {
     public static final int MAX_PREFERENCE_KEY = 64;
     public static final int MAX_TAG = 128;
     public static final int MAX_MESSAGE_ID = 128;
-    public static final int MAX_TEXT = 1024;
 
     public static final Set<String> MSG_TYPES = Set.of("watchlist_update", "watch_progress_update", "preference_update",
             "device_join", "device_heartbeat", "device_leave", "remote_command", "handoff");

@@ -67,12 +67,6 @@ public record UserState(SortedMap<String, OrElement<ContentMetadata>> watchlist,
         return new UserState(watchlist, progress, preferences, d);
     }
 
-    /** Whether the device is currently playing something: some content's winning progress is its, and Playing. */
-    public boolean isPlaying(String deviceId) {
-        return progress.values().stream().anyMatch(r -> r.stamp().deviceId().equals(deviceId)
-                && r.value().state() == PlaybackState.PLAYING);
-    }
-
     public UserState merge(UserState other, OrElement.Policy policy) {
         SortedMap<String, OrElement<ContentMetadata>> w = new TreeMap<>(watchlist);
         other.watchlist.forEach((id, e) -> w.merge(id, e, (a, b) -> a.merge(b, policy)));

@@ -241,11 +241,11 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             out.emit(new Delta.Progress(out.user, stamp.hlc(), stamp.deviceId(), out.nextId(), write.contentId(),
                     write.position()));
         }
-        notePlaying(out.user, stamp, write.contentId(), write.position().state());
+        notePlaying(out.user, stamp, write.contentId());
     }
 
-    /** Remembers what a device last reported: {@code Seek} needs its target to be playing. */
-    private void notePlaying(String user, Stamp stamp, String contentId, PlaybackState state) {
+    /** Remembers which content a device last reported progress for: {@code Seek} needs its target to be playing. */
+    private void notePlaying(String user, Stamp stamp, String contentId) {
         String key = UserKeys.key(user, stamp.deviceId());
         byte[] stored = nowPlaying.get(key);
         if (stored != null && Json.parse(stored).path("hlc").asLong() >= stamp.hlc()) {
@@ -254,13 +254,25 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         ObjectNode node = Json.object();
         node.put("hlc", stamp.hlc());
         node.put("content_id", contentId);
-        node.put("state", state.wireName());
         nowPlaying.put(key, Json.bytes(node));
     }
 
+    /**
+     * Whether a device is playing something: the content it last reported on has, as its winning
+     * progress, that device's own report, and that report says Playing. Another device taking over
+     * the content, or the device's own pause or stop, ends it. Two reads, whatever the user holds.
+     */
     private boolean isPlaying(String user, String deviceId) {
         byte[] stored = nowPlaying.get(UserKeys.key(user, deviceId));
-        return stored != null && PlaybackState.PLAYING.wireName().equals(Json.parse(stored).path("state").asText());
+        if (stored == null) {
+            return false;
+        }
+        byte[] progressValue = progress.get(UserKeys.key(user, Json.parse(stored).path("content_id").asText()));
+        if (progressValue == null) {
+            return false;
+        }
+        LwwRegister<PlaybackPosition> winner = codec.decodeProgress(progressValue);
+        return winner.stamp().deviceId().equals(deviceId) && winner.value().state() == PlaybackState.PLAYING;
     }
 
     private void writePreference(Emitter out, IngestEvent.PreferenceWrite write, Stamp stamp) {

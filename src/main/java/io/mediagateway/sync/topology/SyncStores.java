@@ -22,7 +22,7 @@ public final class SyncStores {
     public static final String PREFERENCES = "preferences";
     /** {@code user\0device_id} → device record. */
     public static final String DEVICES = "devices";
-    /** {@code user\0device_id} → what the device last reported playing (for {@code Seek}). */
+    /** {@code user\0device_id} → the content the device last reported progress for (for {@code Seek}). */
     public static final String NOW_PLAYING = "now-playing";
     /** last seen (8 bytes, big-endian) + {@code user\0device_id} → empty: online devices by deadline. */
     public static final String PRESENCE_INDEX = "presence-index";

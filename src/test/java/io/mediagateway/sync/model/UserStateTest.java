@@ -25,21 +25,6 @@ class UserStateTest {
     }
 
     @Test
-    void shouldKnowWhichDeviceIsPlayingFromTheWinningProgress() {
-        UserState state = UserState.EMPTY
-                .writeProgress("tmdb:550", LwwRegister.of(new PlaybackPosition(10, 100, PlaybackState.PLAYING, null, null),
-                        new Stamp(5, "tv")))
-                .writeProgress("tmdb:13", LwwRegister.of(new PlaybackPosition(10, 100, PlaybackState.PAUSED, null, null),
-                        new Stamp(5, "phone")));
-
-        assertThat(state.isPlaying("tv")).isTrue();
-        assertThat(state.isPlaying("phone")).isFalse();
-        assertThat(state.writeProgress("tmdb:550", LwwRegister.of(
-                new PlaybackPosition(12, 100, PlaybackState.PLAYING, null, null), new Stamp(6, "phone"))).isPlaying("tv"))
-                .as("the phone took over the content").isFalse();
-    }
-
-    @Test
     void shouldDropAWatchlistItemWhoseStateIsEmpty() {
         UserState state = UserState.EMPTY.addToWatchlist("tmdb:550", "t", new Stamp(1, "tv"), ContentMetadata.NONE, POLICY)
                 .removeFromWatchlist("tmdb:550", List.of("t"), new Stamp(2, "tv"), POLICY);

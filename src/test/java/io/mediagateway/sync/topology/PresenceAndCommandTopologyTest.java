@@ -160,6 +160,20 @@ class PresenceAndCommandTopologyTest {
     }
 
     @Test
+    void aTargetWhoseContentAnotherDeviceTookOverIsNotPlaying() {
+        t.send("alice", join("tv", "TV", 0, true, true));
+        t.send("alice", progress("tv", "c1", 10, 100, "Playing", 1));
+        t.send("alice", progress("phone", "c1", 12, 100, "Playing", 2));
+        t.deltas();
+        ObjectNode seek = command("web", "tv", "Seek", 3);
+        ((ObjectNode) seek.path("command").path("params")).put("position_seconds", 42);
+        assertThat(rejection(seek)).isEqualTo("command_rejected:no_active_content");
+        t.send("alice", progress("tv", "c2", 5, 100, "Playing", 4));
+        t.deltas();
+        assertThat(rejection(seek.put("hlc", Long.toString(TopologyFixture.hlc(5))))).isEqualTo("remote_command:");
+    }
+
+    @Test
     void castToNeedsTheTargetToCast() {
         t.send("alice", join("tv", "TV", 0, true, false));
         t.deltas();
