@@ -26,6 +26,12 @@ public final class WebServer implements AutoCloseable {
 
     /** Binds {@code host:port} ({@code port} 0 picks a free one) and starts answering. */
     public static WebServer start(String host, int port, String version, Readiness readiness, ObjectMapper json) {
+        return start(host, port, version, readiness, json, config -> { });
+    }
+
+    /** As above, with more routes (the API) registered by {@code routes}. */
+    public static WebServer start(String host, int port, String version, Readiness readiness, ObjectMapper json,
+                                  java.util.function.Consumer<io.javalin.config.JavalinConfig> routes) {
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -34,6 +40,7 @@ public final class WebServer implements AutoCloseable {
             config.jetty.port = port;
             config.routes.get("/health", ctx -> ctx.json(health(version)));
             config.routes.get("/ready", ctx -> ready(ctx, readiness));
+            routes.accept(config);
             config.routes.error(404, "*", ctx -> {
                 // A handler's own JSON 404 (e.g. "no progress for this content") is kept as is.
                 String type = ctx.res().getContentType();

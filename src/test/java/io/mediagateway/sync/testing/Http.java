@@ -19,6 +19,20 @@ public final class Http {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A request with an optional bearer token; {@code body} null = GET, else POST of that JSON. */
+    public static HttpResponse<String> call(String url, String token, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body == null) {
+            b.GET();
+        } else {
+            b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        }
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The status of a GET, or -1 when nothing answers. */
     public static int status(String url) {
         try {

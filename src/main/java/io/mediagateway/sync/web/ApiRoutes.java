@@ -1,0 +1,311 @@
+package io.mediagateway.sync.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.codec.Json.CodecException;
+import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.ingest.EventParser;
+import io.mediagateway.sync.ingest.IngestEvent;
+import io.mediagateway.sync.ingest.RejectedException;
+import io.mediagateway.sync.model.Identifiers;
+import io.mediagateway.sync.query.UserStateReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The REST API of contract §6 under {@code /api/v1}. Writes are validated by the same
+ * {@link EventParser} the topology uses, stamped with this process's HLC, produced to
+ * {@code sync.device-events} and answered 202 with the HLC and a read-your-writes token. Reads come
+ * from the stores of whichever instance holds the user, forwarded when that is another one.
+ */
+public final class ApiRoutes {
+    private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
+    public static final String FORWARDED = "X-Sync-Forwarded";
+    public static final String STALENESS = "X-Sync-Staleness";
+    static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(5);
+    static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
+
+    private final JwtTokens tokens;
+    private final Hlc clock;
+    private final EventSink sink;
+    private final StateSource state;
+    private final UserStateReader reader;
+    private final LongSupplier wallClockMs;
+    private final EventParser parser = new EventParser();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
+                     LongSupplier wallClockMs) {
+        this.tokens = tokens;
+        this.clock = clock;
+        this.sink = sink;
+        this.state = state;
+        this.reader = reader;
+        this.wallClockMs = wallClockMs;
+    }
+
+    /** Registers the routes and the error mapping. */
+    public void register(JavalinConfig config) {
+        config.routes.post("/api/v1/sync/watchlist", ctx -> write(ctx, "watchlist_update", this::watchlistEvent));
+        config.routes.post("/api/v1/sync/progress", ctx -> write(ctx, "watch_progress_update", this::progressEvent));
+        config.routes.post("/api/v1/sync/preferences", ctx -> write(ctx, "preference_update", (b, e) -> copy(b, e, "key", "value")));
+        config.routes.post("/api/v1/devices/handoff", ctx -> write(ctx, "handoff",
+                (b, e) -> copy(b, e, "target_device_id", "content_id")));
+        config.routes.post("/api/v1/devices/command", ctx -> write(ctx, "remote_command",
+                (b, e) -> copy(b, e, "target_device_id", "command", "expires_at")));
+        config.routes.get("/api/v1/sync/watchlist", ctx -> read(ctx, (s, u) -> Optional.of(reader.watchlist(s, u))));
+        config.routes.get("/api/v1/sync/progress", ctx -> {
+            UserStateReader.ProgressFilter filter = progressFilter(ctx.queryParam("filter"));
+            read(ctx, (s, u) -> Optional.of(reader.progress(s, u, filter)));
+        });
+        config.routes.get("/api/v1/sync/progress/{content_id}", ctx -> {
+            String content = ctx.pathParam("content_id");
+            read(ctx, (s, u) -> reader.progressItem(s, u, content));
+        });
+        config.routes.get("/api/v1/sync/preferences", ctx -> read(ctx, (s, u) -> Optional.of(reader.preferences(s, u))));
+        config.routes.get("/api/v1/devices", ctx -> read(ctx, (s, u) -> Optional.of(reader.devices(s, u, wallClockMs.getAsLong()))));
+        config.routes.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds > 0) {
+                ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds));
+            }
+            WebServer.error(ctx, e.status, e.code, e.getMessage());
+        });
+        config.routes.exception(RejectedException.class, (e, ctx) ->
+                WebServer.error(ctx, HttpStatus.BAD_REQUEST, e.reason().code(), e.getMessage()));
+        config.routes.exception(JwtTokens.InvalidTokenException.class, (e, ctx) -> {
+            ctx.header("WWW-Authenticate", "Bearer");
+            WebServer.error(ctx, HttpStatus.UNAUTHORIZED, "unauthorized", e.getMessage());
+        });
+    }
+
+    // ---- writes
+
+    @FunctionalInterface
+    private interface EventBuilder {
+        void fill(JsonNode body, ObjectNode event);
+    }
+
+    private void write(Context ctx, String msgType, EventBuilder builder) {
+        JwtTokens.Principal principal = authenticate(ctx);
+        JsonNode body = body(ctx);
+        String user = writeUser(principal, body);
+        ObjectNode event = Json.object();
+        event.put("msg_type", msgType);
+        event.put("user_id", user);
+        event.put("device_id", writeDevice(principal, body));
+        builder.fill(body, event);
+        if (!event.hasNonNull("timestamp")) {
+            event.put("hlc", Long.toString(clock.now()));
+        }
+        IngestEvent parsed = parser.parse(event);
+        long hlc = parsed.hlc();
+        if (event.hasNonNull("timestamp")) {
+            if (clock.isTooFarAhead(hlc)) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "clock_skew", "'timestamp' is too far ahead of the service clock");
+            }
+            clock.update(hlc);
+            event.put("hlc", Long.toString(hlc));
+        }
+        ReadToken token = sink.write(user, Json.bytes(event));
+        ObjectNode answer = Json.object();
+        answer.put("hlc", Long.toString(hlc));
+        if (parsed.payload() instanceof IngestEvent.WatchlistAdd add) {
+            answer.put("unique_tag", add.uniqueTag());
+        }
+        answer.put("token", token.encode());
+        json(ctx.status(HttpStatus.ACCEPTED), answer);
+    }
+
+    private void watchlistEvent(JsonNode body, ObjectNode event) {
+        copy(body, event, "operation", "content_id", "observed_tags", "content_metadata", "unique_tag");
+        if ("add".equalsIgnoreCase(body.path("operation").asText()) && !body.hasNonNull("unique_tag")) {
+            event.put("unique_tag", UUID.randomUUID().toString());
+        }
+    }
+
+    private void progressEvent(JsonNode body, ObjectNode event) {
+        copy(body, event, "content_id", "position_seconds", "progress_seconds", "duration_seconds", "state",
+                "platform_id", "device_type", "timestamp");
+        if (!body.hasNonNull("state")) {
+            event.put("state", "Paused");
+        }
+    }
+
+    private static void copy(JsonNode body, ObjectNode event, String... fields) {
+        for (String f : fields) {
+            if (body.has(f)) {
+                event.set(f, body.get(f));
+            }
+        }
+    }
+
+    private static String writeUser(JwtTokens.Principal principal, JsonNode body) {
+        JsonNode u = body.get("user_id");
+        String named = u == null || u.isNull() ? null : u.asText(null);
+        if (principal.service()) {
+            if (named == null) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "missing_field", "'user_id' is required with a service token");
+            }
+            if (!Identifiers.isUserId(named)) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_user_id", "'user_id' must be " + Identifiers.USER_ID_RULE);
+            }
+            return named;
+        }
+        if (named != null && !named.equals(principal.subject())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "the token is for another user");
+        }
+        return principal.subject();
+    }
+
+    /** A user's writes come from the token's device; a service names the device, else it is {@code service:<sub>}. */
+    private static String writeDevice(JwtTokens.Principal principal, JsonNode body) {
+        if (!principal.service()) {
+            return principal.deviceId();
+        }
+        JsonNode d = body.get("device_id");
+        return d == null || d.isNull() ? "service:" + principal.subject() : d.asText();
+    }
+
+    private static JsonNode body(Context ctx) {
+        byte[] bytes = ctx.bodyAsBytes();
+        if (bytes.length > EventParser.MAX_RECORD_BYTES) {
+            throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "too_large", "the body is " + bytes.length
+                    + " bytes; the limit is " + EventParser.MAX_RECORD_BYTES);
+        }
+        JsonNode body;
+        try {
+            body = Json.parse(bytes);
+        } catch (CodecException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", e.getMessage());
+        }
+        if (body == null || !body.isObject()) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", "the body must be a JSON object");
+        }
+        return body;
+    }
+
+    // ---- reads
+
+    @FunctionalInterface
+    private interface View {
+        Optional<ObjectNode> read(UserStateReader.Stores stores, String user);
+    }
+
+    private void read(Context ctx, View view) throws InterruptedException {
+        JwtTokens.Principal principal = authenticate(ctx);
+        String user = readUser(principal, ctx.queryParam("user_id"));
+        Optional<ReadToken> after = Optional.ofNullable(ctx.queryParam("after")).map(t -> ReadToken.decode(t)
+                .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_field",
+                        "'after' is not a token this service issued")));
+        StateSource.Location location = state.locate(user);
+        if (location instanceof StateSource.Remote remote && ctx.header(FORWARDED) == null) {
+            forward(ctx, remote.baseUrl());
+            return;
+        }
+        if (!(location instanceof StateSource.Local local)) {
+            String reason = location instanceof StateSource.Unavailable u ? u.reason() : "the owner of this user is unknown";
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", reason, 1);
+        }
+        if (after.isPresent() && !state.awaitWrite(user, after.get(), READ_YOUR_WRITES_WAIT)) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "not_yet_visible",
+                    "the write behind 'after' is not processed yet; retry", 1);
+        }
+        local.staleness().ifPresent(s -> ctx.header(STALENESS, s));
+        ObjectNode answer = view.read(local.stores(), user).orElseThrow(() ->
+                new ApiException(HttpStatus.NOT_FOUND, "not_found", "no such item for user " + user));
+        json(ctx, answer);
+    }
+
+    private void forward(Context ctx, String baseUrl) {
+        String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + ctx.path() + query))
+                .timeout(FORWARD_TIMEOUT).header(FORWARDED, "1").GET();
+        Optional.ofNullable(ctx.header("Authorization")).ifPresent(a -> request.header("Authorization", a));
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            ctx.status(response.statusCode()).contentType("application/json").result(response.body());
+            response.headers().firstValue(STALENESS).ifPresent(s -> ctx.header(STALENESS, s));
+            response.headers().firstValue("Retry-After").ifPresent(s -> ctx.header("Retry-After", s));
+        } catch (java.io.IOException e) {
+            log.warn("Forwarding {} to {} failed: {}", ctx.path(), baseUrl, e.toString());
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the instance holding this user did not answer", 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "interrupted", 1);
+        }
+    }
+
+    private static String readUser(JwtTokens.Principal principal, String queryUser) {
+        if (principal.service()) {
+            if (queryUser == null) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "missing_field", "'user_id' is required with a service token");
+            }
+            if (!Identifiers.isUserId(queryUser)) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_user_id", "'user_id' must be " + Identifiers.USER_ID_RULE);
+            }
+            return queryUser;
+        }
+        if (queryUser != null && !queryUser.equals(principal.subject())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "the token is for another user");
+        }
+        return principal.subject();
+    }
+
+    private static UserStateReader.ProgressFilter progressFilter(String raw) {
+        if (raw == null) {
+            return UserStateReader.ProgressFilter.ALL;
+        }
+        return switch (raw) {
+            case "in_progress" -> UserStateReader.ProgressFilter.IN_PROGRESS;
+            case "completed" -> UserStateReader.ProgressFilter.COMPLETED;
+            default -> throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_field",
+                    "'filter' must be in_progress or completed");
+        };
+    }
+
+    // ---- shared
+
+    private JwtTokens.Principal authenticate(Context ctx) {
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new JwtTokens.InvalidTokenException("an 'Authorization: Bearer <token>' header is required");
+        }
+        return tokens.verify(header.substring(7).trim());
+    }
+
+    private static void json(Context ctx, JsonNode body) {
+        ctx.contentType("application/json").result(Json.string(body));
+    }
+
+    /** A failure with its HTTP status and error code. */
+    static final class ApiException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final HttpStatus status;
+        final String code;
+        final int retryAfterSeconds;
+
+        ApiException(HttpStatus status, String code, String message) {
+            this(status, code, message, 0);
+        }
+
+        ApiException(HttpStatus status, String code, String message, int retryAfterSeconds) {
+            super(message, null, false, false);
+            this.status = status;
+            this.code = code;
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.mediagateway.sync.web;
+
+import io.mediagateway.sync.query.UserStateReader;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Where a user's state can be read: this instance's stores, another instance, or nowhere right now. */
+public interface StateSource {
+
+    /** Where to read {@code userId}. */
+    Location locate(String userId);
+
+    /**
+     * Waits until the store holding {@code userId} here has processed the write behind {@code token}.
+     *
+     * @return whether it has, within {@code timeout}
+     */
+    boolean awaitWrite(String userId, ReadToken token, Duration timeout) throws InterruptedException;
+
+    /** The answer of {@link #locate}. */
+    sealed interface Location {
+    }
+
+    /** Read here; {@code staleness} says why the copy may be behind (a standby, a restoring store), if it may. */
+    record Local(UserStateReader.Stores stores, Optional<String> staleness) implements Location {
+    }
+
+    /** Another instance holds the user: ask it. */
+    record Remote(String baseUrl) implements Location {
+    }
+
+    /** No copy can answer now (all are rebalancing or restoring). */
+    record Unavailable(String reason) implements Location {
+    }
+}

@@ -1,0 +1,231 @@
+package io.mediagateway.sync.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.codec.StateCodec;
+import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.query.UserStateReader;
+import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.topology.StreamsProperties;
+import io.mediagateway.sync.topology.SyncTopology;
+import io.mediagateway.sync.topology.Topics;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every route and error code of the REST API, with writes going through the real topology (in a
+ * {@link TopologyTestDriver}) and reads coming from its stores.
+ */
+class ApiRoutesTest {
+    private static final String SECRET = "api-routes-test-secret-long-enough-for-hs256";
+    private final JwtTokens tokens = new JwtTokens(SECRET);
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final AtomicReference<StateSource.Location> location = new AtomicReference<>();
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, byte[]> events;
+    private WebServer web;
+    private String base;
+    private long offset;
+
+    @BeforeEach
+    void start() {
+        Properties props = StreamsProperties.of("api-" + System.nanoTime(), "localhost:9", Path.of("target", "ttd-api"), 1, 50, 0);
+        driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), SyncTopology.Settings.defaults()), props);
+        events = driver.createInputTopic(Topics.DEVICE_EVENTS.name(), new StringSerializer(), new ByteArraySerializer());
+        UserStateReader.Stores stores = name -> {
+            synchronized (this) {
+                @SuppressWarnings("unchecked")
+                ReadOnlyKeyValueStore<String, byte[]> s = (ReadOnlyKeyValueStore<String, byte[]>) (Object) driver.getKeyValueStore(name);
+                return s;
+            }
+        };
+        location.set(new StateSource.Local(stores, Optional.empty()));
+        EventSink sink = (user, event) -> {
+            synchronized (this) {
+                events.pipeInput(user, event);
+                return new ReadToken(0, offset++);
+            }
+        };
+        StateSource source = new StateSource() {
+            @Override
+            public Location locate(String userId) {
+                return location.get();
+            }
+
+            @Override
+            public boolean awaitWrite(String userId, ReadToken token, Duration timeout) {
+                return token.offset() < offset;
+            }
+        };
+        Hlc clock = new Hlc(System::currentTimeMillis, 60_000);
+        ApiRoutes api = new ApiRoutes(tokens, clock, sink, source, new UserStateReader(new StateCodec(OrElement.Policy.DEFAULT), 60_000),
+                System::currentTimeMillis);
+        web = WebServer.start("127.0.0.1", 0, "test", () -> new Readiness.Status(true, "RUNNING"), mapper, api::register);
+        base = "http://127.0.0.1:" + web.port();
+    }
+
+    @AfterEach
+    void stop() {
+        web.close();
+        driver.close();
+    }
+
+    private String user(String user, String device) {
+        return tokens.forUser(user, device, Duration.ofHours(1), Instant.now());
+    }
+
+    private HttpResponse<String> post(String path, String token, String body) throws Exception {
+        return Http.call(base + path, token, body);
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        return Http.call(base + path, token, null);
+    }
+
+    private JsonNode json(HttpResponse<String> r) throws Exception {
+        return mapper.readTree(r.body());
+    }
+
+    private void assertError(HttpResponse<String> r, int status, String code) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(json(r).path("error").asText()).isEqualTo(code);
+        assertThat(json(r).path("message").asText()).isNotBlank();
+        assertThat(r.body()).doesNotContain("Exception", "\tat ");
+    }
+
+    @Test
+    void watchlistWriteThenReadWithItsToken() throws Exception {
+        String alice = user("alice", "tv-living-room");
+        HttpResponse<String> added = post("/api/v1/sync/watchlist", alice,
+                "{\"operation\":\"add\",\"content_id\":\"tmdb:550\",\"content_metadata\":{\"title\":\"Fight Club\"}}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(202);
+        JsonNode answer = json(added);
+        assertThat(Hlc.parseDecimal(answer.path("hlc").asText())).isPositive();
+        assertThat(answer.path("unique_tag").asText()).isNotBlank();
+        String token = answer.path("token").asText();
+
+        JsonNode list = json(get("/api/v1/sync/watchlist?after=" + token, alice));
+        assertThat(list.path("user_id").asText()).isEqualTo("alice");
+        assertThat(list.path("items")).hasSize(1);
+        JsonNode item = list.path("items").get(0);
+        assertThat(item.path("content_id").asText()).isEqualTo("tmdb:550");
+        assertThat(item.path("unique_tags").get(0).asText()).isEqualTo(answer.path("unique_tag").asText());
+        assertThat(item.path("device_id").asText()).isEqualTo("tv-living-room");
+        assertThat(item.path("hlc").asText()).isEqualTo(answer.path("hlc").asText());
+
+        assertThat(post("/api/v1/sync/watchlist", alice, "{\"operation\":\"remove\",\"content_id\":\"tmdb:550\"}").statusCode())
+                .isEqualTo(202);
+        assertThat(json(get("/api/v1/sync/watchlist", alice)).path("items")).isEmpty();
+    }
+
+    @Test
+    void progressPreferencesHandoffAndCommands() throws Exception {
+        String alice = user("alice", "phone");
+        assertThat(post("/api/v1/sync/progress", alice, "{\"content_id\":\"c1\",\"position_seconds\":30,"
+                + "\"duration_seconds\":100,\"state\":\"playing\"}").statusCode()).isEqualTo(202);
+        JsonNode progress = json(get("/api/v1/sync/progress", alice));
+        assertThat(progress.path("items").get(0).path("state").asText()).isEqualTo("Playing");
+        assertThat(json(get("/api/v1/sync/progress?filter=completed", alice)).path("items")).isEmpty();
+        assertThat(json(get("/api/v1/sync/progress?filter=in_progress", alice)).path("items")).hasSize(1);
+        assertThat(json(get("/api/v1/sync/progress/c1", alice)).path("resume_position_seconds").asDouble()).isEqualTo(30.0);
+        assertError(get("/api/v1/sync/progress/never", alice), 404, "not_found");
+
+        assertThat(post("/api/v1/sync/preferences", alice, "{\"key\":\"subtitles\",\"value\":{\"lang\":\"fr\"}}").statusCode())
+                .isEqualTo(202);
+        assertThat(json(get("/api/v1/sync/preferences", alice)).path("items").path("subtitles").path("lang").asText())
+                .isEqualTo("fr");
+
+        assertThat(post("/api/v1/devices/handoff", alice, "{\"target_device_id\":\"tv\",\"content_id\":\"c1\"}").statusCode())
+                .isEqualTo(202);
+        assertThat(post("/api/v1/devices/command", alice,
+                "{\"target_device_id\":\"tv\",\"command\":{\"type\":\"VolumeSet\",\"params\":{\"level\":0.5}}}").statusCode())
+                .isEqualTo(202);
+        events.pipeInput("alice", Json.bytes(Json.parse("{\"msg_type\":\"device_join\",\"device_id\":\"tv\",\"device_type\":\"TV\"}")));
+        JsonNode devices = json(get("/api/v1/devices", alice)).path("devices");
+        assertThat(devices).hasSize(1);
+        assertThat(devices.get(0).path("online").asBoolean()).isTrue();
+    }
+
+    @Test
+    void thePlaybackServiceBodyWorksWithAServiceToken() throws Exception {
+        String playback = tokens.forService("playback", Duration.ofHours(1), Instant.now());
+        HttpResponse<String> r = post("/api/v1/sync/progress", playback, "{\"user_id\":\"bob\",\"content_id\":\"tmdb:13\","
+                + "\"platform_id\":\"netflix\",\"progress_seconds\":600,\"duration_seconds\":7200,\"device_id\":null,"
+                + "\"timestamp\":\"" + Instant.now().minusSeconds(5) + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        JsonNode item = json(get("/api/v1/sync/progress/tmdb:13?user_id=bob", playback));
+        assertThat(item.path("position_seconds").asDouble()).isEqualTo(600);
+        assertThat(item.path("state").asText()).isEqualTo("Paused");
+        assertThat(item.path("device_id").asText()).isEqualTo("service:playback");
+        assertThat(item.path("platform_id").asText()).isEqualTo("netflix");
+        assertThat(item.path("hlc").asText()).isEqualTo(json(r).path("hlc").asText());
+        assertError(get("/api/v1/sync/progress", playback), 400, "missing_field");
+    }
+
+    @Test
+    void authenticationFailuresAre401() throws Exception {
+        assertError(get("/api/v1/sync/watchlist", null), 401, "unauthorized");
+        assertError(get("/api/v1/sync/watchlist", "garbage"), 401, "unauthorized");
+        String forged = new JwtTokens("some-other-secret-that-is-long-enough").forUser("alice", "tv", Duration.ofHours(1), Instant.now());
+        assertError(get("/api/v1/sync/watchlist", forged), 401, "unauthorized");
+        String expired = tokens.forUser("alice", "tv", Duration.ofSeconds(1), Instant.now().minus(Duration.ofHours(2)));
+        assertError(get("/api/v1/sync/watchlist", expired), 401, "unauthorized");
+        assertError(get("/api/v1/sync/watchlist", user("alice.smith", "tv")), 401, "unauthorized");
+        assertThat(get("/api/v1/sync/watchlist", null).headers().firstValue("WWW-Authenticate")).contains("Bearer");
+    }
+
+    @Test
+    void anotherUsersDataIsNeverVisible() throws Exception {
+        post("/api/v1/sync/watchlist", user("bob", "tv"), "{\"operation\":\"add\",\"content_id\":\"secret\"}");
+        String alice = user("alice", "tv");
+        assertError(get("/api/v1/sync/watchlist?user_id=bob", alice), 403, "forbidden");
+        assertError(post("/api/v1/sync/watchlist", alice, "{\"user_id\":\"bob\",\"operation\":\"add\",\"content_id\":\"x\"}"),
+                403, "forbidden");
+        assertThat(json(get("/api/v1/sync/watchlist", alice)).path("items")).isEmpty();
+    }
+
+    @Test
+    void badRequestsNameTheFieldAtFault() throws Exception {
+        String alice = user("alice", "tv");
+        assertError(post("/api/v1/sync/watchlist", alice, "{\"operation\":\"toggle\",\"content_id\":\"c\"}"), 400, "invalid_field");
+        assertThat(json(post("/api/v1/sync/watchlist", alice, "{\"operation\":\"add\"}")).path("message").asText())
+                .contains("content_id");
+        assertError(post("/api/v1/sync/watchlist", alice, "{\"operation\":\"add\",\"content_id\":\"\"}"), 400, "invalid_content_id");
+        assertError(post("/api/v1/sync/progress", alice, "{\"content_id\":\"c\",\"position_seconds\":-1,\"duration_seconds\":10}"),
+                400, "invalid_field");
+        assertError(post("/api/v1/sync/preferences", alice, "not json"), 400, "invalid_json");
+        assertError(post("/api/v1/sync/preferences", alice, "[1]"), 400, "invalid_json");
+        assertError(post("/api/v1/devices/command", alice, "{\"target_device_id\":\"tv\",\"command\":{\"type\":\"Explode\"}}"),
+                400, "invalid_field");
+        assertError(get("/api/v1/sync/progress?filter=soon", alice), 400, "invalid_field");
+        assertError(get("/api/v1/sync/watchlist?after=not-a-token", alice), 400, "invalid_field");
+        String big = "{\"key\":\"k\",\"value\":\"" + "x".repeat(40_000) + "\"}";
+        assertError(post("/api/v1/sync/preferences", alice, big), 413, "too_large");
+    }
+
+    @Test
+    void whenNoCopyCanAnswerReadsAre503WithRetryAfter() throws Exception {
+        location.set(new StateSource.Unavailable("the streams are rebalancing"));
+        HttpResponse<String> r = get("/api/v1/sync/watchlist", user("alice", "tv"));
+        assertError(r, 503, "unavailable");
+        assertThat(r.headers().firstValue("Retry-After")).contains("1");
+    }
+}
