@@ -3,9 +3,13 @@ package io.mediagateway.sync.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.mediagateway.sync.codec.StateCodec;
+import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.query.UserStateReader;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.web.ApiRoutes;
 import io.mediagateway.sync.web.JwtTokens;
 import io.mediagateway.sync.web.Readiness;
 import io.mediagateway.sync.web.WebServer;
@@ -34,6 +38,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +59,8 @@ public final class SyncService implements AutoCloseable {
     private String jwtSecret;
     private Optional<DataSource> dataSource = Optional.empty();
     private WebServer web;
-    private KafkaStreams streams;
+    private volatile KafkaStreams streams;
+    private volatile HostInfo self;
 
     private record NamedCloseable(String name, AutoCloseable closeable) {
     }
@@ -89,7 +95,15 @@ public final class SyncService implements AutoCloseable {
             new TopicProvisioner(admin, config.startupTimeout()).ensure(Topics.definitions());
         }
         ObjectMapper json = new ObjectMapper();
-        web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json);
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        resources.push(new NamedCloseable("admin client", admin));
+        KafkaEventSink sink = new KafkaEventSink(bootstrapServers);
+        resources.push(new NamedCloseable("API producer", sink));
+        ApiRoutes api = new ApiRoutes(new JwtTokens(jwtSecret), new Hlc(System::currentTimeMillis, config.maxClockSkewMs()),
+                sink, new StreamsStateSource(() -> streams, () -> self, admin, config.applicationId()),
+                new UserStateReader(new StateCodec(config.watchlistPolicy()), config.presenceTimeoutMs()),
+                System::currentTimeMillis);
+        web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json, api::register);
         startStreams();
         log.info("media-gateway-sync is up: http://{}:{} (advertised as {}), Kafka {}", config.host(), web.port(),
                 config.advertisedUrlFor(web.port()), bootstrapServers);
@@ -166,6 +180,7 @@ public final class SyncService implements AutoCloseable {
                 config.dataDir().resolve("streams"), config.streamThreads(), config.commitIntervalMs(),
                 config.standbyReplicas());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.getHost() + ":" + advertisedPort);
+        self = new HostInfo(advertised.getHost(), advertisedPort);
         String instanceId = config.instanceId().orElseGet(() -> InstanceId.loadOrCreate(config.dataDir()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
         log.info("Kafka Streams application {} as static member {} (SYNC_INSTANCE_ID), state in {}",

@@ -82,6 +82,10 @@ public final class ApiRoutes {
             }
             WebServer.error(ctx, e.status, e.code, e.getMessage());
         });
+        config.routes.exception(EventSink.UnavailableException.class, (e, ctx) -> {
+            ctx.header("Retry-After", "1");
+            WebServer.error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", e.getMessage());
+        });
         config.routes.exception(RejectedException.class, (e, ctx) ->
                 WebServer.error(ctx, HttpStatus.BAD_REQUEST, e.reason().code(), e.getMessage()));
         config.routes.exception(JwtTokens.InvalidTokenException.class, (e, ctx) -> {
@@ -210,12 +214,17 @@ public final class ApiRoutes {
                 .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_field",
                         "'after' is not a token this service issued")));
         StateSource.Location location = state.locate(user);
-        if (location instanceof StateSource.Remote remote && ctx.header(FORWARDED) == null) {
-            forward(ctx, remote.baseUrl());
-            return;
+        if (location instanceof StateSource.Remote remote) {
+            if (ctx.header(FORWARDED) == null && forward(ctx, remote.baseUrl())) {
+                return;
+            }
+            if (remote.fallback().isPresent()) {
+                location = remote.fallback().get();
+            }
         }
         if (!(location instanceof StateSource.Local local)) {
-            String reason = location instanceof StateSource.Unavailable u ? u.reason() : "the owner of this user is unknown";
+            String reason = location instanceof StateSource.Unavailable u ? u.reason()
+                    : "the instance holding this user did not answer";
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", reason, 1);
         }
         if (after.isPresent() && !state.awaitWrite(user, after.get(), READ_YOUR_WRITES_WAIT)) {
@@ -228,7 +237,8 @@ public final class ApiRoutes {
         json(ctx, answer);
     }
 
-    private void forward(Context ctx, String baseUrl) {
+    /** Relays the read to the instance holding the user; false when it does not answer. */
+    private boolean forward(Context ctx, String baseUrl) {
         String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + ctx.path() + query))
                 .timeout(FORWARD_TIMEOUT).header(FORWARDED, "1").GET();
@@ -238,10 +248,10 @@ public final class ApiRoutes {
             ctx.status(response.statusCode()).contentType("application/json").result(response.body());
             response.headers().firstValue(STALENESS).ifPresent(s -> ctx.header(STALENESS, s));
             response.headers().firstValue("Retry-After").ifPresent(s -> ctx.header("Retry-After", s));
+            return true;
         } catch (java.io.IOException e) {
             log.warn("Forwarding {} to {} failed: {}", ctx.path(), baseUrl, e.toString());
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-                    "the instance holding this user did not answer", 1);
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "interrupted", 1);

@@ -25,8 +25,8 @@ public interface StateSource {
     record Local(UserStateReader.Stores stores, Optional<String> staleness) implements Location {
     }
 
-    /** Another instance holds the user: ask it. */
-    record Remote(String baseUrl) implements Location {
+    /** Another instance holds the user: ask it; if it does not answer, {@code fallback} (a local stale copy) may. */
+    record Remote(String baseUrl, Optional<Local> fallback) implements Location {
     }
 
     /** No copy can answer now (all are rebalancing or restoring). */

@@ -9,6 +9,7 @@ import io.mediagateway.sync.testing.PostgresDatabase;
 import io.mediagateway.sync.testing.RealServices;
 import io.mediagateway.sync.testing.TestDirs;
 import io.mediagateway.sync.testing.TopicReader;
+import io.mediagateway.sync.web.JwtTokens;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import io.mediagateway.sync.topology.Topics;
@@ -68,6 +69,15 @@ class ServiceIT {
             assertThat(deltas).singleElement().asString()
                     .contains("\"msg_type\":\"device_online\"", "\"device_id\":\"tv-1\"", "\"online\":true",
                             "\"delta_id\":\"" + sent.partition() + "-" + sent.offset() + "-0\"");
+            // and a write through the REST API is visible to a read with its token (read-your-writes)
+            String token = new JwtTokens(env.get("SYNC_JWT_SECRET")).forUser(user, "phone-1", Duration.ofHours(1),
+                    java.time.Instant.now());
+            var written = Http.call(base + "/api/v1/sync/watchlist", token, "{\"operation\":\"add\",\"content_id\":\"tmdb:550\"}");
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(202);
+            String after = new com.fasterxml.jackson.databind.ObjectMapper().readTree(written.body()).path("token").asText();
+            var read = Http.call(base + "/api/v1/sync/watchlist?after=" + after, token, null);
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            assertThat(read.body()).contains("\"content_id\":\"tmdb:550\"", "\"device_id\":\"phone-1\"");
             assertThat(Http.get(base + "/health").body())
                     .contains("\"status\":\"healthy\"", "\"service\":\"media-gateway-sync\"", "\"version\"");
         }
