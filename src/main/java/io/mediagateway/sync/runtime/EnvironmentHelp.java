@@ -27,6 +27,9 @@ final class EnvironmentHelp {
               SYNC_DEDUP_WINDOW_MS          how long a user's message_ids are remembered (3600000)
               SYNC_PRESENCE_CHECK_INTERVAL_MS
                                             how often devices are checked for the timeout (1000)
+              SYNC_RATE_LIMIT_USER_PER_SEC, SYNC_RATE_LIMIT_DEVICE_PER_SEC
+                                            API requests per second per user (100) and per device (20),
+                                            bursts of twice that; 0 = no limit; beyond: 429 + Retry-After
               SYNC_STREAM_THREADS           Kafka Streams threads (number of cores)
               SYNC_COMMIT_INTERVAL_MS       exactly-once commit interval: a floor of delta latency (50)
               SYNC_STANDBY_REPLICAS         standby copies of each store on other instances (1)

@@ -35,6 +35,8 @@ public record SyncConfig(
         long commitIntervalMs,
         int standbyReplicas,
         Duration dedupWindow,
+        double rateLimitPerUser,
+        double rateLimitPerDevice,
         Duration presenceCheckInterval,
         Duration startupTimeout,
         Duration shutdownTimeout) {
@@ -97,11 +99,13 @@ public record SyncConfig(
                 SyncTopology.Settings.DEFAULT_DEDUP_WINDOW.toMillis(), 60_000, Duration.ofDays(7).toMillis()));
         Duration presenceCheck = Duration.ofMillis(r.longValue("SYNC_PRESENCE_CHECK_INTERVAL_MS",
                 SyncTopology.Settings.DEFAULT_PRESENCE_CHECK.toMillis(), 10, 60_000));
+        double perUser = r.longValue("SYNC_RATE_LIMIT_USER_PER_SEC", 100, 0, 1_000_000);
+        double perDevice = r.longValue("SYNC_RATE_LIMIT_DEVICE_PER_SEC", 20, 0, 1_000_000);
         Duration startup = Duration.ofMillis(r.longValue("SYNC_STARTUP_TIMEOUT_MS", 120_000, 1_000, 3_600_000));
         Duration shutdown = Duration.ofMillis(r.longValue("SYNC_SHUTDOWN_TIMEOUT_MS", 30_000, 1_000, 600_000));
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
-                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, dedup, presenceCheck, startup, shutdown);
+                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, dedup, perUser, perDevice, presenceCheck, startup, shutdown);
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */

@@ -11,6 +11,7 @@ import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
 import io.mediagateway.sync.web.ApiRoutes;
 import io.mediagateway.sync.web.JwtTokens;
+import io.mediagateway.sync.web.RateLimiter;
 import io.mediagateway.sync.web.Readiness;
 import io.mediagateway.sync.web.WebServer;
 import java.io.IOException;
@@ -102,7 +103,8 @@ public final class SyncService implements AutoCloseable {
         ApiRoutes api = new ApiRoutes(new JwtTokens(jwtSecret), new Hlc(System::currentTimeMillis, config.maxClockSkewMs()),
                 sink, new StreamsStateSource(() -> streams, () -> self, admin, config.applicationId()),
                 new UserStateReader(new StateCodec(config.watchlistPolicy()), config.presenceTimeoutMs()),
-                System::currentTimeMillis);
+                System::currentTimeMillis, new RateLimiter(config.rateLimitPerUser(), System::nanoTime),
+                new RateLimiter(config.rateLimitPerDevice(), System::nanoTime));
         web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json, api::register);
         startStreams();
         log.info("media-gateway-sync is up: http://{}:{} (advertised as {}), Kafka {}", config.host(), web.port(),

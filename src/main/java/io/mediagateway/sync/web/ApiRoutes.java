@@ -43,11 +43,22 @@ public final class ApiRoutes {
     private final StateSource state;
     private final UserStateReader reader;
     private final LongSupplier wallClockMs;
+    private final RateLimiter perUser;
+    private final RateLimiter perDevice;
     private final EventParser parser = new EventParser();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs) {
+        this(tokens, clock, sink, state, reader, wallClockMs, new RateLimiter(0, System::nanoTime),
+                new RateLimiter(0, System::nanoTime));
+    }
+
+    /** With request limits per user and per device (429 with {@code Retry-After} beyond them). */
+    public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
+                     LongSupplier wallClockMs, RateLimiter perUser, RateLimiter perDevice) {
+        this.perUser = perUser;
+        this.perDevice = perDevice;
         this.tokens = tokens;
         this.clock = clock;
         this.sink = sink;
@@ -105,6 +116,7 @@ public final class ApiRoutes {
         JwtTokens.Principal principal = authenticate(ctx);
         JsonNode body = body(ctx);
         String user = writeUser(principal, body);
+        limit(principal, user);
         ObjectNode event = Json.object();
         event.put("msg_type", msgType);
         event.put("user_id", user);
@@ -210,6 +222,7 @@ public final class ApiRoutes {
     private void read(Context ctx, View view) throws InterruptedException {
         JwtTokens.Principal principal = authenticate(ctx);
         String user = readUser(principal, ctx.queryParam("user_id"));
+        limit(principal, user);
         Optional<ReadToken> after = Optional.ofNullable(ctx.queryParam("after")).map(t -> ReadToken.decode(t)
                 .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_field",
                         "'after' is not a token this service issued")));
@@ -287,6 +300,19 @@ public final class ApiRoutes {
     }
 
     // ---- shared
+
+    /** Per user (the one the request is about) and per device (a user token's); 429 beyond either. */
+    private void limit(JwtTokens.Principal principal, String user) {
+        long wait = perUser.acquire(user);
+        if (wait == 0 && !principal.service()) {
+            wait = perDevice.acquire(user + "/" + principal.deviceId());
+        }
+        if (wait > 0) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "rate_limited", "too many requests for user " + user
+                    + (principal.service() ? "" : " or device " + principal.deviceId()) + "; retry in " + wait + " ms",
+                    (int) Math.max(1, (wait + 999) / 1000));
+        }
+    }
 
     private JwtTokens.Principal authenticate(Context ctx) {
         String header = ctx.header("Authorization");

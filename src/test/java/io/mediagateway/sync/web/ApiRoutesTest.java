@@ -44,6 +44,8 @@ class ApiRoutesTest {
     private WebServer web;
     private String base;
     private long offset;
+    private EventSink sink;
+    private StateSource source;
 
     @BeforeEach
     void start() {
@@ -58,13 +60,13 @@ class ApiRoutesTest {
             }
         };
         location.set(new StateSource.Local(stores, Optional.empty()));
-        EventSink sink = (user, event) -> {
+        sink = (user, event) -> {
             synchronized (this) {
                 events.pipeInput(user, event);
                 return new ReadToken(0, offset++);
             }
         };
-        StateSource source = new StateSource() {
+        source = new StateSource() {
             @Override
             public Location locate(String userId) {
                 return location.get();
@@ -219,6 +221,24 @@ class ApiRoutesTest {
         assertError(get("/api/v1/sync/watchlist?after=not-a-token", alice), 400, "invalid_field");
         String big = "{\"key\":\"k\",\"value\":\"" + "x".repeat(40_000) + "\"}";
         assertError(post("/api/v1/sync/preferences", alice, big), 413, "too_large");
+    }
+
+    @Test
+    void requestsBeyondTheDeviceLimitAre429WithRetryAfter() throws Exception {
+        ApiRoutes limited = new ApiRoutes(tokens, new Hlc(System::currentTimeMillis, 60_000), sink, source,
+                new UserStateReader(new StateCodec(OrElement.Policy.DEFAULT), 60_000), System::currentTimeMillis,
+                new RateLimiter(100, System::nanoTime), new RateLimiter(1, System::nanoTime));
+        try (WebServer other = WebServer.start("127.0.0.1", 0, "test", () -> new Readiness.Status(true, "RUNNING"), mapper,
+                limited::register)) {
+            String url = "http://127.0.0.1:" + other.port() + "/api/v1/sync/watchlist";
+            String tv = user("alice", "tv");
+            assertThat(Http.call(url, tv, null).statusCode()).isEqualTo(200);
+            assertThat(Http.call(url, tv, null).statusCode()).isEqualTo(200);
+            HttpResponse<String> third = Http.call(url, tv, null);
+            assertError(third, 429, "rate_limited");
+            assertThat(third.headers().firstValue("Retry-After")).contains("1");
+            assertThat(Http.call(url, user("alice", "phone"), null).statusCode()).as("another device").isEqualTo(200);
+        }
     }
 
     @Test
