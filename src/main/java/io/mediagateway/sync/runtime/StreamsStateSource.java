@@ -1,7 +1,9 @@
 package io.mediagateway.sync.runtime;
 
 import io.mediagateway.sync.query.UserStateReader;
+import io.mediagateway.sync.topology.PartitionRouter;
 import io.mediagateway.sync.topology.SyncStores;
+import java.nio.charset.StandardCharsets;
 import io.mediagateway.sync.topology.Topics;
 import io.mediagateway.sync.web.ReadToken;
 import io.mediagateway.sync.web.StateSource;
@@ -59,7 +61,10 @@ final class StreamsStateSource implements StateSource {
             return new Unavailable("the streams are " + s.state());
         }
         if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE) || meta.activeHost().equals(HostInfo.unavailable())) {
-            return localCopy(s, -1).<Location>map(l -> l).orElse(new Unavailable("the streams are " + s.state()));
+            // Mid-rebalance nobody is the owner: a local copy of the user's partition may still answer.
+            int partition = PartitionRouter.partitionFor(userId.getBytes(StandardCharsets.UTF_8),
+                    Topics.DEVICE_EVENTS.definition().partitions());
+            return localCopy(s, partition).<Location>map(l -> l).orElse(new Unavailable("the streams are " + s.state()));
         }
         int partition = meta.partition();
         if (meta.activeHost().equals(self.get())) {

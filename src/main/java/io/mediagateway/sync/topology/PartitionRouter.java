@@ -18,7 +18,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * <p>One class, two instances: {@code direct} passes the well-placed records, the other the rest,
  * tagged with their original partition and offset (deltas and dead letters name the original record).
  */
-final class PartitionRouter implements FixedKeyProcessor<byte[], byte[], byte[]> {
+public final class PartitionRouter implements FixedKeyProcessor<byte[], byte[], byte[]> {
     private final boolean direct;
     private final int partitions;
     private FixedKeyProcessorContext<byte[], byte[]> context;
@@ -28,8 +28,8 @@ final class PartitionRouter implements FixedKeyProcessor<byte[], byte[], byte[]>
         this.partitions = partitions;
     }
 
-    /** The partition the Java client's default partitioner gives a key. */
-    static int partitionFor(byte[] key, int partitions) {
+    /** The partition the Java client's default partitioner gives a key (and interactive queries look in). */
+    public static int partitionFor(byte[] key, int partitions) {
         return Utils.toPositive(Utils.murmur2(key)) % partitions;
     }
 
