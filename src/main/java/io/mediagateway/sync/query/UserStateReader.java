@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.StateCodec;
+import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.LwwRegister;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.model.ContentMetadata;
@@ -116,6 +117,36 @@ public final class UserStateReader {
                 d.put("last_seen", record.lastSeenMs());
             }
         });
+        return out;
+    }
+
+    /**
+     * Everything of one user at once, as the WebSocket's first message and {@code GET /api/v1/sync/snapshot}:
+     * {@code {"type":"snapshot","user_id","watchlist":[…],"progress":[…],"preferences":{…},"devices":[…],"hlc"}},
+     * where {@code hlc} is the greatest HLC the snapshot reflects.
+     */
+    public ObjectNode snapshot(Stores stores, String user, long nowMs) {
+        ObjectNode out = Json.object();
+        out.put("type", "snapshot");
+        out.put("user_id", user);
+        ArrayNode watchlist = (ArrayNode) watchlist(stores, user).get("items");
+        ArrayNode progress = (ArrayNode) progress(stores, user, ProgressFilter.ALL).get("items");
+        out.set("watchlist", watchlist);
+        out.set("progress", progress);
+        out.set("preferences", preferences(stores, user).get("items"));
+        out.set("devices", devices(stores, user, nowMs).get("devices"));
+        long newest = 0;
+        for (ArrayNode items : new ArrayNode[] {watchlist, progress}) {
+            for (var item : items) {
+                newest = Math.max(newest, Math.max(0, Hlc.parseDecimal(item.path("hlc").asText())));
+            }
+        }
+        long[] more = {newest};
+        scan(stores.store(SyncStores.PREFERENCES), user,
+                (key, bytes) -> more[0] = Math.max(more[0], codec.decodePreference(bytes).stamp().hlc()));
+        scan(stores.store(SyncStores.DEVICES), user,
+                (id, bytes) -> more[0] = Math.max(more[0], codec.decodeDevice(bytes).presence().stamp().hlc()));
+        out.put("hlc", Long.toString(more[0]));
         return out;
     }
 

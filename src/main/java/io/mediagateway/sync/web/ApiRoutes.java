@@ -87,6 +87,7 @@ public final class ApiRoutes {
         });
         config.routes.get("/api/v1/sync/preferences", ctx -> read(ctx, (s, u) -> Optional.of(reader.preferences(s, u))));
         config.routes.get("/api/v1/devices", ctx -> read(ctx, (s, u) -> Optional.of(reader.devices(s, u, wallClockMs.getAsLong()))));
+        config.routes.get("/api/v1/sync/snapshot", ctx -> read(ctx, (s, u) -> Optional.of(reader.snapshot(s, u, wallClockMs.getAsLong()))));
         config.routes.exception(ApiException.class, (e, ctx) -> {
             if (e.retryAfterSeconds > 0) {
                 ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds));

@@ -164,6 +164,15 @@ class ApiRoutesTest {
         JsonNode devices = json(get("/api/v1/devices", alice)).path("devices");
         assertThat(devices).hasSize(1);
         assertThat(devices.get(0).path("online").asBoolean()).isTrue();
+
+        JsonNode snapshot = json(get("/api/v1/sync/snapshot", alice));
+        assertThat(snapshot.path("type").asText()).isEqualTo("snapshot");
+        assertThat(snapshot.path("user_id").asText()).isEqualTo("alice");
+        assertThat(snapshot.path("progress")).hasSize(1);
+        assertThat(snapshot.path("watchlist")).isEmpty();
+        assertThat(snapshot.path("preferences").path("subtitles").path("lang").asText()).isEqualTo("fr");
+        assertThat(snapshot.path("devices")).hasSize(1);
+        assertThat(Hlc.parseDecimal(snapshot.path("hlc").asText())).isPositive();
     }
 
     @Test
