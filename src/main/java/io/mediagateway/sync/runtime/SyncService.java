@@ -12,6 +12,8 @@ import io.mediagateway.sync.topology.Topics;
 import io.mediagateway.sync.web.ApiRoutes;
 import io.mediagateway.sync.web.JwtTokens;
 import io.mediagateway.sync.web.RateLimiter;
+import io.mediagateway.sync.web.WsRoutes;
+import io.mediagateway.sync.web.WsSessions;
 import io.mediagateway.sync.web.Readiness;
 import io.mediagateway.sync.web.WebServer;
 import java.io.IOException;
@@ -105,7 +107,13 @@ public final class SyncService implements AutoCloseable {
                 new UserStateReader(new StateCodec(config.watchlistPolicy()), config.presenceTimeoutMs()),
                 System::currentTimeMillis, new RateLimiter(config.rateLimitPerUser(), System::nanoTime),
                 new RateLimiter(config.rateLimitPerDevice(), System::nanoTime));
-        web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json, api::register);
+        WsSessions sessions = new WsSessions();
+        WsRoutes ws = new WsRoutes(api, sessions);
+        resources.push(new NamedCloseable("WebSocket fan-out", new DeltaFanout(bootstrapServers, sessions)));
+        web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json, c -> {
+            api.register(c);
+            ws.register(c);
+        });
         startStreams();
         log.info("media-gateway-sync is up: http://{}:{} (advertised as {}), Kafka {}", config.host(), web.port(),
                 config.advertisedUrlFor(web.port()), bootstrapServers);

@@ -109,13 +109,17 @@ public final class ApiRoutes {
     // ---- writes
 
     @FunctionalInterface
-    private interface EventBuilder {
+    interface EventBuilder {
         void fill(JsonNode body, ObjectNode event);
     }
 
     private void write(Context ctx, String msgType, EventBuilder builder) {
         JwtTokens.Principal principal = authenticate(ctx);
-        JsonNode body = body(ctx);
+        json(ctx.status(HttpStatus.ACCEPTED), write(principal, msgType, body(ctx), builder));
+    }
+
+    /** One write of any channel (REST or WebSocket): validate, stamp, produce; the answer's {@code hlc}, {@code unique_tag}, {@code token}. */
+    ObjectNode write(JwtTokens.Principal principal, String msgType, JsonNode body, EventBuilder builder) {
         String user = writeUser(principal, body);
         limit(principal, user);
         ObjectNode event = Json.object();
@@ -142,17 +146,17 @@ public final class ApiRoutes {
             answer.put("unique_tag", add.uniqueTag());
         }
         answer.put("token", token.encode());
-        json(ctx.status(HttpStatus.ACCEPTED), answer);
+        return answer;
     }
 
-    private void watchlistEvent(JsonNode body, ObjectNode event) {
+    void watchlistEvent(JsonNode body, ObjectNode event) {
         copy(body, event, "operation", "content_id", "observed_tags", "content_metadata", "unique_tag");
         if ("add".equalsIgnoreCase(body.path("operation").asText()) && !body.hasNonNull("unique_tag")) {
             event.put("unique_tag", UUID.randomUUID().toString());
         }
     }
 
-    private void progressEvent(JsonNode body, ObjectNode event) {
+    void progressEvent(JsonNode body, ObjectNode event) {
         copy(body, event, "content_id", "position_seconds", "progress_seconds", "duration_seconds", "state",
                 "platform_id", "device_type", "timestamp");
         if (!body.hasNonNull("state")) {
@@ -160,7 +164,7 @@ public final class ApiRoutes {
         }
     }
 
-    private static void copy(JsonNode body, ObjectNode event, String... fields) {
+    static void copy(JsonNode body, ObjectNode event, String... fields) {
         for (String f : fields) {
             if (body.has(f)) {
                 event.set(f, body.get(f));
@@ -251,6 +255,34 @@ public final class ApiRoutes {
         json(ctx, answer);
     }
 
+    /**
+     * A user's snapshot for a new WebSocket session, from wherever the user's state lives (forwarded
+     * with the session's own token when another instance holds it).
+     */
+    Optional<String> snapshot(String user, String bearerToken) {
+        StateSource.Location location = state.locate(user);
+        if (location instanceof StateSource.Remote remote) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(remote.baseUrl() + "/api/v1/sync/snapshot?user_id=" + user))
+                    .timeout(FORWARD_TIMEOUT).header(FORWARDED, "1").header("Authorization", "Bearer " + bearerToken).GET().build();
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return Optional.of(response.body());
+                }
+            } catch (java.io.IOException e) {
+                log.warn("Snapshot of {} from {} failed: {}", user, remote.baseUrl(), e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            location = remote.fallback().isPresent() ? remote.fallback().get() : location;
+        }
+        if (location instanceof StateSource.Local local) {
+            return Optional.of(Json.string(reader.snapshot(local.stores(), user, wallClockMs.getAsLong())));
+        }
+        return Optional.empty();
+    }
+
     /** Relays the read to the instance holding the user; false when it does not answer. */
     private boolean forward(Context ctx, String baseUrl) {
         String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
@@ -272,7 +304,7 @@ public final class ApiRoutes {
         }
     }
 
-    private static String readUser(JwtTokens.Principal principal, String queryUser) {
+    static String readUser(JwtTokens.Principal principal, String queryUser) {
         if (principal.service()) {
             if (queryUser == null) {
                 throw new ApiException(HttpStatus.BAD_REQUEST, "missing_field", "'user_id' is required with a service token");
@@ -316,7 +348,14 @@ public final class ApiRoutes {
     }
 
     private JwtTokens.Principal authenticate(Context ctx) {
-        String header = ctx.header("Authorization");
+        return authenticate(ctx.header("Authorization"), null);
+    }
+
+    /** The principal of a bearer header, or of a bare token (a browser's WebSocket passes it as {@code ?token=}). */
+    JwtTokens.Principal authenticate(String header, String bareToken) {
+        if (header == null && bareToken != null) {
+            return tokens.verify(bareToken);
+        }
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new JwtTokens.InvalidTokenException("an 'Authorization: Bearer <token>' header is required");
         }

@@ -10,6 +10,8 @@ import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.Ports;
 import io.mediagateway.sync.testing.RealServices;
 import io.mediagateway.sync.testing.TestDirs;
+import io.mediagateway.sync.testing.WsTestClient;
+import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.web.ApiRoutes;
 import io.mediagateway.sync.web.JwtTokens;
 import java.net.http.HttpResponse;
@@ -82,6 +84,53 @@ class MultiInstanceIT {
         return false;
     }
 
+    /**
+     * Alice's socket on A: a snapshot first, then a write through B pushed to it, her own writes
+     * acknowledged, bad messages answered with errors — and nothing of Bob's.
+     */
+    private void webSocket(int portA, int portB, List<String> users) throws Exception {
+        String alice = users.get(0);
+        String bob = users.get(1);
+        Duration wait = Duration.ofSeconds(10);
+        try (WsTestClient aliceSocket = WsTestClient.connect("ws://127.0.0.1:" + portA + "/ws?token=" + token(alice));
+             WsTestClient bobSocket = WsTestClient.connect("ws://127.0.0.1:" + portA + "/ws?token=" + token(bob))) {
+            JsonNode snapshot = mapper.readTree(aliceSocket.next(wait));
+            assertThat(snapshot.path("type").asText()).isEqualTo("snapshot");
+            assertThat(snapshot.path("user_id").asText()).isEqualTo(alice);
+            assertThat(snapshot.path("watchlist")).isNotEmpty();
+            assertThat(mapper.readTree(bobSocket.next(wait)).path("user_id").asText()).isEqualTo(bob);
+
+            long sent = System.nanoTime();
+            write(portB, alice, "pushed-through-b");
+            String pushed = aliceSocket.nextContaining("pushed-through-b", wait);
+            assertThat(pushed).as("the delta of a write through the other instance").isNotNull();
+            log.info("write through B -> push on A's socket: {} ms", (System.nanoTime() - sent) / 1_000_000);
+            JsonNode delta = mapper.readTree(pushed);
+            assertThat(delta.path("type").asText()).isEqualTo("watchlist_update");
+            assertThat(delta.path("delta_id").asText()).isNotBlank();
+
+            aliceSocket.send("{\"type\":\"preference_update\",\"id\":7,\"key\":\"autoplay\",\"value\":false}");
+            JsonNode ack = mapper.readTree(aliceSocket.nextContaining("\"ack\"", wait));
+            assertThat(ack.path("id").asInt()).isEqualTo(7);
+            assertThat(Hlc.parseDecimal(ack.path("hlc").asText())).isPositive();
+            assertThat(aliceSocket.nextContaining("\"preference_update\"", wait)).as("her own write, pushed back").contains("autoplay");
+
+            aliceSocket.send("not json");
+            assertThat(mapper.readTree(aliceSocket.nextContaining("\"error\"", wait)).path("error").asText()).isEqualTo("invalid_json");
+            aliceSocket.send("{\"type\":\"watchlist_update\",\"operation\":\"add\",\"content_id\":\"\"}");
+            assertThat(mapper.readTree(aliceSocket.nextContaining("\"error\"", wait)).path("error").asText())
+                    .isEqualTo("invalid_content_id");
+            aliceSocket.send("{\"type\":\"explode\"}");
+            assertThat(mapper.readTree(aliceSocket.nextContaining("\"error\"", wait)).path("error").asText())
+                    .isEqualTo("unknown_type");
+
+            assertThat(bobSocket.received()).as("Bob sees nothing of Alice").noneMatch(m -> m.contains(alice));
+        }
+        try (WsTestClient refused = WsTestClient.connect("ws://127.0.0.1:" + portA + "/ws?token=forged")) {
+            assertThat(refused.nextContaining("unauthorized", wait)).isNotNull();
+        }
+    }
+
     @Test
     void anyInstanceAnswersReadYourWritesHoldsAndReadsSurviveAnInstanceStopping(KafkaBroker kafka) throws Exception {
         String applicationId = "multi-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -108,6 +157,8 @@ class MultiInstanceIT {
                     String after = write(writer, user, content);
                     assertThat(holds(read(readerPort, user, after), content)).as("pair %d: %s", i, content).isTrue();
                 }
+
+                webSocket(portA, portB, users);
             } finally {
                 // Stop B while A keeps reading every user: A takes B's tasks over (from its standbys).
                 Thread stopper = new Thread(b::close, "stop-b");

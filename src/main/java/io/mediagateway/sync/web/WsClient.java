@@ -1,0 +1,90 @@
+package io.mediagateway.sync.web;
+
+import java.util.ArrayDeque;
+import java.util.function.Supplier;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * One WebSocket session's outgoing side: messages are sent asynchronously one at a time from a
+ * bounded queue, so a slow client never blocks the thread delivering deltas to everyone else. When
+ * its queue overflows, the missed deltas are dropped and the client gets a fresh snapshot instead.
+ */
+final class WsClient {
+    static final int MAX_QUEUED = 256;
+
+    final String userId;
+    private final Session session;
+    private final Supplier<String> snapshot;
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private boolean sending;
+    private boolean started;
+    private boolean overflowed;
+    private long overflows;
+
+    WsClient(String userId, Session session, Supplier<String> snapshot) {
+        this.userId = userId;
+        this.session = session;
+        this.snapshot = snapshot;
+    }
+
+    /** Sends the snapshot, then whatever queued meanwhile. Deltas offered before this wait in the queue. */
+    void start() {
+        String first = snapshot.get();
+        synchronized (this) {
+            started = true;
+            queue.addFirst(first);
+        }
+        pump();
+    }
+
+    /** Queues a message (a delta, an ack); on overflow drops the queue and owes the client a snapshot. */
+    void offer(String message) {
+        synchronized (this) {
+            if (queue.size() >= MAX_QUEUED) {
+                queue.clear();
+                overflowed = true;
+                overflows++;
+                return;
+            }
+            queue.addLast(message);
+        }
+        pump();
+    }
+
+    long overflows() {
+        synchronized (this) {
+            return overflows;
+        }
+    }
+
+    private void pump() {
+        String next;
+        synchronized (this) {
+            if (!started || sending || !session.isOpen()) {
+                return;
+            }
+            if (queue.isEmpty() && overflowed) {
+                overflowed = false;
+                next = null;
+            } else {
+                next = queue.pollFirst();
+                if (next == null) {
+                    return;
+                }
+            }
+            sending = true;
+        }
+        if (next == null) {
+            next = snapshot.get();
+        }
+        session.sendText(next, Callback.from(this::sent, failure -> sent()));
+    }
+
+    private void sent() {
+        synchronized (this) {
+            sending = false;
+        }
+        pump();
+    }
+}

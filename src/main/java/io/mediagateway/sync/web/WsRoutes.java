@@ -1,0 +1,151 @@
+package io.mediagateway.sync.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.websocket.WsContext;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.codec.Json.CodecException;
+import io.mediagateway.sync.ingest.RejectedException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /ws} (contract §7): authenticated by the {@code Authorization} header or {@code ?token=};
+ * a snapshot on connect, then every delta of the user as it is committed (delivered by the fan-out of
+ * {@code sync.state-deltas} through {@link WsSessions}); inbound writes answered {@code ack} or
+ * {@code error}; pings every 30 s, and a connection silent for 60 s is closed.
+ */
+public final class WsRoutes {
+    private static final Logger log = LoggerFactory.getLogger(WsRoutes.class);
+    public static final Duration PING_INTERVAL = Duration.ofSeconds(30);
+    public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
+    private static final String CLIENT = "sync.client";
+    private static final String PRINCIPAL = "sync.principal";
+
+    private final ApiRoutes api;
+    private final WsSessions sessions;
+
+    public WsRoutes(ApiRoutes api, WsSessions sessions) {
+        this.api = api;
+        this.sessions = sessions;
+    }
+
+    public void register(JavalinConfig config) {
+        config.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(IDLE_TIMEOUT));
+        config.routes.ws("/ws", ws -> {
+            ws.onConnect(this::connect);
+            ws.onMessage(ctx -> receive(ctx, ctx.message()));
+            ws.onClose(this::disconnect);
+            ws.onError(this::disconnect);
+        });
+    }
+
+    private void connect(WsContext ctx) {
+        String header = ctx.header("Authorization");
+        String bare = ctx.queryParam("token");
+        JwtTokens.Principal principal;
+        String user;
+        try {
+            principal = api.authenticate(header, bare);
+            user = ApiRoutes.readUser(principal, ctx.queryParam("user_id"));
+        } catch (JwtTokens.InvalidTokenException e) {
+            refuse(ctx, "unauthorized", e.getMessage());
+            return;
+        } catch (ApiRoutes.ApiException e) {
+            refuse(ctx, e.code, e.getMessage());
+            return;
+        }
+        String token = header != null ? header.substring(Math.min(7, header.length())).trim() : bare;
+        WsClient client = new WsClient(user, ctx.session, () -> api.snapshot(user, token)
+                .orElseGet(() -> error(null, "unavailable", "the user's state cannot be read right now; deltas still arrive")));
+        ctx.attribute(CLIENT, client);
+        ctx.attribute(PRINCIPAL, principal);
+        sessions.add(client);
+        ctx.enableAutomaticPings(PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        client.start();
+    }
+
+    private static void refuse(WsContext ctx, String code, String message) {
+        ctx.send(error(null, code, message));
+        ctx.closeSession(1008, code);
+    }
+
+    private void disconnect(WsContext ctx) {
+        WsClient client = ctx.attribute(CLIENT);
+        if (client != null) {
+            sessions.remove(client);
+        }
+    }
+
+    private void receive(WsContext ctx, String text) {
+        WsClient client = ctx.attribute(CLIENT);
+        JwtTokens.Principal principal = ctx.attribute(PRINCIPAL);
+        if (client == null || principal == null) {
+            return;
+        }
+        JsonNode message;
+        try {
+            message = Json.parse(text);
+        } catch (CodecException e) {
+            client.offer(error(null, "invalid_json", e.getMessage()));
+            return;
+        }
+        JsonNode id = message.isObject() ? message.get("id") : null;
+        if (!message.isObject()) {
+            client.offer(error(id, "invalid_json", "a message must be a JSON object"));
+            return;
+        }
+        String type = message.path("type").asText("");
+        try {
+            ObjectNode ack = switch (type) {
+                case "watchlist_update" -> api.write(principal, "watchlist_update", message, api::watchlistEvent);
+                case "progress_update", "watch_progress_update" ->
+                        api.write(principal, "watch_progress_update", message, api::progressEvent);
+                case "preference_update" -> api.write(principal, "preference_update", message,
+                        (b, e) -> ApiRoutes.copy(b, e, "key", "value"));
+                case "device_heartbeat" -> api.write(principal, "device_heartbeat", message, (b, e) -> ApiRoutes.copy(b, e,
+                        "device_type", "platform", "capabilities", "app_version", "device_name", "battery_level",
+                        "network_quality"));
+                case "remote_command" -> api.write(principal, "remote_command", message,
+                        (b, e) -> ApiRoutes.copy(b, e, "target_device_id", "command", "expires_at"));
+                case "handoff" -> api.write(principal, "handoff", message,
+                        (b, e) -> ApiRoutes.copy(b, e, "target_device_id", "content_id"));
+                default -> throw new ApiRoutes.ApiException(io.javalin.http.HttpStatus.BAD_REQUEST, "unknown_type",
+                        "'type' must be watchlist_update, progress_update, preference_update, device_heartbeat, "
+                                + "remote_command or handoff");
+            };
+            ObjectNode answer = Json.object();
+            answer.put("type", "ack");
+            if (id != null) {
+                answer.set("id", id);
+            }
+            answer.setAll(ack);
+            client.offer(Json.string(answer));
+        } catch (RejectedException e) {
+            client.offer(error(id, e.reason().code(), e.getMessage()));
+        } catch (ApiRoutes.ApiException e) {
+            client.offer(error(id, e.code, e.getMessage()));
+        } catch (JwtTokens.InvalidTokenException e) {
+            client.offer(error(id, "unauthorized", e.getMessage()));
+        } catch (EventSink.UnavailableException e) {
+            client.offer(error(id, "unavailable", e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("WebSocket message of user {} failed", client.userId, e);
+            client.offer(error(id, "internal", "internal error; see the server log"));
+        }
+    }
+
+    static String error(JsonNode id, String code, String message) {
+        ObjectNode node = Json.object();
+        node.put("type", "error");
+        if (id != null) {
+            node.set("id", id);
+        }
+        node.put("error", code);
+        node.put("message", message);
+        return Json.string(node);
+    }
+}

@@ -1,0 +1,37 @@
+package io.mediagateway.sync.web;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** This instance's WebSocket sessions by user: where the delta fan-out delivers. */
+public final class WsSessions {
+    private final ConcurrentHashMap<String, Set<WsClient>> byUser = new ConcurrentHashMap<>();
+
+    void add(WsClient client) {
+        byUser.computeIfAbsent(client.userId, u -> ConcurrentHashMap.newKeySet()).add(client);
+    }
+
+    void remove(WsClient client) {
+        byUser.computeIfPresent(client.userId, (u, set) -> {
+            set.remove(client);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Whether any session of {@code userId} is connected here (the fan-out skips the rest cheaply). */
+    public boolean has(String userId) {
+        return byUser.containsKey(userId);
+    }
+
+    /** Queues {@code message} to every session of {@code userId}. */
+    public void deliver(String userId, String message) {
+        Set<WsClient> clients = byUser.get(userId);
+        if (clients != null) {
+            clients.forEach(c -> c.offer(message));
+        }
+    }
+
+    public int size() {
+        return byUser.values().stream().mapToInt(Set::size).sum();
+    }
+}
