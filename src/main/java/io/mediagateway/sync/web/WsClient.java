@@ -8,13 +8,36 @@ import org.eclipse.jetty.websocket.api.Session;
 /**
  * One WebSocket session's outgoing side: messages are sent asynchronously one at a time from a
  * bounded queue, so a slow client never blocks the thread delivering deltas to everyone else. When
- * its queue overflows, the missed deltas are dropped and the client gets a fresh snapshot instead.
+ * its queue overflows, the missed deltas are dropped and the client gets a fresh snapshot instead,
+ * ahead of the deltas that queue after the overflow.
  */
 final class WsClient {
     static final int MAX_QUEUED = 256;
 
+    /** The socket's sending side: asynchronous, one message at a time. */
+    interface Socket {
+        boolean isOpen();
+
+        /** Sends {@code text}; calls {@code done} when it is sent or failed. */
+        void send(String text, Runnable done);
+
+        static Socket of(Session session) {
+            return new Socket() {
+                @Override
+                public boolean isOpen() {
+                    return session.isOpen();
+                }
+
+                @Override
+                public void send(String text, Runnable done) {
+                    session.sendText(text, Callback.from(done, failure -> done.run()));
+                }
+            };
+        }
+    }
+
     final String userId;
-    private final Session session;
+    private final Socket session;
     private final Supplier<String> snapshot;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private boolean sending;
@@ -22,7 +45,7 @@ final class WsClient {
     private boolean overflowed;
     private long overflows;
 
-    WsClient(String userId, Session session, Supplier<String> snapshot) {
+    WsClient(String userId, Socket session, Supplier<String> snapshot) {
         this.userId = userId;
         this.session = session;
         this.snapshot = snapshot;
@@ -64,7 +87,9 @@ final class WsClient {
             if (!started || sending || !session.isOpen()) {
                 return;
             }
-            if (queue.isEmpty() && overflowed) {
+            if (overflowed) {
+                // Behind: the snapshot goes first, then whatever queued since the overflow (a delta the
+                // snapshot already holds arrives twice, which deltas tolerate; none is lost).
                 overflowed = false;
                 next = null;
             } else {
@@ -78,7 +103,7 @@ final class WsClient {
         if (next == null) {
             next = snapshot.get();
         }
-        session.sendText(next, Callback.from(this::sent, failure -> sent()));
+        session.send(next, this::sent);
     }
 
     private void sent() {

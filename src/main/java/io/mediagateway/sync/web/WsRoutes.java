@@ -59,7 +59,7 @@ public final class WsRoutes {
             return;
         }
         String token = header != null ? header.substring(Math.min(7, header.length())).trim() : bare;
-        WsClient client = new WsClient(user, ctx.session, () -> api.snapshot(user, token)
+        WsClient client = new WsClient(user, WsClient.Socket.of(ctx.session), () -> api.snapshot(user, token)
                 .orElseGet(() -> error(null, "unavailable", "the user's state cannot be read right now; deltas still arrive")));
         ctx.attribute(CLIENT, client);
         ctx.attribute(PRINCIPAL, principal);

@@ -1,0 +1,78 @@
+package io.mediagateway.sync.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A session's outgoing queue against a socket that sends only when told to (a slow client). */
+class WsClientTest {
+
+    /** Holds each message "on the wire" until {@link #complete()} delivers it. */
+    private static final class SlowSocket implements WsClient.Socket {
+        final List<String> delivered = new ArrayList<>();
+        String inFlight;
+        Runnable done;
+        int concurrent;
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void send(String text, Runnable done) {
+            if (inFlight != null) {
+                concurrent++;
+            }
+            inFlight = text;
+            this.done = done;
+        }
+
+        void complete() {
+            delivered.add(inFlight);
+            inFlight = null;
+            Runnable d = done;
+            done = null;
+            d.run();
+        }
+
+        void drain() {
+            while (inFlight != null) {
+                complete();
+            }
+        }
+    }
+
+    @Test
+    void deltasWaitForTheSnapshotThenGoInOrderOneAtATime() {
+        SlowSocket socket = new SlowSocket();
+        WsClient client = new WsClient("alice", socket, () -> "snapshot");
+        client.offer("d1");
+        client.start();
+        client.offer("d2");
+        client.offer("d3");
+        socket.drain();
+        assertThat(socket.delivered).containsExactly("snapshot", "d1", "d2", "d3");
+        assertThat(socket.concurrent).isZero();
+    }
+
+    @Test
+    void aClientThatFallsBehindGetsAFreshSnapshotInsteadOfTheMissedDeltas() {
+        SlowSocket socket = new SlowSocket();
+        AtomicInteger snapshots = new AtomicInteger();
+        WsClient client = new WsClient("alice", socket, () -> "snapshot-" + snapshots.incrementAndGet());
+        client.start();
+        // The snapshot is on the wire and the client does not read: the queue fills and overflows.
+        for (int i = 0; i < WsClient.MAX_QUEUED + 10; i++) {
+            client.offer("d" + i);
+        }
+        assertThat(client.overflows()).isEqualTo(1);
+        client.offer("after-overflow");
+        socket.drain();
+        assertThat(socket.delivered).startsWith("snapshot-1", "snapshot-2").endsWith("after-overflow")
+                .doesNotContain("d0", "d255", "d256").hasSize(2 + 9 + 1);
+    }
+}
