@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,6 +94,11 @@ public final class ApiRoutes {
                 ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds));
             }
             WebServer.error(ctx, e.status, e.code, e.getMessage());
+        });
+        config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> {
+            // The store moved between finding it and reading it (a rebalance): try again shortly.
+            ctx.header("Retry-After", "1");
+            WebServer.error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the user's store is moving; retry");
         });
         config.routes.exception(EventSink.UnavailableException.class, (e, ctx) -> {
             ctx.header("Retry-After", "1");

@@ -59,13 +59,22 @@ public final class WsRoutes {
             return;
         }
         String token = header != null ? header.substring(Math.min(7, header.length())).trim() : bare;
-        WsClient client = new WsClient(user, WsClient.Socket.of(ctx.session), () -> api.snapshot(user, token)
-                .orElseGet(() -> error(null, "unavailable", "the user's state cannot be read right now; deltas still arrive")));
+        WsClient client = new WsClient(user, WsClient.Socket.of(ctx.session), () -> snapshot(user, token));
         ctx.attribute(CLIENT, client);
         ctx.attribute(PRINCIPAL, principal);
         sessions.add(client);
         ctx.enableAutomaticPings(PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         client.start();
+    }
+
+    private String snapshot(String user, String token) {
+        String unavailable = error(null, "unavailable", "the user's state cannot be read right now; deltas still arrive");
+        try {
+            return api.snapshot(user, token).orElse(unavailable);
+        } catch (RuntimeException e) {
+            log.warn("Snapshot of {} failed: {}", user, e.toString());
+            return unavailable;
+        }
     }
 
     private static void refuse(WsContext ctx, String code, String message) {
