@@ -27,14 +27,22 @@ public final class WsRoutes {
 
     private final ApiRoutes api;
     private final WsSessions sessions;
+    private final Duration pingInterval;
+    private final Duration idleTimeout;
 
     public WsRoutes(ApiRoutes api, WsSessions sessions) {
+        this(api, sessions, PING_INTERVAL, IDLE_TIMEOUT);
+    }
+
+    public WsRoutes(ApiRoutes api, WsSessions sessions, Duration pingInterval, Duration idleTimeout) {
         this.api = api;
         this.sessions = sessions;
+        this.pingInterval = pingInterval;
+        this.idleTimeout = idleTimeout;
     }
 
     public void register(JavalinConfig config) {
-        config.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(IDLE_TIMEOUT));
+        config.jetty.modifyWebSocketServletFactory(factory -> factory.setIdleTimeout(idleTimeout));
         config.routes.ws("/ws", ws -> {
             ws.onConnect(this::connect);
             ws.onMessage(ctx -> receive(ctx, ctx.message()));
@@ -63,7 +71,7 @@ public final class WsRoutes {
         ctx.attribute(CLIENT, client);
         ctx.attribute(PRINCIPAL, principal);
         sessions.add(client);
-        ctx.enableAutomaticPings(PING_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        ctx.enableAutomaticPings(pingInterval.toMillis(), TimeUnit.MILLISECONDS);
         client.start();
     }
 

@@ -10,6 +10,7 @@ import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.query.UserStateReader;
 import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.testing.WsTestClient;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
@@ -247,6 +248,35 @@ class ApiRoutesTest {
             assertError(third, 429, "rate_limited");
             assertThat(third.headers().firstValue("Retry-After")).contains("1");
             assertThat(Http.call(url, user("alice", "phone"), null).statusCode()).as("another device").isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aSilentWebSocketIsClosedAfterTheIdleTimeoutAndPingsKeepALiveOneOpen() throws Exception {
+        ApiRoutes api = new ApiRoutes(tokens, new Hlc(System::currentTimeMillis, 60_000), sink, source,
+                new UserStateReader(new StateCodec(OrElement.Policy.DEFAULT), 60_000), System::currentTimeMillis);
+        WsSessions sessions = new WsSessions();
+        WsRoutes silent = new WsRoutes(api, sessions, Duration.ofSeconds(30), Duration.ofMillis(800));
+        WsRoutes pinged = new WsRoutes(api, sessions, Duration.ofMillis(200), Duration.ofMillis(800));
+        try (WebServer a = WebServer.start("127.0.0.1", 0, "t", () -> new Readiness.Status(true, "RUNNING"), mapper, c -> {
+                 api.register(c);
+                 silent.register(c);
+             });
+             WebServer b = WebServer.start("127.0.0.1", 0, "t", () -> new Readiness.Status(true, "RUNNING"), mapper, c -> {
+                 api.register(c);
+                 pinged.register(c);
+             })) {
+            String token = user("alice", "tv");
+            try (WsTestClient quiet = WsTestClient.connect("ws://127.0.0.1:" + a.port() + "/ws?token=" + token);
+                 WsTestClient alive = WsTestClient.connect("ws://127.0.0.1:" + b.port() + "/ws?token=" + token)) {
+                assertThat(quiet.next(Duration.ofSeconds(5))).contains("\"type\":\"snapshot\"");
+                assertThat(alive.next(Duration.ofSeconds(5))).contains("\"type\":\"snapshot\"");
+                assertThat(sessions.size()).isEqualTo(2);
+                Thread.sleep(2500);
+                assertThat(quiet.closeCode()).as("closed for silence").isPositive();
+                assertThat(alive.closeCode()).as("its pongs keep it open").isEqualTo(-1);
+                assertThat(sessions.size()).isEqualTo(1);
+            }
         }
     }
 
