@@ -1,18 +1,14 @@
 package io.mediagateway.sync.bench;
 
+import io.mediagateway.sync.testing.WsTestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Write → push latency against a running instance: device B writes progress through REST, device A's
@@ -30,23 +26,8 @@ public final class PushLatency {
         String tokenB = args[2];
         int n = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         HttpClient http = HttpClient.newHttpClient();
-        BlockingQueue<String> received = new LinkedBlockingQueue<>();
-        WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create(base.replace("http", "ws") + "/ws?token=" + tokenA),
-                new WebSocket.Listener() {
-                    private final StringBuilder partial = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            received.add(partial.toString());
-                            partial.setLength(0);
-                        }
-                        socket.request(1);
-                        return null;
-                    }
-                }).join();
-        received.poll(10, TimeUnit.SECONDS); // the snapshot
+        WsTestClient ws = WsTestClient.connect(base.replace("http", "ws") + "/ws?token=" + tokenA);
+        ws.next(Duration.ofSeconds(10)); // the snapshot
         List<Long> micros = new ArrayList<>();
         for (int i = 0; i < n + 50; i++) {
             String marker = "latency-" + System.nanoTime();
@@ -58,21 +39,15 @@ public final class PushLatency {
             if (r.statusCode() != 202) {
                 throw new IllegalStateException("write failed: " + r.statusCode() + " " + r.body());
             }
-            while (true) {
-                String m = received.poll(5, TimeUnit.SECONDS);
-                if (m == null) {
-                    throw new IllegalStateException("no push for " + marker);
-                }
-                if (m.contains(marker)) {
-                    break;
-                }
+            if (ws.nextContaining(marker, Duration.ofSeconds(5)) == null) {
+                throw new IllegalStateException("no push for " + marker);
             }
             if (i >= 50) { // the first 50 warm up
                 micros.add((System.nanoTime() - start) / 1000);
             }
             Thread.sleep(5);
         }
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+        ws.close();
         Collections.sort(micros);
         System.out.printf("write -> push over %d writes: p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", micros.size(),
                 at(micros, 0.50), at(micros, 0.90), at(micros, 0.99), micros.get(micros.size() - 1) / 1000.0);
