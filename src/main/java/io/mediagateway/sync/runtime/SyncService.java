@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.query.UserStateReader;
+import io.mediagateway.sync.sink.PostgresSchema;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
@@ -180,6 +181,7 @@ public final class SyncService implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL at " + PostgresUrl.redact(url) + " does not answer: " + e.getMessage(), e);
         }
+        PostgresSchema.migrate(ds);
         dataSource = Optional.of(ds);
     }
 
