@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +55,7 @@ public final class TopicProvisioner {
             List<String> created = create(toCreate, deadline);
             Map<String, TopicDefinition> byName = new HashMap<>();
             definitions.forEach(d -> byName.put(d.name(), d));
-            Map<String, TopicDescription> described = get(admin.describeTopics(byName.keySet()).allTopicNames(), deadline);
+            Map<String, TopicDescription> described = describe(byName.keySet(), deadline);
             for (TopicDescription description : described.values()) {
                 TopicDefinition def = byName.get(description.name());
                 int actual = description.partitions().size();
@@ -114,6 +115,26 @@ public final class TopicProvisioner {
             }
         }
         return created;
+    }
+
+    /**
+     * Describes the topics, retrying while a topic just created is not yet known to the broker that
+     * answers (its metadata propagates a moment after {@code createTopics} returns).
+     */
+    private Map<String, TopicDescription> describe(Set<String> names, long deadline) throws InterruptedException {
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(remaining(deadline), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() >= deadline) {
+                    throw new IllegalStateException("Kafka admin request failed: " + e.getCause().getMessage(), e.getCause());
+                }
+                log.debug("New topics are not described yet ({}); retrying", e.getCause().getMessage());
+                Thread.sleep(100);
+            } catch (TimeoutException e) {
+                throw timedOut("describing topics", e);
+            }
+        }
     }
 
     /** Polls the latest offset of every new partition: it answers only once the partition has a leader. */
