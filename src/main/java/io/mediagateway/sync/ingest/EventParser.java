@@ -276,13 +276,13 @@ public final class EventParser {
             long value;
             if (hlc.isIntegralNumber() && hlc.canConvertToLong()) {
                 value = hlc.asLong();
-            } else if (hlc.isTextual() && Hlc.parseDecimal(hlc.asText()) >= 0) {
+            } else if (hlc.isTextual()) {
                 value = Hlc.parseDecimal(hlc.asText());
             } else {
-                throw invalid("hlc", "must be a 64-bit HLC as a string of digits (or a number)");
+                value = -1;
             }
             if (!Hlc.isValid(value)) {
-                throw invalid("hlc", "must not be negative");
+                throw invalid("hlc", "must be a non-negative 64-bit HLC as a string of digits (or a number)");
             }
             return value;
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.StateCodec;
-import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.LwwRegister;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.model.ContentMetadata;
@@ -49,33 +48,14 @@ public final class UserStateReader {
     /** {@code {"user_id", "items": [{"content_id", "unique_tags", "device_id", "hlc", "content_metadata"}]}}: present items only. */
     public ObjectNode watchlist(Stores stores, String user) {
         ObjectNode out = envelope(user);
-        ArrayNode items = out.putArray("items");
-        scan(stores.store(SyncStores.WATCHLIST), user, (content, bytes) -> {
-            OrElement<ContentMetadata> element = codec.decodeElement(bytes);
-            element.newest().ifPresent(newest -> {
-                ObjectNode item = items.addObject();
-                item.put("content_id", content);
-                ArrayNode tags = item.putArray("unique_tags");
-                element.live().keySet().forEach(tags::add);
-                item.put("device_id", newest.getValue().stamp().deviceId());
-                item.put("hlc", Long.toString(newest.getValue().stamp().hlc()));
-                item.set("content_metadata", StateCodec.metadataNode(newest.getValue().metadata()));
-            });
-        });
+        watchlistItems(stores, user, out.putArray("items"), new Newest());
         return out;
     }
 
     /** {@code {"user_id", "items": [progress item, …]}}, filtered. */
     public ObjectNode progress(Stores stores, String user, ProgressFilter filter) {
         ObjectNode out = envelope(user);
-        ArrayNode items = out.putArray("items");
-        scan(stores.store(SyncStores.PROGRESS), user, (content, bytes) -> {
-            LwwRegister<PlaybackPosition> register = codec.decodeProgress(bytes);
-            boolean completed = register.value().completed();
-            if (filter == ProgressFilter.ALL || (filter == ProgressFilter.COMPLETED) == completed) {
-                items.add(progressItem(content, register));
-            }
-        });
+        progressItems(stores, user, filter, out.putArray("items"), new Newest());
         return out;
     }
 
@@ -88,11 +68,7 @@ public final class UserStateReader {
     /** {@code {"user_id", "items": {"<key>": <value>}}}. */
     public ObjectNode preferences(Stores stores, String user) {
         ObjectNode out = envelope(user);
-        ObjectNode items = out.putObject("items");
-        scan(stores.store(SyncStores.PREFERENCES), user, (key, bytes) -> {
-            LwwRegister<PreferenceValue> register = codec.decodePreference(bytes);
-            items.set(key, Json.parse(register.value().canonicalJson()));
-        });
+        preferenceItems(stores, user, out.putObject("items"), new Newest());
         return out;
     }
 
@@ -103,7 +79,73 @@ public final class UserStateReader {
      */
     public ObjectNode devices(Stores stores, String user, long nowMs) {
         ObjectNode out = envelope(user);
-        ArrayNode devices = out.putArray("devices");
+        deviceItems(stores, user, nowMs, out.putArray("devices"), new Newest());
+        return out;
+    }
+
+    /**
+     * Everything of one user at once, as the WebSocket's first message and {@code GET /api/v1/sync/snapshot}:
+     * {@code {"type":"snapshot","user_id","watchlist":[…],"progress":[…],"preferences":{…},"devices":[…],"hlc"}},
+     * where {@code hlc} is the greatest HLC the snapshot reflects. One scan per store.
+     */
+    public ObjectNode snapshot(Stores stores, String user, long nowMs) {
+        ObjectNode out = Json.object();
+        out.put("type", "snapshot");
+        out.put("user_id", user);
+        Newest newest = new Newest();
+        watchlistItems(stores, user, out.putArray("watchlist"), newest);
+        progressItems(stores, user, ProgressFilter.ALL, out.putArray("progress"), newest);
+        preferenceItems(stores, user, out.putObject("preferences"), newest);
+        deviceItems(stores, user, nowMs, out.putArray("devices"), newest);
+        out.put("hlc", Long.toString(newest.hlc));
+        return out;
+    }
+
+    /** The greatest HLC among the values read. */
+    private static final class Newest {
+        long hlc;
+
+        void see(long value) {
+            hlc = Math.max(hlc, value);
+        }
+    }
+
+    private void watchlistItems(Stores stores, String user, ArrayNode items, Newest newest) {
+        scan(stores.store(SyncStores.WATCHLIST), user, (content, bytes) -> {
+            OrElement<ContentMetadata> element = codec.decodeElement(bytes);
+            element.newest().ifPresent(dot -> {
+                ObjectNode item = items.addObject();
+                item.put("content_id", content);
+                ArrayNode tags = item.putArray("unique_tags");
+                element.live().keySet().forEach(tags::add);
+                item.put("device_id", dot.getValue().stamp().deviceId());
+                item.put("hlc", Long.toString(dot.getValue().stamp().hlc()));
+                item.set("content_metadata", StateCodec.metadataNode(dot.getValue().metadata()));
+                newest.see(dot.getValue().stamp().hlc());
+            });
+        });
+    }
+
+    private void progressItems(Stores stores, String user, ProgressFilter filter, ArrayNode items, Newest newest) {
+        scan(stores.store(SyncStores.PROGRESS), user, (content, bytes) -> {
+            LwwRegister<PlaybackPosition> register = codec.decodeProgress(bytes);
+            boolean completed = register.value().completed();
+            if (filter == ProgressFilter.ALL || (filter == ProgressFilter.COMPLETED) == completed) {
+                items.add(progressItem(content, register));
+                newest.see(register.stamp().hlc());
+            }
+        });
+    }
+
+    private void preferenceItems(Stores stores, String user, ObjectNode items, Newest newest) {
+        scan(stores.store(SyncStores.PREFERENCES), user, (key, bytes) -> {
+            LwwRegister<PreferenceValue> register = codec.decodePreference(bytes);
+            items.set(key, Json.parse(register.value().canonicalJson()));
+            newest.see(register.stamp().hlc());
+        });
+    }
+
+    private void deviceItems(Stores stores, String user, long nowMs, ArrayNode devices, Newest newest) {
         scan(stores.store(SyncStores.DEVICES), user, (deviceId, bytes) -> {
             DeviceRecord record = codec.decodeDevice(bytes);
             ObjectNode d = devices.addObject();
@@ -116,38 +158,8 @@ public final class UserStateReader {
             if (record.lastSeenMs() != DeviceRecord.NEVER_SEEN) {
                 d.put("last_seen", record.lastSeenMs());
             }
+            newest.see(record.presence().stamp().hlc());
         });
-        return out;
-    }
-
-    /**
-     * Everything of one user at once, as the WebSocket's first message and {@code GET /api/v1/sync/snapshot}:
-     * {@code {"type":"snapshot","user_id","watchlist":[…],"progress":[…],"preferences":{…},"devices":[…],"hlc"}},
-     * where {@code hlc} is the greatest HLC the snapshot reflects.
-     */
-    public ObjectNode snapshot(Stores stores, String user, long nowMs) {
-        ObjectNode out = Json.object();
-        out.put("type", "snapshot");
-        out.put("user_id", user);
-        ArrayNode watchlist = (ArrayNode) watchlist(stores, user).get("items");
-        ArrayNode progress = (ArrayNode) progress(stores, user, ProgressFilter.ALL).get("items");
-        out.set("watchlist", watchlist);
-        out.set("progress", progress);
-        out.set("preferences", preferences(stores, user).get("items"));
-        out.set("devices", devices(stores, user, nowMs).get("devices"));
-        long newest = 0;
-        for (ArrayNode items : new ArrayNode[] {watchlist, progress}) {
-            for (var item : items) {
-                newest = Math.max(newest, Math.max(0, Hlc.parseDecimal(item.path("hlc").asText())));
-            }
-        }
-        long[] more = {newest};
-        scan(stores.store(SyncStores.PREFERENCES), user,
-                (key, bytes) -> more[0] = Math.max(more[0], codec.decodePreference(bytes).stamp().hlc()));
-        scan(stores.store(SyncStores.DEVICES), user,
-                (id, bytes) -> more[0] = Math.max(more[0], codec.decodeDevice(bytes).presence().stamp().hlc()));
-        out.put("hlc", Long.toString(more[0]));
-        return out;
     }
 
     static ObjectNode progressItem(String contentId, LwwRegister<PlaybackPosition> register) {

@@ -51,7 +51,7 @@ public final class DeadLetters {
 
     /** A copy of {@code original} with the error and source headers set (replacing any of the same name). */
     public static Headers headers(Headers original, RejectReason reason, String message, Origin origin) {
-        RecordHeaders h = new RecordHeaders(original == null ? new RecordHeaders().toArray() : original.toArray());
+        RecordHeaders h = original == null ? new RecordHeaders() : new RecordHeaders(original.toArray());
         h.remove(ORIGIN_PARTITION);
         h.remove(ORIGIN_OFFSET);
         put(h, REASON, reason.code());

@@ -301,12 +301,12 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             return;
         }
         saveDevice(out.user, deviceId, before, after);
-        deviceDelta(before, after).ifPresent(type -> out.emit(deviceDelta(type, out.user, stamp.hlc(), deviceId,
+        visibleDeviceChange(before, after).ifPresent(type -> out.emit(deviceDelta(type, out.user, stamp.hlc(), deviceId,
                 out.nextId(), after)));
     }
 
     /** Which delta a device change makes visible: online, offline, a new description, or none. */
-    private static Optional<String> deviceDelta(DeviceRecord before, DeviceRecord after) {
+    private static Optional<String> visibleDeviceChange(DeviceRecord before, DeviceRecord after) {
         boolean wasOnline = before != null && before.online();
         if (after.online() != wasOnline || before == null) {
             return Optional.of(after.online() ? "device_online" : "device_offline");

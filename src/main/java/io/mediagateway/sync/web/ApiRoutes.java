@@ -268,18 +268,10 @@ public final class ApiRoutes {
     Optional<String> snapshot(String user, String bearerToken) {
         StateSource.Location location = state.locate(user);
         if (location instanceof StateSource.Remote remote) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(remote.baseUrl() + "/api/v1/sync/snapshot?user_id=" + user))
-                    .timeout(FORWARD_TIMEOUT).header(FORWARDED, "1").header("Authorization", "Bearer " + bearerToken).GET().build();
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return Optional.of(response.body());
-                }
-            } catch (java.io.IOException e) {
-                log.warn("Snapshot of {} from {} failed: {}", user, remote.baseUrl(), e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
+            Optional<HttpResponse<byte[]>> answer = askOwner(remote.baseUrl() + "/api/v1/sync/snapshot?user_id=" + user,
+                    "Bearer " + bearerToken);
+            if (answer.isPresent() && answer.get().statusCode() == 200) {
+                return Optional.of(new String(answer.get().body(), java.nio.charset.StandardCharsets.UTF_8));
             }
             location = remote.fallback().isPresent() ? remote.fallback().get() : location;
         }
@@ -292,21 +284,32 @@ public final class ApiRoutes {
     /** Relays the read to the instance holding the user; false when it does not answer. */
     private boolean forward(Context ctx, String baseUrl) {
         String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + ctx.path() + query))
-                .timeout(FORWARD_TIMEOUT).header(FORWARDED, "1").GET();
-        Optional.ofNullable(ctx.header("Authorization")).ifPresent(a -> request.header("Authorization", a));
-        try {
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        Optional<HttpResponse<byte[]>> answer = askOwner(baseUrl + ctx.path() + query, ctx.header("Authorization"));
+        answer.ifPresent(response -> {
             ctx.status(response.statusCode()).contentType("application/json").result(response.body());
-            response.headers().firstValue(STALENESS).ifPresent(s -> ctx.header(STALENESS, s));
-            response.headers().firstValue("Retry-After").ifPresent(s -> ctx.header("Retry-After", s));
-            return true;
+            response.headers().firstValue(STALENESS).ifPresent(v -> ctx.header(STALENESS, v));
+            response.headers().firstValue("Retry-After").ifPresent(v -> ctx.header("Retry-After", v));
+        });
+        return answer.isPresent();
+    }
+
+    /**
+     * A GET to the instance that owns a user, marked as forwarded (so it answers from what it has
+     * rather than forwarding again), within {@link #FORWARD_TIMEOUT}; empty when it does not answer.
+     */
+    private Optional<HttpResponse<byte[]>> askOwner(String url, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(FORWARD_TIMEOUT).header(FORWARDED, "1").GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return Optional.of(http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
         } catch (java.io.IOException e) {
-            log.warn("Forwarding {} to {} failed: {}", ctx.path(), baseUrl, e.toString());
-            return false;
+            log.warn("Asking {} failed: {}", url.replaceFirst("\\?.*", ""), e.toString());
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "interrupted", 1);
+            return Optional.empty();
         }
     }
 
