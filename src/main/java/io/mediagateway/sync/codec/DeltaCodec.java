@@ -11,6 +11,7 @@ import io.mediagateway.sync.model.CommandType;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PreferenceValue;
+import java.util.List;
 
 /**
  * The wire form of deltas (contract §5): {@code msg_type}, {@code user_id}, {@code hlc} (a string),
@@ -35,6 +36,8 @@ public final class DeltaCodec {
             node.put("operation", w.operation());
             node.put("content_id", w.contentId());
             putStrings(node, "unique_tags", w.uniqueTags());
+            putStrings(node, "added_tags", w.addedTags());
+            putStrings(node, "removed_tags", w.removedTags());
             node.put("present", w.present());
             if (!w.metadata().isEmpty()) {
                 node.set("content_metadata", StateCodec.metadataNode(w.metadata()));
@@ -68,6 +71,11 @@ public final class DeltaCodec {
         return node;
     }
 
+    /** A list field that deltas written before it existed lack. */
+    private static List<String> optionalStrings(JsonNode n, String field) {
+        return n.has(field) ? Fields.strings(n, field) : List.of();
+    }
+
     public static Delta decode(byte[] bytes) {
         JsonNode n = Json.parse(bytes);
         String type = Fields.text(n, "msg_type");
@@ -78,7 +86,8 @@ public final class DeltaCodec {
         return switch (type) {
             case "watchlist_update" -> new Delta.Watchlist(user, hlc, device, id, Fields.text(n, "operation"),
                     Fields.text(n, "content_id"), Fields.strings(n, "unique_tags"), Fields.bool(n, "present"),
-                    StateCodec.metadata(n.get("content_metadata")));
+                    StateCodec.metadata(n.get("content_metadata")), optionalStrings(n, "added_tags"),
+                    optionalStrings(n, "removed_tags"));
             case "watch_progress_update" -> {
                 PlaybackPosition position = StateCodec.position(n);
                 yield new Delta.Progress(user, hlc, device, id, Fields.text(n, "content_id"), position);

@@ -1,11 +1,13 @@
 package io.mediagateway.sync.ingest;
 
 /**
- * Why a record of {@code sync.device-events} went to {@code sync.dead-letters}: the short code in its
- * {@code error.reason} header. Codes are part of the external contract once published: add, never rename.
+ * Why a record went to {@code sync.dead-letters}: the short code in its {@code error.reason} header.
+ * Most concern records of {@code sync.device-events}; the egress ones ({@link #INVALID_DELTA},
+ * {@link #PUBNUB_REJECTED}, {@link #POSTGRES_REJECTED}, and {@link #OVERSIZED} for PubNub's limit) concern deltas of
+ * {@code sync.state-deltas}. Codes are part of the external contract once published: add, never rename.
  */
 public enum RejectReason {
-    /** The record is larger than 32 KiB. */
+    /** The record is larger than 32 KiB (for PubNub egress: the message PubNub would receive is). */
     OVERSIZED("oversized"),
     /** The record has no key (the key is the user id). */
     MISSING_KEY("missing_key"),
@@ -32,7 +34,13 @@ public enum RejectReason {
     /** Processing the record failed unexpectedly (exception handler): a bug, kept for a replay once fixed. */
     PROCESSING_ERROR("processing_error"),
     /** A delta produced for the record could not be written (exception handler). */
-    PRODUCTION_ERROR("production_error");
+    PRODUCTION_ERROR("production_error"),
+    /** An egress could not read a delta of {@code sync.state-deltas} (not one this service writes). */
+    INVALID_DELTA("invalid_delta"),
+    /** PubNub refused a delta for good (a 4xx other than 429: keys, permissions, payload). */
+    PUBNUB_REJECTED("pubnub_rejected"),
+    /** PostgreSQL refused a delta for good (a data error, not an outage). */
+    POSTGRES_REJECTED("postgres_rejected");
 
     private final String code;
 

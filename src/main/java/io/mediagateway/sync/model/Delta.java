@@ -19,11 +19,18 @@ public sealed interface Delta {
 
     String deltaId();
 
-    /** A watchlist item's new state: present with its live tags and metadata, or gone. */
+    /**
+     * A watchlist item's new state: present with its live tags and metadata, or gone. {@code addedTags}
+     * are the live tags this change added (or re-stamped), {@code removedTags} those it removed: what a
+     * sink needs to apply the change without knowing the state before it, in any replay.
+     */
     record Watchlist(String userId, long hlc, String deviceId, String deltaId, String operation, String contentId,
-                     List<String> uniqueTags, boolean present, ContentMetadata metadata) implements Delta {
+                     List<String> uniqueTags, boolean present, ContentMetadata metadata, List<String> addedTags,
+                     List<String> removedTags) implements Delta {
         public Watchlist {
             uniqueTags = uniqueTags.stream().sorted().toList();
+            addedTags = addedTags.stream().sorted().toList();
+            removedTags = removedTags.stream().sorted().toList();
         }
 
         @Override

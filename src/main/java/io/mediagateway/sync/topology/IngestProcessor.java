@@ -220,9 +220,16 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             watchlist.put(key, codec.encodeElement(after));
         }
         ContentMetadata shown = shownMetadata(after);
-        if (!before.live().keySet().equals(after.live().keySet()) || !shownMetadata(before).equals(shown)) {
+        List<String> added = new ArrayList<>();
+        after.live().forEach((tag, dot) -> {
+            if (!dot.equals(before.live().get(tag))) {
+                added.add(tag);
+            }
+        });
+        List<String> removed = before.live().keySet().stream().filter(tag -> !after.live().containsKey(tag)).toList();
+        if (!added.isEmpty() || !removed.isEmpty() || !shownMetadata(before).equals(shown)) {
             out.emit(new Delta.Watchlist(out.user, stamp.hlc(), stamp.deviceId(), out.nextId(), operation, contentId,
-                    new ArrayList<>(after.live().keySet()), after.isPresent(), shown));
+                    new ArrayList<>(after.live().keySet()), after.isPresent(), shown, added, removed));
         }
     }
 

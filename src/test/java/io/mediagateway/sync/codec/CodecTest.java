@@ -77,7 +77,8 @@ class CodecTest {
     void shouldRoundTripEveryDeltaKindAndKeepEachUnder500Bytes() {
         List<Delta> typical = List.of(
                 new Delta.Watchlist("user-12345", HLC, "tv-samsung-living-room", deltaId(), "add", "tmdb:550",
-                        List.of("2f1c8a4e-7d1b-4a57-9f0e-3c2b1a0d9e8f"), true, META),
+                        List.of("2f1c8a4e-7d1b-4a57-9f0e-3c2b1a0d9e8f"), true, META,
+                        List.of("2f1c8a4e-7d1b-4a57-9f0e-3c2b1a0d9e8f"), List.of()),
                 new Delta.Progress("user-12345", HLC, "tv-samsung-living-room", deltaId(), "tmdb:550",
                         new PlaybackPosition(1234.5, 8340, PlaybackState.PLAYING, "TV", "netflix")),
                 new Delta.Preference("user-12345", HLC, "phone-iphone-15", deltaId(), "subtitle_language",

@@ -19,22 +19,6 @@ import org.postgresql.ds.PGSimpleDataSource;
 @ExtendWith(RealServices.class)
 class PostgresSchemaIT {
 
-    private static PGSimpleDataSource freshDatabase(PostgresDatabase pg) throws SQLException {
-        String name = "schema_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(pg.jdbcUrl().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1"));
-        if (pg.user() != null) {
-            ds.setUser(pg.user());
-        }
-        if (pg.password() != null) {
-            ds.setPassword(pg.password());
-        }
-        return ds;
-    }
-
     private static List<String> column(Connection c, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -47,9 +31,9 @@ class PostgresSchemaIT {
 
     @Test
     void migratesOnceAndTheViewsSayWhatTheRowsSay(PostgresDatabase pg) throws Exception {
-        PGSimpleDataSource ds = freshDatabase(pg);
-        assertThat(PostgresSchema.migrate(ds)).isEqualTo("1");
-        assertThat(PostgresSchema.migrate(ds)).as("a second start applies nothing").isEqualTo("1");
+        PGSimpleDataSource ds = pg.freshDatabase("schema_it");
+        assertThat(PostgresSchema.migrate(ds)).isEqualTo("2");
+        assertThat(PostgresSchema.migrate(ds)).as("a second start applies nothing").isEqualTo("2");
 
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("""

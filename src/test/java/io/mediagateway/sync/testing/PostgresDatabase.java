@@ -4,6 +4,9 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.postgresql.ds.PGSimpleDataSource;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +73,23 @@ public final class PostgresDatabase implements AutoCloseable {
     /** {@code external}, {@code testcontainers} or {@code embedded}. */
     public String kind() {
         return kind;
+    }
+
+    /** A new, empty database on this server (named {@code prefix} + a random suffix), for one test. */
+    public PGSimpleDataSource freshDatabase(String prefix) throws SQLException {
+        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(jdbcUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1"));
+        if (user != null) {
+            ds.setUser(user);
+        }
+        if (password != null) {
+            ds.setPassword(password);
+        }
+        return ds;
     }
 
     public Connection connect() throws SQLException {

@@ -39,6 +39,8 @@ class StateTopologyTest {
         assertThat(d.path("content_id").asText()).isEqualTo("tmdb:550");
         assertThat(d.path("present").asBoolean()).isTrue();
         assertThat(d.path("unique_tags").toString()).isEqualTo("[\"tag-1\"]");
+        assertThat(d.path("added_tags").toString()).isEqualTo("[\"tag-1\"]");
+        assertThat(d.path("removed_tags").toString()).isEqualTo("[]");
         assertThat(d.path("content_metadata").path("title").asText()).isEqualTo("Fight Club");
         assertThat(d.path("delta_id").asText()).isNotBlank();
         assertThat(t.item(SyncStores.WATCHLIST, "alice", "tmdb:550").path("live").has("tag-1")).isTrue();
@@ -49,6 +51,8 @@ class StateTopologyTest {
         assertThat(removed.get(0).path("operation").asText()).isEqualTo("remove");
         assertThat(removed.get(0).path("present").asBoolean()).isFalse();
         assertThat(removed.get(0).path("unique_tags").size()).isZero();
+        assertThat(removed.get(0).path("added_tags").size()).isZero();
+        assertThat(removed.get(0).path("removed_tags").toString()).isEqualTo("[\"tag-1\"]");
         assertThat(removed.get(0).path("device_id").asText()).isEqualTo("phone");
     }
 
@@ -62,6 +66,8 @@ class StateTopologyTest {
         JsonNode last = deltas.get(2);
         assertThat(last.path("present").asBoolean()).isTrue();
         assertThat(last.path("unique_tags").toString()).isEqualTo("[\"phone-tag\"]");
+        assertThat(last.path("removed_tags").toString()).isEqualTo("[\"tv-tag\"]");
+        assertThat(deltas.get(1).path("added_tags").toString()).isEqualTo("[\"phone-tag\"]");
     }
 
     @Test
