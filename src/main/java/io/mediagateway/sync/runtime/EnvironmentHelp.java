@@ -24,6 +24,10 @@ final class EnvironmentHelp {
               PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY, PUBNUB_SECRET_KEY, PUBNUB_ORIGIN,
               PUBNUB_SECURE, PUBNUB_CIPHER_KEY
                                             PubNub egress, on when both keys are set
+              SYNC_EGRESS                   run the PubNub and PostgreSQL egress in this process (on);
+                                            off when they run apart, with the egress command
+              SYNC_EGRESS_BATCH             most deltas per egress batch / transaction (500)
+              SYNC_PUBNUB_CONCURRENCY       users published to PubNub at once (32)
               SYNC_DEDUP_WINDOW_MS          how long a user's message_ids are remembered (3600000)
               SYNC_PRESENCE_CHECK_INTERVAL_MS
                                             how often devices are checked for the timeout (1000)

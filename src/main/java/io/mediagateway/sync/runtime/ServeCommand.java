@@ -20,6 +20,12 @@ final class ServeCommand implements Callable<Integer> {
     /** Starts the service, runs {@code afterStart}, and blocks until the JVM is asked to stop. */
     static int run(java.util.Map<String, String> env, java.util.function.Consumer<SyncService> afterStart)
             throws InterruptedException {
+        return run(env, SyncService.Role.ALL, afterStart);
+    }
+
+    /** Starts {@code role}, runs {@code afterStart}, and blocks until the JVM is asked to stop. */
+    static int run(java.util.Map<String, String> env, SyncService.Role role,
+                   java.util.function.Consumer<SyncService> afterStart) throws InterruptedException {
         SyncConfig config;
         try {
             config = SyncConfig.fromEnv(env);
@@ -29,7 +35,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         SyncService service;
         try {
-            service = SyncService.start(config);
+            service = SyncService.start(config, role);
         } catch (RuntimeException e) {
             log.error("Start failed: {}", e.getMessage(), e);
             System.err.println("media-gateway-sync could not start: " + e.getMessage());

@@ -38,6 +38,9 @@ public record SyncConfig(
         double rateLimitPerUser,
         double rateLimitPerDevice,
         Duration presenceCheckInterval,
+        boolean egress,
+        int egressBatch,
+        int pubnubConcurrency,
         Duration startupTimeout,
         Duration shutdownTimeout) {
 
@@ -101,11 +104,14 @@ public record SyncConfig(
                 SyncTopology.Settings.DEFAULT_PRESENCE_CHECK.toMillis(), 10, 60_000));
         double perUser = r.longValue("SYNC_RATE_LIMIT_USER_PER_SEC", 100, 0, 1_000_000);
         double perDevice = r.longValue("SYNC_RATE_LIMIT_DEVICE_PER_SEC", 20, 0, 1_000_000);
+        boolean egress = r.bool("SYNC_EGRESS", true);
+        int egressBatch = r.integer("SYNC_EGRESS_BATCH", 500, 1, 10_000);
+        int pubnubConcurrency = r.integer("SYNC_PUBNUB_CONCURRENCY", 32, 1, 512);
         Duration startup = Duration.ofMillis(r.longValue("SYNC_STARTUP_TIMEOUT_MS", 120_000, 1_000, 3_600_000));
         Duration shutdown = Duration.ofMillis(r.longValue("SYNC_SHUTDOWN_TIMEOUT_MS", 30_000, 1_000, 600_000));
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
-                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, dedup, perUser, perDevice, presenceCheck, startup, shutdown);
+                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, dedup, perUser, perDevice, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown);
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */
@@ -197,6 +203,6 @@ public record SyncConfig(
                 + ", presenceTimeoutMs=" + presenceTimeoutMs + ", maxClockSkewMs=" + maxClockSkewMs
                 + ", pubnub=" + pubnub.map(PubNub::toString).orElse("off")
                 + ", streamThreads=" + streamThreads + ", commitIntervalMs=" + commitIntervalMs
-                + ", standbyReplicas=" + standbyReplicas + "]";
+                + ", standbyReplicas=" + standbyReplicas + ", egress=" + (egress ? "on" : "off") + "]";
     }
 }

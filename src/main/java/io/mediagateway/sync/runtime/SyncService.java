@@ -6,7 +6,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.query.UserStateReader;
+import io.mediagateway.sync.sink.Backoff;
+import io.mediagateway.sync.sink.DeadLetterWriter;
+import io.mediagateway.sync.sink.DeltaSink;
+import io.mediagateway.sync.sink.EgressLoop;
+import io.mediagateway.sync.sink.EgressMetrics;
 import io.mediagateway.sync.sink.PostgresSchema;
+import io.mediagateway.sync.sink.PostgresSink;
+import io.mediagateway.sync.sink.PubNubSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
@@ -29,6 +38,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.Map;
@@ -55,7 +66,13 @@ import org.slf4j.LoggerFactory;
 public final class SyncService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncService.class);
 
+    /** What an instance runs: everything, or only the egress consumers ({@code egress} command). */
+    public enum Role { ALL, EGRESS_ONLY }
+
     private final SyncConfig config;
+    private final Role role;
+    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final List<EgressLoop> egress = new ArrayList<>();
     private final Deque<NamedCloseable> resources = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -69,13 +86,19 @@ public final class SyncService implements AutoCloseable {
     private record NamedCloseable(String name, AutoCloseable closeable) {
     }
 
-    private SyncService(SyncConfig config) {
+    private SyncService(SyncConfig config, Role role) {
         this.config = config;
+        this.role = role;
     }
 
     /** Starts everything; on failure stops what was started and rethrows. */
     public static SyncService start(SyncConfig config) {
-        SyncService service = new SyncService(config);
+        return start(config, Role.ALL);
+    }
+
+    /** Starts the given role; on failure stops what was started and rethrows. */
+    public static SyncService start(SyncConfig config, Role role) {
+        SyncService service = new SyncService(config, role);
         try {
             service.startAll();
             return service;
@@ -86,11 +109,16 @@ public final class SyncService implements AutoCloseable {
     }
 
     private void startAll() {
-        log.info("Starting media-gateway-sync {} with {}", Version.current(), config);
+        log.info("Starting media-gateway-sync {} ({}) with {}", Version.current(),
+                role == Role.ALL ? "service" : "egress only", config);
         try {
             Files.createDirectories(config.dataDir());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create SYNC_DATA_DIR " + config.dataDir(), e);
+        }
+        if (role == Role.EGRESS_ONLY) {
+            startEgressOnly();
+            return;
         }
         startKafka();
         startPostgres();
@@ -116,8 +144,65 @@ public final class SyncService implements AutoCloseable {
             ws.register(c);
         });
         startStreams();
+        if (config.egress()) {
+            startEgress();
+        } else {
+            log.info("SYNC_EGRESS=off: PubNub and PostgreSQL egress run elsewhere (the egress command)");
+        }
         log.info("media-gateway-sync is up: http://{}:{} (advertised as {}), Kafka {}", config.host(), web.port(),
                 config.advertisedUrlFor(web.port()), bootstrapServers);
+    }
+
+    /** The egress command: the sinks' consumers, and a web server for /health and /ready. */
+    private void startEgressOnly() {
+        bootstrapServers = config.kafkaBootstrapServers().orElseThrow(() -> new IllegalStateException(
+                "the egress command reads the deltas of a running service: set KAFKA_BOOTSTRAP_SERVERS to its cluster"));
+        startPostgres();
+        startEgress();
+        if (egress.isEmpty()) {
+            throw new IllegalStateException("no egress is configured: set PG_URL and/or PUBNUB_PUBLISH_KEY and "
+                    + "PUBNUB_SUBSCRIBE_KEY");
+        }
+        web = WebServer.start(config.host(), config.port(), Version.current(),
+                () -> new Readiness.Status(true, "EGRESS"), new ObjectMapper());
+        log.info("media-gateway-sync egress is up: {} on Kafka {}, health on http://{}:{}",
+                egress.stream().map(EgressLoop::name).toList(), bootstrapServers, config.host(), web.port());
+    }
+
+    /**
+     * The PostgreSQL and PubNub egress: each its own consumer group on {@code sync.state-deltas}
+     * ({@code <application id>-postgres-sink}, {@code <application id>-pubnub-sink}), started after the
+     * pool and closed before it.
+     */
+    private void startEgress() {
+        if (dataSource.isEmpty() && config.pubnub().isEmpty()) {
+            log.info("No egress: PostgreSQL is off and PubNub is not configured");
+            return;
+        }
+        DeadLetterWriter deadLetters = DeadLetterWriter.create(bootstrapServers, config.applicationId() + "-egress");
+        resources.push(new NamedCloseable("egress dead-letter producer", deadLetters));
+        dataSource.ifPresent(ds -> {
+            EgressMetrics metrics = new EgressMetrics(meters, "postgres");
+            startEgressLoop(new PostgresSink(ds, deadLetters, metrics, Backoff.DEFAULT), metrics);
+        });
+        config.pubnub().ifPresentOrElse(pn -> {
+            EgressMetrics metrics = new EgressMetrics(meters, "pubnub");
+            PubNubSink.Connection connection = new PubNubSink.Connection(pn.publishKey(), pn.subscribeKey(),
+                    pn.secretKey(), pn.origin(), pn.secure(), pn.cipherKey(), config.applicationId());
+            log.info("PubNub egress to {} (TLS {}, {} users at once{})", pn.origin().orElse("the PubNub network"),
+                    pn.secure() ? "on" : "off", config.pubnubConcurrency(),
+                    pn.cipherKey().isPresent() ? ", messages encrypted with PUBNUB_CIPHER_KEY" : "");
+            startEgressLoop(new PubNubSink(connection, deadLetters, metrics, Backoff.DEFAULT, config.pubnubConcurrency()),
+                    metrics);
+        }, () -> log.info("PubNub egress off: PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY are unset"));
+    }
+
+    private void startEgressLoop(DeltaSink sink, EgressMetrics metrics) {
+        EgressLoop loop = new EgressLoop(bootstrapServers, Topics.STATE_DELTAS.name(),
+                config.applicationId() + "-" + sink.name() + "-sink", sink, metrics, config.egressBatch(),
+                Duration.ofSeconds(10)).start();
+        egress.add(loop);
+        resources.push(new NamedCloseable(sink.name() + " egress", loop));
     }
 
     private void startKafka() {
@@ -164,8 +249,10 @@ public final class SyncService implements AutoCloseable {
         user.ifPresent(hikari::setUsername);
         password.ifPresent(hikari::setPassword);
         hikari.setMaximumPoolSize(4);
-        hikari.setConnectionTimeout(Math.min(30_000, config.startupTimeout().toMillis()));
+        // Short: while PostgreSQL is away the sink retries with its own backoff, not inside the pool.
+        hikari.setConnectionTimeout(Math.min(5_000, config.startupTimeout().toMillis()));
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hikari.addDataSourceProperty("socketTimeout", "60");
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(hikari);
@@ -242,6 +329,11 @@ public final class SyncService implements AutoCloseable {
 
     public String jwtSecret() {
         return jwtSecret;
+    }
+
+    /** The instance's meters (egress so far; exposed on /metrics). */
+    public MeterRegistry meters() {
+        return meters;
     }
 
     public Optional<DataSource> dataSource() {

@@ -23,7 +23,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "demo", "token"})
+    @ValueSource(strings = {"serve", "demo", "egress", "token"})
     void shouldPrintHelpForEveryCommand(String command) {
         assertThat(run(Main.commandLine(), command, "--help")).isZero();
 
@@ -37,7 +37,7 @@ class CommandLineTest {
     void shouldListTheCommandsAndFailWithoutOne() {
         assertThat(run(Main.commandLine())).isEqualTo(2);
 
-        assertThat(err.toString()).contains("serve", "demo", "token", "Missing a command");
+        assertThat(err.toString()).contains("serve", "demo", "egress", "token", "Missing a command");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.mediagateway.sync.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.mediagateway.sync.testing.Http;
@@ -32,7 +33,8 @@ class ServiceIT {
         String applicationId = "service-it-" + UUID.randomUUID();
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("PG_URL", pg.jdbcUrl());
+        var database = pg.freshDatabase("service_it");
+        env.put("PG_URL", database.getURL());
         if (pg.user() != null) {
             env.put("PG_USER", pg.user());
         }
@@ -69,6 +71,18 @@ class ServiceIT {
             assertThat(deltas).singleElement().asString()
                     .contains("\"msg_type\":\"device_online\"", "\"device_id\":\"tv-1\"", "\"online\":true",
                             "\"delta_id\":\"" + sent.partition() + "-" + sent.offset() + "-0\"");
+            // and the in-process PostgreSQL egress writes it to user_devices
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try (var c = database.getConnection(); var st = c.prepareStatement(
+                        "SELECT is_online FROM user_devices WHERE user_id = ? AND device_id = 'tv-1'")) {
+                    st.setString(1, user);
+                    try (var rs = st.executeQuery()) {
+                        return rs.next() && rs.getBoolean(1);
+                    }
+                }
+            });
+            assertThat(service.meters().get("sync.egress.delivered").tag("sink", "postgres").counter().count())
+                    .isGreaterThanOrEqualTo(1.0);
             // and a write through the REST API is visible to a read with its token (read-your-writes)
             String token = new JwtTokens(env.get("SYNC_JWT_SECRET")).forUser(user, "phone-1", Duration.ofHours(1),
                     java.time.Instant.now());
@@ -83,5 +97,43 @@ class ServiceIT {
         }
         // and after close nothing listens any more
         assertThat(Http.status("http://127.0.0.1:" + port + "/health")).isEqualTo(-1);
+    }
+
+    @Test
+    void theEgressCommandRunsTheSinksAloneAgainstARunningCluster(KafkaBroker kafka, PostgresDatabase pg) throws Exception {
+        new TopicProvisioner(kafka.admin(), Duration.ofSeconds(60)).ensure(Topics.definitions());
+        var database = pg.freshDatabase("egress_it");
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("PG_URL", database.getURL());
+        if (pg.user() != null) {
+            env.put("PG_USER", pg.user());
+        }
+        if (pg.password() != null) {
+            env.put("PG_PASSWORD", pg.password());
+        }
+        env.put("SYNC_PORT", "0");
+        env.put("SYNC_HOST", "127.0.0.1");
+        env.put("SYNC_DATA_DIR", TestDirs.create("egress-it").toString());
+        env.put("SYNC_APPLICATION_ID", "egress-it-" + UUID.randomUUID());
+        String user = "egress-it-" + UUID.randomUUID().toString().substring(0, 8);
+        try (SyncService egress = SyncService.start(SyncConfig.fromEnv(env), SyncService.Role.EGRESS_ONLY)) {
+            assertThat(Http.status("http://127.0.0.1:" + egress.httpPort() + "/ready")).isEqualTo(200);
+            Consumption.produce(kafka.bootstrapServers(), Topics.STATE_DELTAS.name(), user,
+                    "{\"msg_type\":\"preference_update\",\"user_id\":\"" + user + "\",\"hlc\":\"7000000000000000\","
+                            + "\"device_id\":\"tv\",\"delta_id\":\"egress-it-1\",\"key\":\"lang\",\"value\":\"fr\"}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try (var c = database.getConnection(); var st = c.prepareStatement(
+                        "SELECT value::text FROM user_preferences WHERE user_id = ? AND key = 'lang'")) {
+                    st.setString(1, user);
+                    try (var rs = st.executeQuery()) {
+                        return rs.next() && rs.getString(1).equals("\"fr\"");
+                    }
+                }
+            });
+        }
+        env.remove("KAFKA_BOOTSTRAP_SERVERS");
+        assertThatThrownBy(() -> SyncService.start(SyncConfig.fromEnv(env), SyncService.Role.EGRESS_ONLY))
+                .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
     }
 }
