@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
 public final class EgressLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EgressLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** While a batch is out: how often to look at it, and how often to poll (paused) to stay in the group. */
+    private static final Duration WAIT_STEP = Duration.ofMillis(50);
+    private static final Duration KEEP_ALIVE = Duration.ofMillis(500);
 
     private final String topic;
     private final DeltaSink sink;
@@ -148,17 +151,31 @@ public final class EgressLoop implements AutoCloseable {
         consumer.pause(paused);
         try {
             batch.done = sink.deliver(list, batch.cancelled::get);
+            long lastPoll = System.nanoTime();
             while (!batch.done.isDone()) {
                 if (!running.get()) {
                     cancel(batch);
                     return;
                 }
                 try {
-                    consumer.poll(POLL); // paused: returns nothing, keeps this member in the group
-                } catch (WakeupException e) {
-                    // close(): the next turn cancels the batch
+                    batch.done.get(WAIT_STEP.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    // not done yet, or done badly: looked at below
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancel(batch);
+                    return;
                 }
-                metrics.lag(lag());
+                if (!batch.done.isDone() && System.nanoTime() - lastPoll >= KEEP_ALIVE.toNanos()) {
+                    // Paused: returns at once with nothing, keeps this member in the group during a long outage.
+                    try {
+                        consumer.poll(Duration.ZERO);
+                    } catch (WakeupException e) {
+                        // close(): the next turn cancels the batch
+                    }
+                    lastPoll = System.nanoTime();
+                    metrics.lag(lag());
+                }
             }
         } finally {
             inFlight = null;
