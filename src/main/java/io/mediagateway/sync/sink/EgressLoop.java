@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -42,6 +41,7 @@ public final class EgressLoop implements AutoCloseable {
     /** While a batch is out: how often to look at it, and how often to poll (paused) to stay in the group. */
     private static final Duration WAIT_STEP = Duration.ofMillis(50);
     private static final Duration KEEP_ALIVE = Duration.ofMillis(500);
+    private static final Duration LAG_EVERY = Duration.ofSeconds(1);
 
     private final String topic;
     private final DeltaSink sink;
@@ -51,6 +51,7 @@ public final class EgressLoop implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Batch inFlight;
+    private long lastLagNanos;
 
     /** A batch handed to the sink: its records' next offsets and where they started. */
     private static final class Batch {
@@ -112,7 +113,7 @@ public final class EgressLoop implements AutoCloseable {
             while (running.get()) {
                 try {
                     ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                    metrics.lag(lag());
+                    refreshLag();
                     if (!records.isEmpty()) {
                         deliver(records);
                     }
@@ -174,7 +175,7 @@ public final class EgressLoop implements AutoCloseable {
                         // close(): the next turn cancels the batch
                     }
                     lastPoll = System.nanoTime();
-                    metrics.lag(lag());
+                    refreshLag();
                 }
             }
         } finally {
@@ -235,15 +236,36 @@ public final class EgressLoop implements AutoCloseable {
         }
     }
 
-    private long lag() {
-        long total = 0;
-        for (TopicPartition tp : consumer.assignment()) {
-            OptionalLong lag = consumer.currentLag(tp);
-            if (lag.isPresent()) {
-                total += lag.getAsLong();
-            }
+    /**
+     * Records on the assigned partitions not yet delivered: from the end of each partition (its last
+     * stable offset, as this consumer reads committed data) back to the batch in flight, or to the
+     * consumer's position. End offsets are asked of the broker at most once a second; paused
+     * partitions are not fetched, so the consumer's own lag figures would stall during an outage.
+     */
+    private void refreshLag() {
+        long now = System.nanoTime();
+        if (now - lastLagNanos < LAG_EVERY.toNanos()) {
+            return;
         }
-        return total;
+        lastLagNanos = now;
+        Set<TopicPartition> owned = consumer.assignment();
+        if (owned.isEmpty()) {
+            metrics.lag(0);
+            return;
+        }
+        try {
+            Map<TopicPartition, Long> end = consumer.endOffsets(owned, Duration.ofSeconds(5));
+            Batch batch = inFlight;
+            long total = 0;
+            for (TopicPartition tp : owned) {
+                Long first = batch == null ? null : batch.first.get(tp);
+                long delivered = first != null ? first : consumer.position(tp, Duration.ofSeconds(5));
+                total += Math.max(0, end.getOrDefault(tp, delivered) - delivered);
+            }
+            metrics.lag(total);
+        } catch (KafkaException e) {
+            log.debug("Egress {}: lag not refreshed: {}", sink.name(), e.toString());
+        }
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {

@@ -1,10 +1,7 @@
 package io.mediagateway.sync.testing;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,8 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -24,7 +19,8 @@ import java.util.function.Function;
  * the message, which is then the body; {@code meta} in the query. It answers as PubNub does —
  * {@code [1,"Sent","<17-digit timetoken>"]} — or, when a test scripts it, with an error status and
  * headers (a 429 with {@code Retry-After}, a 500, a 400). Messages over 32 KiB are refused with 413,
- * as PubNub refuses them. Start the JVM with {@code -Dsun.net.httpserver.nodelay=true}.
+ * as PubNub refuses them. Served by Jetty (through Javalin): the JDK's own HTTP server serializes its
+ * responses and capped the stand-in near 2,000 requests/s whatever the client's concurrency.
  */
 public final class PubNubStandIn implements AutoCloseable {
 
@@ -48,8 +44,7 @@ public final class PubNubStandIn implements AutoCloseable {
         }
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newFixedThreadPool(32);
+    private final Javalin server;
     private final List<Publish> published = new ArrayList<>();
     private final List<Refusal> refused = new ArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
@@ -57,20 +52,25 @@ public final class PubNubStandIn implements AutoCloseable {
     private volatile Function<String, Answer> script = channel -> null;
     private volatile Duration latency = Duration.ZERO;
 
-    private PubNubStandIn() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
-        server.createContext("/", this::handle);
-        server.setExecutor(executor);
+    private PubNubStandIn() {
+        server = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jetty.host = "127.0.0.1";
+            config.jetty.port = 0;
+            config.routes.get("/*", this::handle);
+            config.routes.post("/*", this::handle);
+        });
         server.start();
     }
 
-    public static PubNubStandIn start() throws IOException {
+    public static PubNubStandIn start() {
         return new PubNubStandIn();
     }
 
     /** {@code host:port}, for {@code PUBNUB_ORIGIN} with {@code PUBNUB_SECURE=false}. */
     public String origin() {
-        return "127.0.0.1:" + server.getAddress().getPort();
+        return "127.0.0.1:" + server.port();
     }
 
     /** From now on, answers each publish with {@code script.apply(channel)}, or accepts it when that is null. */
@@ -106,56 +106,47 @@ public final class PubNubStandIn implements AutoCloseable {
         return requests.get();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            requests.incrementAndGet();
-            if (!latency.isZero()) {
-                Thread.sleep(latency.toMillis());
-            }
-            String path = exchange.getRequestURI().getRawPath();
-            String[] parts = path.split("/");
-            if (parts.length >= 2 && "time".equals(parts[1])) {
-                respond(exchange, 200, Map.of(), "[" + timetoken.incrementAndGet() + "]");
-                return;
-            }
-            if (parts.length < 7 || !"publish".equals(parts[1])) {
-                respond(exchange, 404, Map.of(), "{\"error\":true,\"message\":\"not found\"}");
-                return;
-            }
-            String channel = decode(parts[5]);
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            String message = parts.length >= 8 ? decode(parts[7]) : new String(body, StandardCharsets.UTF_8);
-            String meta = query(exchange.getRequestURI().getRawQuery()).get("meta");
-            Answer answer = script.apply(channel);
-            if (answer == null && message.getBytes(StandardCharsets.UTF_8).length > 32 * 1024) {
-                answer = new Answer(413, Map.of(), "[0,\"Message Too Large\",\"0\"]");
-            }
-            if (answer != null) {
-                synchronized (refused) {
-                    refused.add(new Refusal(new Publish(channel, message, meta, System.nanoTime()), answer.status()));
-                }
-                respond(exchange, answer.status(), answer.headers(), answer.body());
-                return;
-            }
-            long tt = timetoken.incrementAndGet();
-            synchronized (published) {
-                published.add(new Publish(channel, message, meta, System.nanoTime()));
-            }
-            respond(exchange, 200, Map.of(), "[1,\"Sent\",\"" + tt + "\"]");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void handle(Context ctx) throws InterruptedException {
+        requests.incrementAndGet();
+        if (!latency.isZero()) {
+            Thread.sleep(latency.toMillis());
         }
+        String path = ctx.req().getRequestURI(); // raw: still percent-encoded
+        String[] parts = path.split("/");
+        if (parts.length >= 2 && "time".equals(parts[1])) {
+            respond(ctx, 200, Map.of(), "[" + timetoken.incrementAndGet() + "]");
+            return;
+        }
+        if (parts.length < 7 || !"publish".equals(parts[1])) {
+            respond(ctx, 404, Map.of(), "{\"error\":true,\"message\":\"not found\"}");
+            return;
+        }
+        String channel = decode(parts[5]);
+        String message = parts.length >= 8 ? decode(parts[7]) : ctx.body();
+        String meta = query(ctx.req().getQueryString()).get("meta");
+        Answer answer = script.apply(channel);
+        if (answer == null && message.getBytes(StandardCharsets.UTF_8).length > 32 * 1024) {
+            answer = new Answer(413, Map.of(), "[0,\"Message Too Large\",\"0\"]");
+        }
+        if (answer != null) {
+            synchronized (refused) {
+                refused.add(new Refusal(new Publish(channel, message, meta, System.nanoTime()), answer.status()));
+            }
+            respond(ctx, answer.status(), answer.headers(), answer.body());
+            return;
+        }
+        long tt = timetoken.incrementAndGet();
+        synchronized (published) {
+            published.add(new Publish(channel, message, meta, System.nanoTime()));
+        }
+        respond(ctx, 200, Map.of(), "[1,\"Sent\",\"" + tt + "\"]");
     }
 
-    private static void respond(HttpExchange exchange, int status, Map<String, String> headers, String body)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void respond(Context ctx, int status, Map<String, String> headers, String body) {
+        ctx.status(status);
+        headers.forEach(ctx::header);
+        ctx.contentType("application/json; charset=UTF-8");
+        ctx.result(body);
     }
 
     private static Map<String, String> query(String raw) {
@@ -179,7 +170,6 @@ public final class PubNubStandIn implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.stop();
     }
 }
