@@ -40,6 +40,23 @@ class SyncConfigTest {
     }
 
     @Test
+    void shouldReadTheEgressSettingsAndRefuseAZeroConcurrency() {
+        SyncConfig defaults = SyncConfig.fromEnv(Map.of());
+        assertThat(defaults.egress()).isTrue();
+        assertThat(defaults.egressBatch()).isEqualTo(500);
+        assertThat(defaults.pubnubConcurrency()).isEqualTo(32);
+
+        SyncConfig config = SyncConfig.fromEnv(Map.of("SYNC_EGRESS", "off", "SYNC_EGRESS_BATCH", "100",
+                "SYNC_PUBNUB_CONCURRENCY", "128"));
+        assertThat(config.egress()).isFalse();
+        assertThat(config.egressBatch()).isEqualTo(100);
+        assertThat(config.pubnubConcurrency()).isEqualTo(128);
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("SYNC_PUBNUB_CONCURRENCY", "0")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().asString().startsWith("SYNC_PUBNUB_CONCURRENCY"));
+    }
+
+    @Test
     void shouldReportEveryInvalidVariableByNameAtOnce() {
         assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of(
                 "SYNC_PORT", "eighty",
