@@ -34,7 +34,7 @@ class ServiceIT {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         var database = pg.freshDatabase("service_it");
-        env.put("PG_URL", database.getURL());
+        env.put("PG_URL", pg.jdbcUrlOf(database.getDatabaseName()));
         if (pg.user() != null) {
             env.put("PG_USER", pg.user());
         }
@@ -105,7 +105,7 @@ class ServiceIT {
         var database = pg.freshDatabase("egress_it");
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("PG_URL", database.getURL());
+        env.put("PG_URL", pg.jdbcUrlOf(database.getDatabaseName()));
         if (pg.user() != null) {
             env.put("PG_USER", pg.user());
         }

@@ -146,7 +146,7 @@ class PostgresSinkIT {
 
     private HikariDataSource freshPool(PostgresDatabase pg, String prefix) throws SQLException {
         var plain = pg.freshDatabase(prefix);
-        HikariDataSource ds = pool(plain.getURL(), plain.getUser(), plain.getPassword());
+        HikariDataSource ds = pool(pg.jdbcUrlOf(plain.getDatabaseName()), plain.getUser(), plain.getPassword());
         PostgresSchema.migrate(ds);
         return ds;
     }

@@ -82,7 +82,7 @@ public final class PostgresDatabase implements AutoCloseable {
             s.execute("CREATE DATABASE " + name);
         }
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(jdbcUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1"));
+        ds.setURL(jdbcUrlOf(name));
         if (user != null) {
             ds.setUser(user);
         }
@@ -90,6 +90,14 @@ public final class PostgresDatabase implements AutoCloseable {
             ds.setPassword(password);
         }
         return ds;
+    }
+
+    /**
+     * The JDBC URL of database {@code name} on this server, as configured (a data source's own
+     * {@code getURL()} spells out every driver property, which would override a pool's settings).
+     */
+    public String jdbcUrlOf(String name) {
+        return jdbcUrl.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
     }
 
     public Connection connect() throws SQLException {
