@@ -151,7 +151,11 @@ public final class EgressLoop implements AutoCloseable {
         Set<TopicPartition> paused = new HashSet<>(consumer.assignment());
         consumer.pause(paused);
         try {
-            batch.done = sink.deliver(list, batch.cancelled::get);
+            try {
+                batch.done = sink.deliver(list, batch.cancelled::get);
+            } catch (RuntimeException e) {
+                batch.done = CompletableFuture.failedFuture(e); // read again below, like any failed batch
+            }
             long lastPoll = System.nanoTime();
             while (!batch.done.isDone()) {
                 if (!running.get()) {
