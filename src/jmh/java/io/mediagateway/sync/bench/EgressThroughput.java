@@ -25,7 +25,6 @@ import io.mediagateway.sync.sink.PubNubSink;
 import io.mediagateway.sync.testing.PubNubStandIn;
 import io.mediagateway.sync.topology.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,7 +85,7 @@ public final class EgressThroughput {
         Path dir = Files.createDirectories(Path.of("target", "bench", "egress-" + which + "-" + System.nanoTime()));
         List<AutoCloseable> open = new ArrayList<>();
         try {
-            EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), freePort());
+            EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), TopologyThroughput.freePort());
             open.add(kafka);
             String bootstrap = kafka.bootstrapServers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
@@ -179,7 +178,7 @@ public final class EgressThroughput {
             c.setUsername(System.getenv("PG_USER"));
             c.setPassword(System.getenv("PG_PASSWORD"));
         } else {
-            EmbeddedDatabase pg = EmbeddedDatabase.start(dir.resolve("pg"), freePort());
+            EmbeddedDatabase pg = EmbeddedDatabase.start(dir.resolve("pg"), TopologyThroughput.freePort());
             open.add(pg);
             c.setJdbcUrl(pg.jdbcUrl());
             c.setUsername(pg.user());
@@ -222,21 +221,5 @@ public final class EgressThroughput {
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private static int freePort() throws Exception {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                int port = s.getLocalPort();
-                if (port < 65535) {
-                    try (ServerSocket next = new ServerSocket(port + 1)) {
-                        return port;
-                    } catch (java.io.IOException busy) {
-                        // try another
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("no free port pair");
     }
 }

@@ -192,7 +192,8 @@ public final class TopologyThroughput {
                 new StringSerializer(), new ByteArraySerializer());
     }
 
-    private static int freePort() throws IOException {
+    /** A free port whose next port is free too (the embedded broker takes both). */
+    static int freePort() throws IOException {
         // The embedded broker takes this port and the next one (its controller).
         for (int attempt = 0; attempt < 50; attempt++) {
             try (ServerSocket s = new ServerSocket(0)) {

@@ -34,13 +34,7 @@ class ServiceIT {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         var database = pg.freshDatabase("service_it");
-        env.put("PG_URL", pg.jdbcUrlOf(database.getDatabaseName()));
-        if (pg.user() != null) {
-            env.put("PG_USER", pg.user());
-        }
-        if (pg.password() != null) {
-            env.put("PG_PASSWORD", pg.password());
-        }
+        putDatabase(env, pg, database.getDatabaseName());
         env.put("SYNC_PORT", "0");
         env.put("SYNC_HOST", "127.0.0.1");
         env.put("SYNC_DATA_DIR", TestDirs.create("service-it").toString());
@@ -105,13 +99,7 @@ class ServiceIT {
         var database = pg.freshDatabase("egress_it");
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("PG_URL", pg.jdbcUrlOf(database.getDatabaseName()));
-        if (pg.user() != null) {
-            env.put("PG_USER", pg.user());
-        }
-        if (pg.password() != null) {
-            env.put("PG_PASSWORD", pg.password());
-        }
+        putDatabase(env, pg, database.getDatabaseName());
         env.put("SYNC_PORT", "0");
         env.put("SYNC_HOST", "127.0.0.1");
         env.put("SYNC_DATA_DIR", TestDirs.create("egress-it").toString());
@@ -135,5 +123,15 @@ class ServiceIT {
         env.remove("KAFKA_BOOTSTRAP_SERVERS");
         assertThatThrownBy(() -> SyncService.start(SyncConfig.fromEnv(env), SyncService.Role.EGRESS_ONLY))
                 .hasMessageContaining("KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    private static void putDatabase(Map<String, String> env, PostgresDatabase pg, String database) {
+        env.put("PG_URL", pg.jdbcUrlOf(database));
+        if (pg.user() != null) {
+            env.put("PG_USER", pg.user());
+        }
+        if (pg.password() != null) {
+            env.put("PG_PASSWORD", pg.password());
+        }
     }
 }
