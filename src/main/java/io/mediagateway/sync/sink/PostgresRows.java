@@ -14,6 +14,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -103,10 +104,7 @@ final class PostgresRows {
     }
 
     private void writeTags(Connection c) throws SQLException {
-        if (tags.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement("""
+        executeBatch(c, """
                 INSERT INTO user_watchlists AS w
                        (user_id, content_id, unique_tag, hlc, device_id, is_removed, content_metadata, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)
@@ -116,45 +114,31 @@ final class PostgresRows {
                        updated_at = EXCLUDED.updated_at
                  WHERE NOT w.is_removed
                    AND (EXCLUDED.hlc, EXCLUDED.device_id, EXCLUDED.is_removed) > (w.hlc, w.device_id, w.is_removed)
-                """)) {
-            for (Tag t : tags.values()) {
-                s.setString(1, t.userId());
-                s.setString(2, t.contentId());
-                s.setString(3, t.tag());
-                s.setLong(4, t.hlc());
-                s.setString(5, t.deviceId());
-                s.setBoolean(6, t.removed());
-                setJson(s, 7, t.metadata().isEmpty() ? null : Json.string(StateCodec.metadataNode(t.metadata())));
-                s.setObject(8, time(t.changedHlc()));
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
+                """, tags.values(), (s, t) -> {
+            s.setString(1, t.userId());
+            s.setString(2, t.contentId());
+            s.setString(3, t.tag());
+            s.setLong(4, t.hlc());
+            s.setString(5, t.deviceId());
+            s.setBoolean(6, t.removed());
+            setJson(s, 7, t.metadata().isEmpty() ? null : Json.string(StateCodec.metadataNode(t.metadata())));
+            s.setObject(8, time(t.changedHlc()));
+        });
     }
 
     private void writeRemovals(Connection c) throws SQLException {
-        if (removals.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement("""
+        executeBatch(c, """
                 UPDATE user_watchlists SET is_removed = true, updated_at = ?
                  WHERE user_id = ? AND unique_tag = ? AND NOT is_removed
-                """)) {
-            for (Removal r : removals.values()) {
-                s.setObject(1, time(r.hlc()));
-                s.setString(2, r.userId());
-                s.setString(3, r.tag());
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
+                """, removals.values(), (s, r) -> {
+            s.setObject(1, time(r.hlc()));
+            s.setString(2, r.userId());
+            s.setString(3, r.tag());
+        });
     }
 
     private void writeProgress(Connection c) throws SQLException {
-        if (progress.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement("""
+        executeBatch(c, """
                 INSERT INTO user_progress AS p
                        (user_id, content_id, position_seconds, duration_seconds, state, hlc, device_id, device_type,
                         platform_id, updated_at)
@@ -165,54 +149,40 @@ final class PostgresRows {
                        device_type = EXCLUDED.device_type, platform_id = EXCLUDED.platform_id,
                        updated_at = EXCLUDED.updated_at
                  WHERE (EXCLUDED.hlc, EXCLUDED.device_id) > (p.hlc, p.device_id)
-                """)) {
-            for (Delta.Progress p : progress.values()) {
-                s.setString(1, p.userId());
-                s.setString(2, p.contentId());
-                s.setDouble(3, p.position().positionSeconds());
-                s.setDouble(4, p.position().durationSeconds());
-                s.setString(5, p.position().state().wireName());
-                s.setLong(6, p.hlc());
-                s.setString(7, p.deviceId());
-                s.setString(8, p.position().deviceType());
-                s.setString(9, p.position().platformId());
-                s.setObject(10, time(p.hlc()));
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
+                """, progress.values(), (s, p) -> {
+            s.setString(1, p.userId());
+            s.setString(2, p.contentId());
+            s.setDouble(3, p.position().positionSeconds());
+            s.setDouble(4, p.position().durationSeconds());
+            s.setString(5, p.position().state().wireName());
+            s.setLong(6, p.hlc());
+            s.setString(7, p.deviceId());
+            s.setString(8, p.position().deviceType());
+            s.setString(9, p.position().platformId());
+            s.setObject(10, time(p.hlc()));
+        });
     }
 
     private void writePreferences(Connection c) throws SQLException {
-        if (preferences.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement("""
+        executeBatch(c, """
                 INSERT INTO user_preferences AS p (user_id, key, value, hlc, device_id, updated_at)
                 VALUES (?, ?, ?::jsonb, ?, ?, ?)
                 ON CONFLICT (user_id, key) DO UPDATE
                    SET value = EXCLUDED.value, hlc = EXCLUDED.hlc, device_id = EXCLUDED.device_id,
                        updated_at = EXCLUDED.updated_at
                  WHERE (EXCLUDED.hlc, EXCLUDED.device_id) > (p.hlc, p.device_id)
-                """)) {
-            for (Delta.Preference p : preferences.values()) {
-                s.setString(1, p.userId());
-                s.setString(2, p.key());
-                setJson(s, 3, p.value().canonicalJson());
-                s.setLong(4, p.hlc());
-                s.setString(5, p.deviceId());
-                s.setObject(6, time(p.hlc()));
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
+                """, preferences.values(), (s, p) -> {
+            s.setString(1, p.userId());
+            s.setString(2, p.key());
+            setJson(s, 3, p.value().canonicalJson());
+            s.setLong(4, p.hlc());
+            s.setString(5, p.deviceId());
+            s.setObject(6, time(p.hlc()));
+        });
     }
 
     private void writeDevices(Connection c) throws SQLException {
-        if (devices.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement("""
+        executeBatch(c, """
                 INSERT INTO user_devices AS d
                        (user_id, device_id, device_type, platform, capabilities, app_version, device_name, last_seen,
                         is_online, hlc, updated_at, delta_partition, delta_offset)
@@ -224,27 +194,43 @@ final class PostgresRows {
                        is_online = EXCLUDED.is_online, hlc = EXCLUDED.hlc, updated_at = EXCLUDED.updated_at,
                        delta_partition = EXCLUDED.delta_partition, delta_offset = EXCLUDED.delta_offset
                  WHERE EXCLUDED.delta_partition <> d.delta_partition OR EXCLUDED.delta_offset > d.delta_offset
-                """)) {
-            for (DeviceRow row : devices.values()) {
-                Delta.Device d = row.delta();
-                DeviceInfo info = d.info();
-                s.setString(1, d.userId());
-                s.setString(2, d.deviceId());
-                s.setString(3, info == null ? null : info.deviceType());
-                s.setString(4, info == null ? null : info.platform());
-                setJson(s, 5, info == null ? null : Json.string(StateCodec.capabilitiesNode(info.capabilities())));
-                s.setString(6, info == null ? null : info.appVersion());
-                s.setString(7, info == null ? null : info.deviceName());
-                if (d.lastSeenMs() > 0) {
-                    s.setObject(8, OffsetDateTime.ofInstant(Instant.ofEpochMilli(d.lastSeenMs()), ZoneOffset.UTC));
-                } else {
-                    s.setNull(8, Types.TIMESTAMP_WITH_TIMEZONE);
-                }
-                s.setBoolean(9, d.online());
-                s.setLong(10, d.hlc());
-                s.setObject(11, time(d.hlc()));
-                s.setInt(12, row.partition());
-                s.setLong(13, row.offset());
+                """, devices.values(), (s, row) -> {
+            Delta.Device d = row.delta();
+            DeviceInfo info = d.info();
+            s.setString(1, d.userId());
+            s.setString(2, d.deviceId());
+            s.setString(3, info == null ? null : info.deviceType());
+            s.setString(4, info == null ? null : info.platform());
+            setJson(s, 5, info == null ? null : Json.string(StateCodec.capabilitiesNode(info.capabilities())));
+            s.setString(6, info == null ? null : info.appVersion());
+            s.setString(7, info == null ? null : info.deviceName());
+            if (d.lastSeenMs() > 0) {
+                s.setObject(8, OffsetDateTime.ofInstant(Instant.ofEpochMilli(d.lastSeenMs()), ZoneOffset.UTC));
+            } else {
+                s.setNull(8, Types.TIMESTAMP_WITH_TIMEZONE);
+            }
+            s.setBoolean(9, d.online());
+            s.setLong(10, d.hlc());
+            s.setObject(11, time(d.hlc()));
+            s.setInt(12, row.partition());
+            s.setLong(13, row.offset());
+        });
+    }
+
+    /** Binds one row of a batched statement. */
+    interface Binder<T> {
+        void bind(PreparedStatement s, T row) throws SQLException;
+    }
+
+    /** Runs {@code sql} once per row as one JDBC batch (one rewritten multi-row statement); nothing for no rows. */
+    static <T> void executeBatch(Connection c, String sql, Collection<T> rows, Binder<? super T> binder)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (T row : rows) {
+                binder.bind(s, row);
                 s.addBatch();
             }
             s.executeBatch();

@@ -126,21 +126,14 @@ public final class PostgresSink implements DeltaSink {
     }
 
     private static void storeOffsets(Connection c, Map<TopicPartition, Long> next) throws SQLException {
-        if (next.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement s = c.prepareStatement("""
+        PostgresRows.executeBatch(c, """
                 INSERT INTO sync_sink_offsets (topic, partition, next_offset) VALUES (?, ?, ?)
                 ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset
-                """)) {
-            for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
-                s.setString(1, e.getKey().topic());
-                s.setInt(2, e.getKey().partition());
-                s.setLong(3, e.getValue());
-                s.addBatch();
-            }
-            s.executeBatch();
-        }
+                """, next.entrySet(), (s, e) -> {
+            s.setString(1, e.getKey().topic());
+            s.setInt(2, e.getKey().partition());
+            s.setLong(3, e.getValue());
+        });
     }
 
     /**

@@ -180,20 +180,7 @@ public final class ApiRoutes {
 
     private static String writeUser(JwtTokens.Principal principal, JsonNode body) {
         JsonNode u = body.get("user_id");
-        String named = u == null || u.isNull() ? null : u.asText(null);
-        if (principal.service()) {
-            if (named == null) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "missing_field", "'user_id' is required with a service token");
-            }
-            if (!Identifiers.isUserId(named)) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_user_id", "'user_id' must be " + Identifiers.USER_ID_RULE);
-            }
-            return named;
-        }
-        if (named != null && !named.equals(principal.subject())) {
-            throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "the token is for another user");
-        }
-        return principal.subject();
+        return readUser(principal, u == null || u.isNull() ? null : u.asText(null));
     }
 
     /** A user's writes come from the token's device; a service names the device, else it is {@code service:<sub>}. */
@@ -313,6 +300,7 @@ public final class ApiRoutes {
         }
     }
 
+    /** The user a request is about: the token's own, or for a service token the one it names. */
     static String readUser(JwtTokens.Principal principal, String queryUser) {
         if (principal.service()) {
             if (queryUser == null) {
