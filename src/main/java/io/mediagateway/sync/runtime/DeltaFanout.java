@@ -1,5 +1,6 @@
 package io.mediagateway.sync.runtime;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.topology.Topics;
@@ -84,5 +85,10 @@ final class DeltaFanout implements AutoCloseable {
         running.set(false);
         consumer.wakeup();
         thread.join(10_000);
+    }
+
+    /** This client's Kafka metrics (requests, batches, lag, …) for the instance's registry. */
+    public KafkaClientMetrics clientMetrics() {
+        return new KafkaClientMetrics(consumer);
     }
 }

@@ -14,6 +14,7 @@ final class EgressCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return ServeCommand.run(System.getenv(), SyncService.Role.EGRESS_ONLY, service -> { });
+        return ServeCommand.run(System.getenv(), SyncService.Role.EGRESS_ONLY, routes -> { },
+                service -> () -> { });
     }
 }

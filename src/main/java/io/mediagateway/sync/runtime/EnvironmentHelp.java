@@ -37,6 +37,8 @@ final class EnvironmentHelp {
               SYNC_STREAM_THREADS           Kafka Streams threads (number of cores)
               SYNC_COMMIT_INTERVAL_MS       exactly-once commit interval: a floor of delta latency (50)
               SYNC_STANDBY_REPLICAS         standby copies of each store on other instances (1)
+              SYNC_ROCKSDB_MEMORY_MB        off-heap budget shared by all state stores: block cache,
+                                            index/filter blocks and memtables (256)
               SYNC_STARTUP_TIMEOUT_MS       how long to wait for Kafka at start (120000)
               SYNC_SHUTDOWN_TIMEOUT_MS      how long streams may take to close (30000)
             """;

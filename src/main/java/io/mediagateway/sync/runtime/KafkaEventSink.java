@@ -1,5 +1,6 @@
 package io.mediagateway.sync.runtime;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.mediagateway.sync.topology.Topics;
 import io.mediagateway.sync.web.EventSink;
 import io.mediagateway.sync.web.ReadToken;
@@ -54,5 +55,10 @@ final class KafkaEventSink implements EventSink, AutoCloseable {
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));
+    }
+
+    /** This client's Kafka metrics (requests, batches, lag, …) for the instance's registry. */
+    public KafkaClientMetrics clientMetrics() {
+        return new KafkaClientMetrics(producer);
     }
 }

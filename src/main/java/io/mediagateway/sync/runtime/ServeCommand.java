@@ -1,6 +1,11 @@
 package io.mediagateway.sync.runtime;
 
+import io.javalin.config.JavalinConfig;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -14,18 +19,15 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        return run(System.getenv(), service -> { });
+        return run(System.getenv(), SyncService.Role.ALL, routes -> { }, service -> () -> { });
     }
 
-    /** Starts the service, runs {@code afterStart}, and blocks until the JVM is asked to stop. */
-    static int run(java.util.Map<String, String> env, java.util.function.Consumer<SyncService> afterStart)
-            throws InterruptedException {
-        return run(env, SyncService.Role.ALL, afterStart);
-    }
-
-    /** Starts {@code role}, runs {@code afterStart}, and blocks until the JVM is asked to stop. */
-    static int run(java.util.Map<String, String> env, SyncService.Role role,
-                   java.util.function.Consumer<SyncService> afterStart) throws InterruptedException {
+    /**
+     * Starts {@code role} with {@code extraRoutes}, runs {@code afterStart}, and blocks until the JVM is
+     * asked to stop; then closes what {@code afterStart} returned before the service.
+     */
+    static int run(Map<String, String> env, SyncService.Role role, Consumer<JavalinConfig> extraRoutes,
+                   Function<SyncService, AutoCloseable> afterStart) throws InterruptedException {
         SyncConfig config;
         try {
             config = SyncConfig.fromEnv(env);
@@ -35,15 +37,23 @@ final class ServeCommand implements Callable<Integer> {
         }
         SyncService service;
         try {
-            service = SyncService.start(config, role);
+            service = SyncService.start(config, role, extraRoutes);
         } catch (RuntimeException e) {
             log.error("Start failed: {}", e.getMessage(), e);
             System.err.println("media-gateway-sync could not start: " + e.getMessage());
             return 1;
         }
-        Thread hook = new Thread(service::close, "sync-shutdown");
+        AtomicReference<AutoCloseable> extra = new AtomicReference<>(() -> { });
+        Thread hook = new Thread(() -> {
+            try {
+                extra.get().close();
+            } catch (Exception e) {
+                log.error("Error while stopping {}", extra.get(), e);
+            }
+            service.close();
+        }, "sync-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        afterStart.accept(service);
+        extra.set(afterStart.apply(service));
         service.awaitStopped();
         return 0;
     }

@@ -1,6 +1,7 @@
 package io.mediagateway.sync.runtime;
 
 import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.topology.BoundedRocksDb;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
@@ -34,6 +35,7 @@ public record SyncConfig(
         int streamThreads,
         long commitIntervalMs,
         int standbyReplicas,
+        long rocksDbMemoryBytes,
         Duration dedupWindow,
         double rateLimitPerUser,
         double rateLimitPerDevice,
@@ -98,6 +100,7 @@ public record SyncConfig(
         int threads = r.integer("SYNC_STREAM_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 64);
         long commitInterval = r.longValue("SYNC_COMMIT_INTERVAL_MS", StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS, 1, 60_000);
         int standbys = r.integer("SYNC_STANDBY_REPLICAS", StreamsProperties.DEFAULT_STANDBY_REPLICAS, 0, 10);
+        long rocksDb = r.longValue("SYNC_ROCKSDB_MEMORY_MB", BoundedRocksDb.DEFAULT_MEMORY_BYTES >> 20, 16, 1 << 20) << 20;
         Duration dedup = Duration.ofMillis(r.longValue("SYNC_DEDUP_WINDOW_MS",
                 SyncTopology.Settings.DEFAULT_DEDUP_WINDOW.toMillis(), 60_000, Duration.ofDays(7).toMillis()));
         Duration presenceCheck = Duration.ofMillis(r.longValue("SYNC_PRESENCE_CHECK_INTERVAL_MS",
@@ -111,7 +114,7 @@ public record SyncConfig(
         Duration shutdown = Duration.ofMillis(r.longValue("SYNC_SHUTDOWN_TIMEOUT_MS", 30_000, 1_000, 600_000));
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
-                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, dedup, perUser, perDevice, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown);
+                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, rocksDb, dedup, perUser, perDevice, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown);
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */
@@ -203,6 +206,7 @@ public record SyncConfig(
                 + ", presenceTimeoutMs=" + presenceTimeoutMs + ", maxClockSkewMs=" + maxClockSkewMs
                 + ", pubnub=" + pubnub.map(PubNub::toString).orElse("off")
                 + ", streamThreads=" + streamThreads + ", commitIntervalMs=" + commitIntervalMs
-                + ", standbyReplicas=" + standbyReplicas + ", egress=" + (egress ? "on" : "off") + "]";
+                + ", standbyReplicas=" + standbyReplicas + ", rocksDbMemoryMb=" + (rocksDbMemoryBytes >> 20)
+                + ", egress=" + (egress ? "on" : "off") + "]";
     }
 }

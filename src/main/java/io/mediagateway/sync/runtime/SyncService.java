@@ -3,6 +3,7 @@ package io.mediagateway.sync.runtime;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.javalin.config.JavalinConfig;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.query.UserStateReader;
@@ -15,7 +16,8 @@ import io.mediagateway.sync.sink.PostgresSchema;
 import io.mediagateway.sync.sink.PostgresSink;
 import io.mediagateway.sync.sink.PubNubSink;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.Gauge;
+import io.mediagateway.sync.topology.BoundedRocksDb;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
@@ -46,6 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
@@ -71,7 +74,8 @@ public final class SyncService implements AutoCloseable {
 
     private final SyncConfig config;
     private final Role role;
-    private final MeterRegistry meters = new SimpleMeterRegistry();
+    private final ServiceMetrics metrics;
+    private final Consumer<JavalinConfig> extraRoutes;
     private final List<EgressLoop> egress = new ArrayList<>();
     private final Deque<NamedCloseable> resources = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -86,9 +90,11 @@ public final class SyncService implements AutoCloseable {
     private record NamedCloseable(String name, AutoCloseable closeable) {
     }
 
-    private SyncService(SyncConfig config, Role role) {
+    private SyncService(SyncConfig config, Role role, Consumer<JavalinConfig> extraRoutes) {
         this.config = config;
         this.role = role;
+        this.extraRoutes = extraRoutes;
+        this.metrics = new ServiceMetrics(config.applicationId());
     }
 
     /** Starts everything; on failure stops what was started and rethrows. */
@@ -98,7 +104,12 @@ public final class SyncService implements AutoCloseable {
 
     /** Starts the given role; on failure stops what was started and rethrows. */
     public static SyncService start(SyncConfig config, Role role) {
-        SyncService service = new SyncService(config, role);
+        return start(config, role, c -> { });
+    }
+
+    /** As above; {@code extraRoutes} adds HTTP routes beside the API (the demo's session list). */
+    public static SyncService start(SyncConfig config, Role role, Consumer<JavalinConfig> extraRoutes) {
+        SyncService service = new SyncService(config, role, extraRoutes);
         try {
             service.startAll();
             return service;
@@ -131,18 +142,25 @@ public final class SyncService implements AutoCloseable {
         resources.push(new NamedCloseable("admin client", admin));
         KafkaEventSink sink = new KafkaEventSink(bootstrapServers);
         resources.push(new NamedCloseable("API producer", sink));
+        metrics.bind(sink.clientMetrics());
         ApiRoutes api = new ApiRoutes(new JwtTokens(jwtSecret), new Hlc(System::currentTimeMillis, config.maxClockSkewMs()),
                 sink, new StreamsStateSource(() -> streams, () -> self, admin, config.applicationId()),
                 new UserStateReader(new StateCodec(config.watchlistPolicy()), config.presenceTimeoutMs()),
                 System::currentTimeMillis, new RateLimiter(config.rateLimitPerUser(), System::nanoTime),
                 new RateLimiter(config.rateLimitPerDevice(), System::nanoTime));
         WsSessions sessions = new WsSessions();
+        Gauge.builder("sync.websocket.sessions", sessions, WsSessions::size)
+                .description("open WebSocket sessions on this instance").register(metrics.registry());
         WsRoutes ws = new WsRoutes(api, sessions);
-        resources.push(new NamedCloseable("WebSocket fan-out", new DeltaFanout(bootstrapServers, sessions)));
-        web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json, c -> {
-            api.register(c);
-            ws.register(c);
-        });
+        DeltaFanout fanout = new DeltaFanout(bootstrapServers, sessions);
+        resources.push(new NamedCloseable("WebSocket fan-out", fanout));
+        metrics.bind(fanout.clientMetrics());
+        web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json,
+                metrics.registry(), c -> {
+                    api.register(c);
+                    ws.register(c);
+                    extraRoutes.accept(c);
+                });
         startStreams();
         if (config.egress()) {
             startEgress();
@@ -164,7 +182,7 @@ public final class SyncService implements AutoCloseable {
                     + "PUBNUB_SUBSCRIBE_KEY");
         }
         web = WebServer.start(config.host(), config.port(), Version.current(),
-                () -> new Readiness.Status(true, "EGRESS"), new ObjectMapper());
+                () -> new Readiness.Status(true, "EGRESS"), new ObjectMapper(), metrics.registry(), c -> { });
         log.info("media-gateway-sync egress is up: {} on Kafka {}, health on http://{}:{}",
                 egress.stream().map(EgressLoop::name).toList(), bootstrapServers, config.host(), web.port());
     }
@@ -181,28 +199,30 @@ public final class SyncService implements AutoCloseable {
         }
         DeadLetterWriter deadLetters = DeadLetterWriter.create(bootstrapServers, config.applicationId() + "-egress");
         resources.push(new NamedCloseable("egress dead-letter producer", deadLetters));
+        metrics.bind(deadLetters.clientMetrics());
         dataSource.ifPresent(ds -> {
-            EgressMetrics metrics = new EgressMetrics(meters, "postgres");
-            startEgressLoop(new PostgresSink(ds, deadLetters, metrics, Backoff.DEFAULT), metrics);
+            EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "postgres");
+            startEgressLoop(new PostgresSink(ds, deadLetters, sinkMetrics, Backoff.DEFAULT), sinkMetrics);
         });
         config.pubnub().ifPresentOrElse(pn -> {
-            EgressMetrics metrics = new EgressMetrics(meters, "pubnub");
+            EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "pubnub");
             PubNubSink.Connection connection = new PubNubSink.Connection(pn.publishKey(), pn.subscribeKey(),
                     pn.secretKey(), pn.origin(), pn.secure(), pn.cipherKey(), config.applicationId());
             log.info("PubNub egress to {} (TLS {}, {} users at once{})", pn.origin().orElse("the PubNub network"),
                     pn.secure() ? "on" : "off", config.pubnubConcurrency(),
                     pn.cipherKey().isPresent() ? ", messages encrypted with PUBNUB_CIPHER_KEY" : "");
-            startEgressLoop(new PubNubSink(connection, deadLetters, metrics, Backoff.DEFAULT, config.pubnubConcurrency()),
-                    metrics);
+            startEgressLoop(new PubNubSink(connection, deadLetters, sinkMetrics, Backoff.DEFAULT,
+                    config.pubnubConcurrency()), sinkMetrics);
         }, () -> log.info("PubNub egress off: PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY are unset"));
     }
 
-    private void startEgressLoop(DeltaSink sink, EgressMetrics metrics) {
+    private void startEgressLoop(DeltaSink sink, EgressMetrics sinkMetrics) {
         EgressLoop loop = new EgressLoop(bootstrapServers, Topics.STATE_DELTAS.name(),
-                config.applicationId() + "-" + sink.name() + "-sink", sink, metrics, config.egressBatch(),
+                config.applicationId() + "-" + sink.name() + "-sink", sink, sinkMetrics, config.egressBatch(),
                 Duration.ofSeconds(10)).start();
         egress.add(loop);
         resources.push(new NamedCloseable(sink.name() + " egress", loop));
+        metrics.bind(loop.clientMetrics());
     }
 
     private void startKafka() {
@@ -282,10 +302,13 @@ public final class SyncService implements AutoCloseable {
         self = new HostInfo(advertised.getHost(), advertisedPort);
         String instanceId = config.instanceId().orElseGet(() -> InstanceId.loadOrCreate(config.dataDir()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
         log.info("Kafka Streams application {} as static member {} (SYNC_INSTANCE_ID), state in {}",
                 config.applicationId(), instanceId, props.get(StreamsConfig.STATE_DIR_CONFIG));
         streams = new KafkaStreams(SyncTopology.build(new StreamsConfig(props), config.topologySettings()), props);
         streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
+        streams.setGlobalStateRestoreListener(new RestoreProgress());
+        metrics.bindStreams(streams);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("A stream thread died; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -331,9 +354,9 @@ public final class SyncService implements AutoCloseable {
         return jwtSecret;
     }
 
-    /** The instance's meters (egress so far; exposed on /metrics). */
+    /** The instance's meters, as {@code /metrics} shows them. */
     public MeterRegistry meters() {
-        return meters;
+        return metrics.registry();
     }
 
     public Optional<DataSource> dataSource() {
@@ -360,6 +383,7 @@ public final class SyncService implements AutoCloseable {
         while (!resources.isEmpty()) {
             closeQuietly(resources.pop());
         }
+        closeQuietly(new NamedCloseable("metrics", metrics));
         log.info("media-gateway-sync stopped cleanly");
         stopped.countDown();
     }

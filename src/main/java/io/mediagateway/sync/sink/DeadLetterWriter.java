@@ -1,5 +1,6 @@
 package io.mediagateway.sync.sink;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.mediagateway.sync.ingest.RejectReason;
 import io.mediagateway.sync.topology.DeadLetters;
 import java.util.Map;
@@ -58,5 +59,10 @@ public final class DeadLetterWriter implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
+    }
+
+    /** This client's Kafka metrics (requests, batches, lag, …) for the instance's registry. */
+    public KafkaClientMetrics clientMetrics() {
+        return new KafkaClientMetrics(producer);
     }
 }

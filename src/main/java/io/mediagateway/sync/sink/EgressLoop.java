@@ -1,5 +1,6 @@
 package io.mediagateway.sync.sink;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -333,5 +334,10 @@ public final class EgressLoop implements AutoCloseable {
         consumer.wakeup();
         thread.join(cancelWait.toMillis() + 10_000);
         sink.close();
+    }
+
+    /** This client's Kafka metrics (requests, batches, lag, …) for the instance's registry. */
+    public KafkaClientMetrics clientMetrics() {
+        return new KafkaClientMetrics(consumer);
     }
 }

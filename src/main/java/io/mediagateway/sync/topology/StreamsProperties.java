@@ -46,6 +46,8 @@ public final class StreamsProperties {
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ExceptionHandlers.Production.class);
         // No global stores; set so the handler's scope does not change under us in Kafka 5.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
+        props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, BoundedRocksDb.DEFAULT_MEMORY_BYTES);
         return props;
     }
 }

@@ -4,14 +4,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP front end: health and readiness for now; the REST API and the WebSocket join it later.
+ * The HTTP front end: health, readiness, metrics and the dashboard; the REST API and the WebSocket are
+ * registered by their owners.
  * Every failure answers the {@link ApiError} shape, never a stack trace.
  */
 public final class WebServer implements AutoCloseable {
@@ -29,17 +35,36 @@ public final class WebServer implements AutoCloseable {
         return start(host, port, version, readiness, json, config -> { });
     }
 
-    /** As above, with more routes (the API) registered by {@code routes}. */
+    /** As above, with more routes (the API) registered by {@code routes}, and meters of its own. */
     public static WebServer start(String host, int port, String version, Readiness readiness, ObjectMapper json,
-                                  java.util.function.Consumer<io.javalin.config.JavalinConfig> routes) {
+                                  Consumer<JavalinConfig> routes) {
+        return start(host, port, version, readiness, json, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), routes);
+    }
+
+    /**
+     * The full form: {@code metrics} receives the HTTP timers and is what {@code /metrics} shows; the
+     * dashboard's static files are served from the classpath's {@code public/} at {@code /}.
+     */
+    public static WebServer start(String host, int port, String version, Readiness readiness, ObjectMapper json,
+                                  PrometheusMeterRegistry metrics, Consumer<JavalinConfig> routes) {
+        HttpMetrics http = new HttpMetrics(metrics);
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(json, false));
             config.jetty.host = host;
             config.jetty.port = port;
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/public";
+                files.location = Location.CLASSPATH;
+                // The page and its scripts change with each release; always revalidate (ETag) instead of caching stale code.
+                files.headers = Map.of("Cache-Control", "no-cache");
+            });
+            config.requestLogger.http(http::record);
             config.routes.get("/health", ctx -> ctx.json(health(version)));
             config.routes.get("/ready", ctx -> ready(ctx, readiness));
+            config.routes.get("/metrics", ctx -> scrape(ctx, metrics));
             routes.accept(config);
             config.routes.error(404, "*", ctx -> {
                 // A handler's own JSON 404 (e.g. "no progress for this content") is kept as is.
@@ -89,6 +114,15 @@ public final class WebServer implements AutoCloseable {
             ctx.header("Retry-After", "1");
             error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "not_ready", "streams are " + status.detail());
         }
+    }
+
+    /** Prometheus text (0.0.4), or OpenMetrics when the scraper asks for it. */
+    private static void scrape(Context ctx, PrometheusMeterRegistry metrics) {
+        String accept = ctx.header("Accept");
+        boolean openMetrics = accept != null && accept.contains("application/openmetrics-text");
+        String type = openMetrics ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                : "text/plain; version=0.0.4; charset=utf-8";
+        ctx.contentType(type).result(metrics.scrape(type));
     }
 
     static void error(Context ctx, HttpStatus status, String code, String message) {

@@ -1,0 +1,597 @@
+// Media Gateway Sync dashboard: one user's devices, watchlist, progress and preferences, kept live by
+// the WebSocket (a snapshot on connect, then one message per delta). Plain ES modules, no build step.
+// Everything the server sends is rendered with textContent, never as HTML.
+
+const SESSIONS_KEY = "mgs.sessions";
+const CURRENT_KEY = "mgs.current";
+const TITLES_KEY = "mgs.titles";
+const FEED_LIMIT = 80;
+
+const $ = (id) => document.getElementById(id);
+
+const store = {
+  sessions: JSON.parse(localStorage.getItem(SESSIONS_KEY) || "{}"),  // user -> {token, device_id, exp}
+  titles: JSON.parse(localStorage.getItem(TITLES_KEY) || "{}"),      // content_id -> metadata
+  current: null,
+};
+
+let state = emptyState();
+let socket = null;
+let reconnectDelay = 500;
+let refreshTimer = null;
+
+function emptyState() {
+  return { watchlist: new Map(), progress: new Map(), preferences: new Map(), devices: new Map(), hlc: 0n };
+}
+
+// ---- sessions ------------------------------------------------------------------------------------
+
+function decodeToken(token) {
+  try {
+    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const claims = JSON.parse(atob(payload.padEnd(payload.length + (4 - payload.length % 4) % 4, "=")));
+    if (!claims.sub) return null;
+    return { user: claims.sub, device_id: claims.device_id || null, exp: claims.exp || null };
+  } catch {
+    return null;
+  }
+}
+
+function saveSession(token) {
+  const claims = decodeToken(token.trim());
+  if (!claims) return null;
+  store.sessions[claims.user] = { token: token.trim(), device_id: claims.device_id, exp: claims.exp };
+  localStorage.setItem(SESSIONS_KEY, JSON.stringify(store.sessions));
+  return claims.user;
+}
+
+function dropExpired() {
+  const now = Date.now() / 1000;
+  for (const [user, s] of Object.entries(store.sessions)) {
+    if (s.exp && s.exp < now) delete store.sessions[user];
+  }
+  localStorage.setItem(SESSIONS_KEY, JSON.stringify(store.sessions));
+}
+
+async function loadDemoSessions() {
+  try {
+    const res = await fetch("/demo/sessions");
+    if (!res.ok) return [];
+    const body = await res.json();
+    return body.users || [];
+  } catch {
+    return [];
+  }
+}
+
+// ---- rendering helpers ---------------------------------------------------------------------------
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (k === "dataset") Object.assign(node.dataset, v);
+    else node.setAttribute(k, v === true ? "" : v);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+function hlcTime(hlc) {
+  try {
+    return new Date(Number(BigInt(hlc) >> 16n));
+  } catch {
+    return null;
+  }
+}
+
+function clockText(date) {
+  return date ? date.toLocaleTimeString([], { hour12: false }) : "";
+}
+
+function ago(ms) {
+  if (!ms) return "never";
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (s < 5) return "just now";
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  return `${Math.floor(s / 3600)} h ago`;
+}
+
+function duration(seconds) {
+  seconds = Math.max(0, Math.round(seconds || 0));
+  const h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+  const mm = String(m).padStart(h ? 2 : 1, "0"), ss = String(s).padStart(2, "0");
+  return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+function hue(text) {
+  let h = 0;
+  for (const c of text) h = (h * 31 + c.charCodeAt(0)) % 360;
+  return h;
+}
+
+function titleOf(contentId) {
+  const meta = store.titles[contentId];
+  return meta && meta.title ? meta.title : contentId;
+}
+
+function cover(contentId) {
+  const title = titleOf(contentId);
+  const initials = title.replace(/[^A-Za-z0-9 ]/g, " ").split(/\s+/).filter(Boolean).slice(0, 2)
+    .map((w) => w[0].toUpperCase()).join("") || "?";
+  const h = hue(contentId);
+  return el("div", { class: "cover", style: `background: linear-gradient(150deg, hsl(${h} 65% 45%), hsl(${(h + 50) % 360} 70% 28%))` }, initials);
+}
+
+function rememberTitle(contentId, meta) {
+  if (meta && meta.title) {
+    store.titles[contentId] = meta;
+    localStorage.setItem(TITLES_KEY, JSON.stringify(store.titles));
+  }
+}
+
+function toast(text, error = false) {
+  const t = el("div", { class: error ? "toast error" : "toast", role: "status" }, text);
+  $("toasts").append(t);
+  setTimeout(() => t.remove(), 4500);
+}
+
+// Line icons as SVG paths (24×24), so they render the same without an emoji font.
+const DEVICE_ICONS = {
+  TV: "M3 5h18v11H3zM8 20h8M12 16v4",
+  Phone: "M8 2h8a1 1 0 0 1 1 1v18a1 1 0 0 1-1 1H8a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM11 18h2",
+  Tablet: "M6 2h12a1 1 0 0 1 1 1v18a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1zM11 18h2",
+  Web: "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18",
+  Desktop: "M3 4h18v12H3zM9 20h6M12 16v4",
+};
+
+function icon(type) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", DEVICE_ICONS[type] || DEVICE_ICONS.Desktop);
+  svg.append(path);
+  return svg;
+}
+
+function playbackState(p) {
+  return String(p.state || "").toLowerCase();
+}
+
+function deviceLabel(id) {
+  const d = state.devices.get(id);
+  return d && d.device_name ? d.device_name : id;
+}
+
+// ---- rendering -----------------------------------------------------------------------------------
+
+function renderDevices() {
+  const box = $("devices");
+  const devices = [...state.devices.values()].sort((a, b) => a.device_id.localeCompare(b.device_id));
+  const online = devices.filter((d) => d.online).length;
+  $("devices-summary").textContent = devices.length ? `${online} of ${devices.length} online` : "";
+  if (!devices.length) {
+    box.replaceChildren(el("div", { class: "empty" }, "No devices yet: they appear when one joins."));
+    return;
+  }
+  const playing = new Map();
+  for (const p of state.progress.values()) {
+    if (playbackState(p) === "playing") playing.set(p.device_id, p);
+  }
+  box.replaceChildren(...devices.map((d) => {
+    const caps = d.capabilities || {};
+    const chips = [];
+    if (caps.max_resolution) chips.push(caps.max_resolution.replace("UHD_", "").replace("_", " "));
+    for (const hdr of caps.hdr_support || []) chips.push(hdr);
+    if (caps.can_cast) chips.push("Cast");
+    if (caps.remote_controllable) chips.push("Remote");
+    for (const codec of (caps.audio_codecs || []).slice(0, 3)) chips.push(codec.toUpperCase());
+    const now = playing.get(d.device_id);
+    return el("article", {
+      class: "device", tabindex: "0", dataset: { deviceId: d.device_id, online: String(!!d.online) },
+      onclick: () => openDeviceDialog(d.device_id), onkeydown: (e) => { if (e.key === "Enter") openDeviceDialog(d.device_id); },
+    },
+      el("span", { class: d.online ? "status online" : "status offline" }, d.online ? "Online" : "Offline"),
+      el("div", { class: "device-top" },
+        el("div", { class: "device-icon" }, icon(d.device_type)),
+        el("div", {},
+          el("div", { class: "device-name" }, d.device_name || d.device_id),
+          el("div", { class: "device-meta" }, [d.device_type, d.platform, d.app_version && `v${d.app_version}`].filter(Boolean).join(" · ")))),
+      el("div", { class: "chips" }, chips.map((c) => el("span", { class: "chip" }, c))),
+      now ? el("div", { class: "now-playing" }, `▶ ${titleOf(now.content_id)} · ${duration(now.position_seconds)}`) : null,
+      el("div", { class: "device-foot" },
+        el("span", { class: "last-seen", dataset: { lastSeen: String(d.last_seen || 0) } }, `Last seen ${ago(d.last_seen)}`),
+        el("span", {}, d.device_id)));
+  }));
+}
+
+function renderProgress() {
+  const box = $("progress");
+  const items = [...state.progress.values()].sort((a, b) => (BigInt(b.hlc) > BigInt(a.hlc) ? 1 : -1));
+  const inProgress = items.filter((p) => !p.completed).length;
+  $("progress-summary").textContent = items.length ? `${inProgress} in progress · ${items.length - inProgress} completed` : "";
+  if (!items.length) {
+    box.replaceChildren(el("div", { class: "empty" }, "Nothing watched yet."));
+    return;
+  }
+  box.replaceChildren(...items.slice(0, 12).map((p) => {
+    const percent = Math.min(100, Math.round(p.completion_percent || 0));  // the service sends 0–100
+    return el("div", { class: p.completed ? "progress-item completed" : "progress-item", dataset: { contentId: p.content_id } },
+      cover(p.content_id),
+      el("div", {},
+        el("div", { class: "progress-title" }, titleOf(p.content_id)),
+        el("div", { class: "bar", role: "progressbar", "aria-valuenow": String(percent), "aria-valuemin": "0", "aria-valuemax": "100" },
+          el("span", { style: `width: ${percent}%` })),
+        el("div", { class: "progress-meta" },
+          el("span", {}, `${duration(p.position_seconds)} / ${duration(p.duration_seconds)} · ${percent}%`),
+          el("span", {}, p.completed ? "Completed" : `Resume at ${duration(p.resume_position_seconds)}`),
+          el("span", {}, `on ${deviceLabel(p.device_id)}`))),
+      el("span", { class: `state ${playbackState(p)}` }, playbackState(p)));
+  }));
+}
+
+function renderWatchlist() {
+  const box = $("watchlist");
+  const items = [...state.watchlist.values()].sort((a, b) => (BigInt(b.hlc) > BigInt(a.hlc) ? 1 : -1));
+  $("watchlist-summary").textContent = items.length ? `${items.length} titles` : "";
+  if (!items.length) {
+    box.replaceChildren(el("div", { class: "empty" }, "The watchlist is empty."));
+    return;
+  }
+  box.replaceChildren(...items.map((w) => {
+    const meta = w.content_metadata || store.titles[w.content_id] || {};
+    return el("div", { class: "watchlist-item", dataset: { contentId: w.content_id } },
+      cover(w.content_id),
+      el("button", { class: "remove", type: "button", title: "Remove from watchlist", "aria-label": `Remove ${titleOf(w.content_id)}`,
+        onclick: () => removeFromWatchlist(w.content_id) }, "✕"),
+      el("div", { class: "watchlist-body" },
+        el("div", { class: "watchlist-title" }, meta.title || w.content_id),
+        el("div", { class: "watchlist-meta" }, [meta.year, meta.content_type, `added on ${deviceLabel(w.device_id)}`].filter(Boolean).join(" · "))));
+  }));
+}
+
+function renderPreferences() {
+  const box = $("preferences");
+  const entries = [...state.preferences.entries()].sort(([a], [b]) => a.localeCompare(b));
+  if (!entries.length) {
+    box.replaceChildren(el("dd", { class: "muted" }, "No preferences set."));
+    return;
+  }
+  box.replaceChildren(...entries.flatMap(([k, v]) => [el("dt", {}, k.replace(/_/g, " ")), el("dd", { dataset: { key: k } }, JSON.stringify(v))]));
+}
+
+function renderClock() {
+  $("clock").textContent = state.hlc ? `HLC ${clockText(hlcTime(state.hlc))}` : "";
+}
+
+function renderAll() {
+  renderDevices();
+  renderProgress();
+  renderWatchlist();
+  renderPreferences();
+  renderClock();
+}
+
+// ---- state from the server -----------------------------------------------------------------------
+
+function applySnapshot(s) {
+  state = emptyState();
+  for (const w of s.watchlist || []) {
+    rememberTitle(w.content_id, w.content_metadata);
+    state.watchlist.set(w.content_id, w);
+  }
+  for (const p of s.progress || []) state.progress.set(p.content_id, p);
+  for (const [k, v] of Object.entries(s.preferences || {})) state.preferences.set(k, v);
+  for (const d of s.devices || []) state.devices.set(d.device_id, d);
+  seeHlc(s.hlc);
+  renderAll();
+}
+
+function seeHlc(hlc) {
+  try {
+    const v = BigInt(hlc || 0);
+    if (v > state.hlc) state.hlc = v;
+  } catch { /* not a clock value */ }
+}
+
+function applyDelta(d) {
+  seeHlc(d.hlc);
+  switch (d.type) {
+    case "watchlist_update":
+      rememberTitle(d.content_id, d.content_metadata);
+      if (d.present) {
+        const old = state.watchlist.get(d.content_id) || {};
+        state.watchlist.set(d.content_id, { content_id: d.content_id, unique_tags: d.unique_tags, device_id: d.device_id,
+          hlc: d.hlc, content_metadata: d.content_metadata || old.content_metadata });
+      } else {
+        state.watchlist.delete(d.content_id);
+      }
+      renderWatchlist();
+      break;
+    case "watch_progress_update":
+      state.progress.set(d.content_id, {
+        content_id: d.content_id, position_seconds: d.position_seconds, duration_seconds: d.duration_seconds,
+        completion_percent: d.completion_percent, completed: d.completed, resume_position_seconds: d.resume_position_seconds,
+        state: d.state, device_id: d.device_id, hlc: d.hlc,
+      });
+      renderProgress();
+      renderDevices();
+      break;
+    case "preference_update":
+      state.preferences.set(d.key, d.value);
+      renderPreferences();
+      break;
+    case "device_online":
+    case "device_updated":
+    case "device_offline": {
+      const old = state.devices.get(d.device_id) || { device_id: d.device_id };
+      const next = { ...old, online: d.online };
+      for (const k of ["device_type", "platform", "capabilities", "app_version", "device_name", "last_seen"]) {
+        if (d[k] !== undefined && d[k] !== null) next[k] = d[k];
+      }
+      state.devices.set(d.device_id, next);
+      renderDevices();
+      break;
+    }
+    case "command_rejected":
+      toast(`Command ${d.command?.type} to ${deviceLabel(d.target_device_id)} refused: ${d.reason}`, true);
+      break;
+    default:
+      break;
+  }
+  renderClock();
+  addToFeed(d);
+}
+
+const FEED_KINDS = {
+  watchlist_update: "watchlist", watch_progress_update: "progress", preference_update: "preference",
+  device_online: "device", device_updated: "device", device_offline: "offline", remote_command: "command",
+  command_rejected: "rejected",
+};
+
+function describe(d) {
+  switch (d.type) {
+    case "watchlist_update": return `${d.present ? "Added" : "Removed"} ${titleOf(d.content_id)} on ${deviceLabel(d.device_id)}`;
+    case "watch_progress_update": return `${titleOf(d.content_id)} ${playbackState(d)} at ${duration(d.position_seconds)} on ${deviceLabel(d.device_id)}`;
+    case "preference_update": return `${d.key} = ${JSON.stringify(d.value)}`;
+    case "device_online": return `${deviceLabel(d.device_id)} joined`;
+    case "device_updated": return `${deviceLabel(d.device_id)} updated`;
+    case "device_offline": return `${deviceLabel(d.device_id)} went offline (${d.reason || "leave"})`;
+    case "remote_command": {
+      const p = d.command?.params || {};
+      const detail = d.command?.type === "LoadContent" ? ` ${titleOf(p.content_id)} from ${duration(p.start_position)}` : "";
+      return `${d.command?.type}${detail} → ${deviceLabel(d.target_device_id)}`;
+    }
+    case "command_rejected": return `${d.command?.type} → ${deviceLabel(d.target_device_id)} refused: ${d.reason}`;
+    default: return d.type;
+  }
+}
+
+function addToFeed(d) {
+  const feed = $("feed");
+  const when = hlcTime(d.hlc);
+  feed.prepend(el("li", { class: "feed-item", dataset: { kind: FEED_KINDS[d.type] || "other", type: d.type } },
+    el("time", {}, clockText(when || new Date())),
+    el("div", {}, el("div", { class: "feed-type" }, d.type.replace(/_/g, " ")), el("div", { class: "feed-text" }, describe(d)))));
+  while (feed.children.length > FEED_LIMIT) feed.lastElementChild.remove();
+}
+
+// ---- connection ----------------------------------------------------------------------------------
+
+function setConnection(kind, text) {
+  const pill = $("connection");
+  pill.dataset.state = kind;
+  pill.textContent = text;
+}
+
+function connect(user) {
+  if (socket) {
+    socket.onclose = null;
+    socket.close();
+  }
+  const session = store.sessions[user];
+  if (!session) return;
+  setConnection("connecting", "Connecting…");
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const ws = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(session.token)}`);
+  socket = ws;
+  ws.onopen = () => { reconnectDelay = 500; };
+  ws.onmessage = (event) => {
+    let message;
+    try { message = JSON.parse(event.data); } catch { return; }
+    if (message.type === "snapshot") {
+      applySnapshot(message);
+      setConnection("live", "Live");
+    } else if (message.type === "error") {
+      toast(`${message.error}: ${message.message}`, true);
+    } else if (message.type !== "ack") {
+      applyDelta(message);
+    }
+  };
+  ws.onclose = (event) => {
+    if (socket !== ws) return;
+    if (event.code === 1008 || event.code === 4401 || event.code === 4403) {
+      setConnection("offline", "Signed out");
+      toast("The server refused this token; sign in again.", true);
+      return;
+    }
+    setConnection("offline", `Reconnecting in ${Math.round(reconnectDelay / 1000)} s`);
+    setTimeout(() => { if (socket === ws) connect(user); }, reconnectDelay);
+    reconnectDelay = Math.min(reconnectDelay * 2, 10000);
+  };
+}
+
+async function api(method, path, body) {
+  const session = store.sessions[store.current];
+  const res = await fetch(path, {
+    method,
+    headers: { "Authorization": `Bearer ${session.token}`, "Content-Type": "application/json" },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const answer = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(answer.message || `${res.status} ${res.statusText}`);
+  return answer;
+}
+
+// Heartbeats that change nothing emit no delta, so "last seen" is re-read from time to time.
+async function refreshDevices() {
+  if (!store.current) return;
+  try {
+    const body = await api("GET", "/api/v1/devices");
+    for (const d of body.devices || []) state.devices.set(d.device_id, { ...(state.devices.get(d.device_id) || {}), ...d });
+    renderDevices();
+  } catch { /* the socket's state says the rest */ }
+}
+
+// ---- actions -------------------------------------------------------------------------------------
+
+async function addToWatchlist(event) {
+  event.preventDefault();
+  const contentId = $("watchlist-add-content").value.trim();
+  const title = $("watchlist-add-title").value.trim();
+  if (!contentId) return;
+  const body = { operation: "add", content_id: contentId };
+  if (title) body.content_metadata = { title };
+  try {
+    await api("POST", "/api/v1/sync/watchlist", body);
+    $("watchlist-add-form").reset();
+  } catch (e) {
+    toast(`Could not add ${contentId}: ${e.message}`, true);
+  }
+}
+
+async function removeFromWatchlist(contentId) {
+  const item = state.watchlist.get(contentId);
+  try {
+    await api("POST", "/api/v1/sync/watchlist", { operation: "remove", content_id: contentId, observed_tags: item?.unique_tags });
+  } catch (e) {
+    toast(`Could not remove ${titleOf(contentId)}: ${e.message}`, true);
+  }
+}
+
+let dialogDevice = null;
+
+function openDeviceDialog(deviceId) {
+  dialogDevice = deviceId;
+  const d = state.devices.get(deviceId) || {};
+  $("device-dialog-title").textContent = d.device_name || deviceId;
+  $("device-dialog-subtitle").textContent = `${[d.device_type, d.platform].filter(Boolean).join(" · ")} — ${d.online ? "online" : "offline"}`;
+  $("device-dialog-error").textContent = "";
+  const select = $("handoff-content");
+  const options = [...state.progress.values()].filter((p) => !p.completed)
+    .sort((a, b) => (BigInt(b.hlc) > BigInt(a.hlc) ? 1 : -1))
+    .map((p) => el("option", { value: p.content_id }, `${titleOf(p.content_id)} — resume at ${duration(p.resume_position_seconds)}`));
+  select.replaceChildren(...(options.length ? options : [el("option", { value: "" }, "Nothing in progress")]));
+  $("handoff-button").disabled = !options.length;
+  $("device-dialog").showModal();
+}
+
+async function sendCommand(type) {
+  const params = {};
+  if (type === "VolumeSet") params.level = Number($("volume-level").value) / 100;
+  try {
+    await api("POST", "/api/v1/devices/command", { target_device_id: dialogDevice, command: { type, params } });
+    toast(`${type} sent to ${deviceLabel(dialogDevice)}`);
+    $("device-dialog").close();
+  } catch (e) {
+    $("device-dialog-error").textContent = e.message;
+  }
+}
+
+async function handOff() {
+  const contentId = $("handoff-content").value;
+  if (!contentId) return;
+  try {
+    await api("POST", "/api/v1/devices/handoff", { target_device_id: dialogDevice, content_id: contentId });
+    toast(`Handing ${titleOf(contentId)} off to ${deviceLabel(dialogDevice)}`);
+    $("device-dialog").close();
+  } catch (e) {
+    $("device-dialog-error").textContent = e.message;
+  }
+}
+
+// ---- views ---------------------------------------------------------------------------------------
+
+function renderPicker() {
+  const picker = $("user-picker");
+  const users = Object.keys(store.sessions).sort();
+  picker.replaceChildren(...users.map((u) => el("option", { value: u, selected: u === store.current }, u)));
+}
+
+function openUser(user) {
+  store.current = user;
+  localStorage.setItem(CURRENT_KEY, user);
+  state = emptyState();
+  $("feed").replaceChildren();
+  $("login").hidden = true;
+  $("app").hidden = false;
+  $("session").hidden = false;
+  renderPicker();
+  renderAll();
+  connect(user);
+  clearInterval(refreshTimer);
+  refreshTimer = setInterval(refreshDevices, 15000);
+}
+
+function showLogin(demoUsers) {
+  if (socket) { socket.onclose = null; socket.close(); socket = null; }
+  clearInterval(refreshTimer);
+  $("app").hidden = true;
+  $("session").hidden = true;
+  $("login").hidden = false;
+  const box = $("demo-users");
+  box.replaceChildren(...demoUsers.map((s) => el("button", { type: "button", dataset: { user: s.user_id },
+    onclick: () => { saveSession(s.token); openUser(s.user_id); } },
+    el("span", { class: "avatar", style: `background: hsl(${hue(s.user_id)} 60% 50%)` }, s.user_id[0].toUpperCase()), s.user_id)));
+}
+
+async function main() {
+  dropExpired();
+  const hash = new URLSearchParams(location.hash.slice(1));
+  let chosen = null;
+  if (hash.get("token")) {
+    chosen = saveSession(hash.get("token"));
+    history.replaceState(null, "", location.pathname + location.search);  // keep the token out of the address bar
+  }
+  const demo = await loadDemoSessions();
+  for (const s of demo) if (!store.sessions[s.user_id]) saveSession(s.token);
+
+  $("token-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const user = saveSession($("token-input").value);
+    if (!user) {
+      $("login-error").textContent = "That is not a token: expected three base64url parts (header.claims.signature) with a 'sub'.";
+      return;
+    }
+    openUser(user);
+  });
+  $("user-picker").addEventListener("change", (e) => openUser(e.target.value));
+  $("sign-out").addEventListener("click", () => {
+    delete store.sessions[store.current];
+    localStorage.setItem(SESSIONS_KEY, JSON.stringify(store.sessions));
+    localStorage.removeItem(CURRENT_KEY);
+    const next = Object.keys(store.sessions)[0];
+    if (next) openUser(next); else showLogin(demo);
+  });
+  $("watchlist-add-form").addEventListener("submit", addToWatchlist);
+  for (const b of document.querySelectorAll("[data-command]")) b.addEventListener("click", () => sendCommand(b.dataset.command));
+  $("handoff-button").addEventListener("click", handOff);
+  setInterval(() => {
+    for (const node of document.querySelectorAll(".last-seen")) node.textContent = `Last seen ${ago(Number(node.dataset.lastSeen))}`;
+  }, 1000);
+
+  const remembered = localStorage.getItem(CURRENT_KEY);
+  const user = chosen || (store.sessions[remembered] ? remembered : Object.keys(store.sessions).sort()[0]);
+  if (user) openUser(user); else showLogin(demo);
+}
+
+main();
