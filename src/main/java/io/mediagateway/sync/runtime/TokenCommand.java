@@ -64,7 +64,12 @@ final class TokenCommand implements Callable<Integer> {
                     + "secret the service runs with. Set it here and for 'serve'.");
             return 2;
         }
-        Duration lifetime = parseDuration(ttl);
+        Duration lifetime;
+        try {
+            lifetime = parseDuration(ttl);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ttl " + e.getMessage());
+        }
         JwtTokens tokens = new JwtTokens(secret);
         String token;
         if (subject.service != null) {
@@ -88,7 +93,8 @@ final class TokenCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Duration parseDuration(String raw) {
+    /** {@code 30s}, {@code 10m}, {@code 24h}, {@code 7d}. */
+    static Duration parseDuration(String raw) {
         String s = raw.trim().toLowerCase(Locale.ROOT);
         if (s.matches("\\d{1,9}[smhd]")) {
             long n = Long.parseLong(s.substring(0, s.length() - 1));
@@ -99,7 +105,6 @@ final class TokenCommand implements Callable<Integer> {
                 default -> Duration.ofDays(n);
             };
         }
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "--ttl must be a number followed by s, m, h or d (e.g. 24h), got '" + raw + "'");
+        throw new IllegalArgumentException("must be a number followed by s, m, h or d (e.g. 24h), got '" + raw + "'");
     }
 }

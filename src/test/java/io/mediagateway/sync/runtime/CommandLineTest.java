@@ -23,12 +23,14 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "demo", "egress", "token"})
+    @ValueSource(strings = {"serve", "demo", "egress", "token", "topics"})
     void shouldPrintHelpForEveryCommand(String command) {
         assertThat(run(Main.commandLine(), command, "--help")).isZero();
 
         assertThat(out.toString()).contains("Usage: media-gateway-sync " + command);
-        if (!command.equals("token")) {
+        if (command.equals("topics")) {
+            assertThat(out.toString()).contains("--bootstrap-server", "KAFKA_BOOTSTRAP_SERVERS");
+        } else if (!command.equals("token")) {
             assertThat(out.toString()).contains("KAFKA_BOOTSTRAP_SERVERS", "SYNC_JWT_SECRET", "PG_URL");
         }
     }
@@ -37,7 +39,7 @@ class CommandLineTest {
     void shouldListTheCommandsAndFailWithoutOne() {
         assertThat(run(Main.commandLine())).isEqualTo(2);
 
-        assertThat(err.toString()).contains("serve", "demo", "egress", "token", "Missing a command");
+        assertThat(err.toString()).contains("serve", "demo", "egress", "token", "topics", "Missing a command");
     }
 
     @Test

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.RealServices;
 import io.mediagateway.sync.topology.TopicDefinition;
+import io.mediagateway.sync.topology.Topics;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(RealServices.class)
@@ -76,6 +80,28 @@ class TopicProvisionerIT {
                     .hasMessageContaining("topic " + name + " has 2 partitions but topics/" + name
                             + ".properties declares 4")
                     .hasMessageContaining("Refusing to start");
+        }
+    }
+
+    @Test
+    void shouldCreateOrCheckEveryTopicOfTopicsDirFromTheTopicsCommand(KafkaBroker kafka) throws Exception {
+        // when the topics command runs against the cluster (twice: the second run finds them all)
+        StringWriter out = new StringWriter();
+        CommandLine first = Main.commandLine().setOut(new PrintWriter(out));
+        int firstExit = first.execute("topics", "--bootstrap-server", kafka.bootstrapServers(), "--timeout", "60s");
+        StringWriter again = new StringWriter();
+        int secondExit = Main.commandLine().setOut(new PrintWriter(again)).execute("topics", "--bootstrap-server",
+                kafka.bootstrapServers());
+
+        // then every topic of topics/ exists with its declared partitions
+        assertThat(firstExit).as(out.toString()).isZero();
+        assertThat(secondExit).isZero();
+        try (Admin admin = kafka.admin()) {
+            for (TopicDefinition def : Topics.definitions()) {
+                assertThat(admin.describeTopics(List.of(def.name())).allTopicNames().get().get(def.name()).partitions())
+                        .hasSize(def.partitions());
+                assertThat(again.toString()).containsPattern(def.name() + " +" + def.partitions() + " partitions  exists");
+            }
         }
     }
 }
