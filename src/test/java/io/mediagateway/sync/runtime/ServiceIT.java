@@ -77,6 +77,15 @@ class ServiceIT {
             });
             assertThat(service.meters().get("sync.egress.delivered").tag("sink", "postgres").counter().count())
                     .isGreaterThanOrEqualTo(1.0);
+            // and /metrics shows Kafka Streams, the service's own consumers and producers, the sink, HTTP and the JVM
+            String metrics = Http.get(base + "/metrics").body();
+            String app = "application=\"" + applicationId + "\"";
+            assertThat(metrics).contains("kafka_stream_thread_process_total{" + app,
+                    "kafka_consumer_fetch_manager_records_consumed_total{" + app + ",client_id=\"" + applicationId + "-postgres-sink\"",
+                    "kafka_producer_record_send_total{" + app,
+                    "sync_egress_delivered_total{" + app + ",sink=\"postgres\"}",
+                    "http_server_requests_seconds_count{" + app + ",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/ready\"}",
+                    "jvm_memory_used_bytes{" + app, "sync_websocket_sessions{" + app);
             // and a write through the REST API is visible to a read with its token (read-your-writes)
             String token = new JwtTokens(env.get("SYNC_JWT_SECRET")).forUser(user, "phone-1", Duration.ofHours(1),
                     java.time.Instant.now());
