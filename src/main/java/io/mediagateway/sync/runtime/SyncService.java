@@ -346,6 +346,24 @@ public final class SyncService implements AutoCloseable {
         return web.port();
     }
 
+    /**
+     * Records this instance's local stores are behind their changelogs, over active and standby tasks
+     * (0 when caught up; -1 while the streams cannot say, e.g. before they run).
+     */
+    public long localStoreLag() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return -1;
+        }
+        try {
+            return s.allLocalStorePartitionLags().values().stream()
+                    .flatMap(byPartition -> byPartition.values().stream())
+                    .mapToLong(lag -> lag.offsetLag()).sum();
+        } catch (RuntimeException notRunning) {
+            return -1;
+        }
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }

@@ -1,0 +1,136 @@
+package io.mediagateway.sync.bench;
+
+import io.mediagateway.sync.topology.StreamsProperties;
+import io.mediagateway.sync.topology.SyncTopology;
+import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.topology.Workload;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+
+/**
+ * B1: a backlog of mixed device events for 10,000 users through the full topology under
+ * {@code exactly_once_v2}, against a trivial {@code groupByKey().count()} over the same records on the same
+ * broker with the same settings — the machine's ceiling for a stateful exactly-once application.
+ */
+final class B1TopologyVsBaseline implements Scenario {
+    static final int USERS = 10_000;
+    private int repetition;
+
+    @Override
+    public String id() {
+        return "B1";
+    }
+
+    @Override
+    public String title() {
+        return "full topology vs `groupByKey().count()`, 10,000 users, exactly-once";
+    }
+
+    @Override
+    public String goal() {
+        return "≥ 60 % of the baseline's events/s";
+    }
+
+    @Override
+    public String settings(BenchContext ctx) {
+        return String.format("%,d mixed events (Workload: watchlist, progress, preferences, devices, commands) for %,d users "
+                + "already on `sync.device-events` (12 partitions); each application consumes the backlog from RUNNING to its "
+                + "last commit; 1 stream thread, commit interval %d ms, RocksDB stores, embedded broker in the same JVM; "
+                + "the two run one after the other on the same broker, alternating which goes first",
+                events(ctx), USERS, StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS);
+    }
+
+    private static int events(BenchContext ctx) {
+        return ctx.size(200_000, 30_000);
+    }
+
+    @Override
+    public List<String> metrics() {
+        return List.of("topology events/s", "baseline events/s", "ratio");
+    }
+
+    @Override
+    public Map<String, Double> run(BenchContext ctx) throws Exception {
+        int n = events(ctx);
+        try (BenchContext.Broker broker = ctx.broker("b1"); Admin admin = broker.admin()) {
+            produce(broker, Workload.generate(42, System.currentTimeMillis() - 3_600_000, USERS, n, 0,
+                    new Workload.Mix(false, false, true)));
+            boolean baselineFirst = repetition++ % 2 == 0;
+            double baseline = 0;
+            double topology = 0;
+            for (int turn = 0; turn < 2; turn++) {
+                if ((turn == 0) == baselineFirst) {
+                    baseline = consume(ctx, admin, broker.bootstrap(), "b1-baseline", n, true);
+                } else {
+                    topology = consume(ctx, admin, broker.bootstrap(), "b1-topology", n, false);
+                }
+            }
+            return Scenario.sample("topology events/s", topology, "baseline events/s", baseline, "ratio", topology / baseline);
+        }
+    }
+
+    static void produce(BenchContext.Broker broker, List<Workload.Event> events) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = broker.producer()) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (Workload.Event e : events) {
+                sent.add(producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS.name(), e.user(), e.value())));
+            }
+            BenchContext.await(sent);
+        }
+    }
+
+    /** Events/s of one application consuming the whole backlog, from RUNNING to its last commit. */
+    static double consume(BenchContext ctx, Admin admin, String bootstrap, String name, int events, boolean baseline)
+            throws Exception {
+        String applicationId = name + "-" + System.nanoTime();
+        Properties props = StreamsProperties.of(applicationId, bootstrap, ctx.dir(name), 1,
+                StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS, 0);
+        Topology topology = baseline ? baseline() : SyncTopology.build(new StreamsConfig(props), SyncTopology.Settings.defaults());
+        try (KafkaStreams streams = new KafkaStreams(topology, props)) {
+            BenchContext.failFast(streams);
+            streams.start();
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            long start = System.nanoTime();
+            BenchContext.awaitCommitted(admin, applicationId, Topics.DEVICE_EVENTS.name(), Duration.ofMinutes(15), streams);
+            return events / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The ceiling: count records per key in a RocksDB store, exactly-once, nothing else. */
+    static Topology baseline() {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(Topics.DEVICE_EVENTS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("baseline-source"))
+                .groupByKey(Grouped.as("baseline-group"))
+                .count(Named.as("baseline-count"), Materialized.<String, Long, KeyValueStore<Bytes, byte[]>>as("baseline-count")
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()));
+        return builder.build();
+    }
+
+    @Override
+    public Verdict verdict(Map<String, Stats> stats) {
+        double ratio = stats.get("ratio").median();
+        return new Verdict(ratio >= 0.6, String.format("%.0f %% of the baseline", ratio * 100));
+    }
+}

@@ -1,0 +1,147 @@
+package io.mediagateway.sync.bench;
+
+import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.topology.StreamsProperties;
+import io.mediagateway.sync.topology.SyncTopology;
+import io.mediagateway.sync.topology.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * B4: events/s for users holding 10,000 watchlist items (and as many progress entries) against users
+ * holding 10 — one event's cost must not grow with its user's state. Both sizes in every repetition.
+ */
+final class B4LargeUsers implements Scenario {
+    static final int USERS = 10;
+
+    @Override
+    public String id() {
+        return "B4";
+    }
+
+    @Override
+    public String title() {
+        return "events/s, users with 10,000 items vs 10 items";
+    }
+
+    @Override
+    public String goal() {
+        return "ratio ≥ 0.8";
+    }
+
+    @Override
+    public String settings(BenchContext ctx) {
+        return String.format("%d users preloaded with %,d (vs 10) watchlist items and as many progress entries, then %,d "
+                + "mixed events (add, remove of that add, progress, preference, heartbeat) produced as fast as the producer "
+                + "goes, timed from the first send to the last commit; a fresh embedded broker per size, 1 stream thread, "
+                + "commit interval %d ms", USERS, large(ctx), events(ctx), StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS);
+    }
+
+    private static int large(BenchContext ctx) {
+        return ctx.size(10_000, 2_000);
+    }
+
+    private static int events(BenchContext ctx) {
+        return ctx.size(100_000, 20_000);
+    }
+
+    @Override
+    public List<String> metrics() {
+        return List.of("large events/s", "small events/s", "ratio");
+    }
+
+    @Override
+    public Map<String, Double> run(BenchContext ctx) throws Exception {
+        double small = throughput(ctx, 10);
+        double large = throughput(ctx, large(ctx));
+        return Scenario.sample("large events/s", large, "small events/s", small, "ratio", large / small);
+    }
+
+    private static double throughput(BenchContext ctx, int items) throws Exception {
+        int events = events(ctx);
+        try (BenchContext.Broker broker = ctx.broker("b4-" + items); Admin admin = broker.admin();
+             KafkaProducer<String, byte[]> producer = broker.producer()) {
+            Events gen = new Events(items);
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int u = 0; u < USERS; u++) {
+                for (int i = 0; i < items; i++) {
+                    sent.add(BenchContext.send(producer, Topics.DEVICE_EVENTS.name(), "user-" + u, gen.seedAdd(i)));
+                    sent.add(BenchContext.send(producer, Topics.DEVICE_EVENTS.name(), "user-" + u, gen.seedProgress(i)));
+                }
+            }
+            BenchContext.await(sent);
+            String applicationId = "b4-" + items + "-" + System.nanoTime();
+            Properties props = StreamsProperties.of(applicationId, broker.bootstrap(), ctx.dir("b4-streams"), 1,
+                    StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS, 0);
+            try (KafkaStreams streams = new KafkaStreams(SyncTopology.build(new StreamsConfig(props),
+                    SyncTopology.Settings.defaults()), props)) {
+                BenchContext.failFast(streams);
+                streams.start();
+                BenchContext.awaitCommitted(admin, applicationId, Topics.DEVICE_EVENTS.name(), Duration.ofMinutes(10), streams);
+                long start = System.nanoTime();
+                for (int e = 0; e < events; e++) {
+                    // Groups of five per user, so a remove goes to the user and item its add went to.
+                    sent.add(BenchContext.send(producer, Topics.DEVICE_EVENTS.name(), "user-" + (e / 5 % USERS), gen.next()));
+                }
+                BenchContext.await(sent);
+                BenchContext.awaitCommitted(admin, applicationId, Topics.DEVICE_EVENTS.name(), Duration.ofMinutes(10), streams);
+                return events / ((System.nanoTime() - start) / 1e9);
+            }
+        }
+    }
+
+    /** Mixed events over a user's existing items, with rising HLCs (so writes are not stale). */
+    static final class Events {
+        private final int items;
+        private long n;
+        private final long base = Hlc.pack(System.currentTimeMillis() - 3_600_000, 0);
+
+        Events(int items) {
+            this.items = items;
+        }
+
+        String seedAdd(int i) {
+            return "{\"msg_type\":\"watchlist_update\",\"device_id\":\"tv\",\"operation\":\"Add\",\"content_id\":\"c-" + i
+                    + "\",\"unique_tag\":\"seed-" + i + "\",\"hlc\":\"" + (base + n++) + "\"}";
+        }
+
+        String seedProgress(int i) {
+            return "{\"msg_type\":\"watch_progress_update\",\"device_id\":\"tv\",\"content_id\":\"c-" + i
+                    + "\",\"position_seconds\":10,\"duration_seconds\":3600,\"hlc\":\"" + (base + n++) + "\"}";
+        }
+
+        private String contentOf(long i) {
+            return "c-" + ((i / 5 * 7919) % items);
+        }
+
+        String next() {
+            long i = n++;
+            String common = "\"device_id\":\"" + (i % 3 == 0 ? "tv" : "phone") + "\",\"hlc\":\"" + (base + i) + "\",";
+            return switch ((int) (i % 5)) {
+                case 0 -> "{\"msg_type\":\"watchlist_update\"," + common + "\"operation\":\"Add\",\"content_id\":\""
+                        + contentOf(i) + "\",\"unique_tag\":\"t-" + i + "\"}";
+                case 1 -> "{\"msg_type\":\"watchlist_update\"," + common + "\"operation\":\"Remove\",\"content_id\":\""
+                        + contentOf(i - 1) + "\",\"observed_tags\":[\"t-" + (i - 1) + "\"]}";
+                case 2 -> "{\"msg_type\":\"watch_progress_update\"," + common + "\"content_id\":\"" + contentOf(i)
+                        + "\",\"position_seconds\":" + (i % 3600) + ",\"duration_seconds\":3600,\"state\":\"Playing\"}";
+                case 3 -> "{\"msg_type\":\"preference_update\"," + common + "\"key\":\"k-" + (i % 7) + "\",\"value\":" + i + "}";
+                default -> "{\"msg_type\":\"device_heartbeat\"," + common + "\"device_type\":\"TV\"}";
+            };
+        }
+    }
+
+    @Override
+    public Verdict verdict(Map<String, Stats> stats) {
+        double ratio = stats.get("ratio").median();
+        return new Verdict(ratio >= 0.8, String.format("ratio %.2f", ratio));
+    }
+}
