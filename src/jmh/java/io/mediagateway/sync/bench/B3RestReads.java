@@ -40,10 +40,14 @@ final class B3RestReads implements Scenario {
 
     @Override
     public String settings(BenchContext ctx) {
-        return String.format("%s, 2 threads, %d keep-alive connections, %d s per run, `GET /api/v1/sync/watchlist` of a user "
+        return String.format("%s, 2 threads, %d keep-alive connections, %d s per run after %d s of warm-up on each, `GET /api/v1/sync/watchlist` of a user "
                 + "with 50 items (~9 KB answer) vs `GET /health` on the same instance (in the harness JVM with the embedded "
                 + "broker; load generator on the same 2 cores)", wrk().isPresent() ? "wrk" : "a Java HttpClient load loop (wrk not "
-                + "installed)", CONNECTIONS, seconds(ctx));
+                + "installed)", CONNECTIONS, seconds(ctx), warmup(ctx));
+    }
+
+    private static int warmup(BenchContext ctx) {
+        return ctx.size(20, 5);
     }
 
     private static int seconds(BenchContext ctx) {
@@ -72,6 +76,9 @@ final class B3RestReads implements Scenario {
             if (items != 50) {
                 throw new IllegalStateException("expected 50 watchlist items, read " + items);
             }
+            // Warm up first (JIT): on two cores a cold JVM answers at a fraction of its speed for tens of seconds.
+            load(s.base + "/health", token, warmup(ctx));
+            load(read, token, warmup(ctx));
             double[] health = load(s.base + "/health", token, seconds(ctx));
             double[] reads = load(read, token, seconds(ctx));
             return Scenario.sample("req/s", reads[0], "p99 ms", reads[1], "health req/s", health[0], "health p99 ms", health[1]);

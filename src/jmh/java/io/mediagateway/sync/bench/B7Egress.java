@@ -118,6 +118,7 @@ final class B7Egress implements Scenario {
             double postgres = drain(broker, new PostgresSink(db, deadLetters, pgMetrics, Backoff.DEFAULT), pgMetrics, n, open);
             PubNubStandIn standIn = PubNubStandIn.start();
             open.add(standIn);
+            httpBaseline(standIn, bodies); // warm-up (JIT) of the stand-in and the client
             double http = httpBaseline(standIn, bodies);
             EgressMetrics pnMetrics = new EgressMetrics(new SimpleMeterRegistry(), "pubnub");
             double pubnub = drain(broker, new PubNubSink(new PubNubSink.Connection("bench-pub", "bench-sub", Optional.empty(),
