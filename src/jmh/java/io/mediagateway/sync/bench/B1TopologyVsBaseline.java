@@ -32,7 +32,7 @@ import org.apache.kafka.streams.kstream.Named;
  * broker with the same settings — the machine's ceiling for a stateful exactly-once application.
  */
 final class B1TopologyVsBaseline implements Scenario {
-    static final int USERS = 10_000;
+    static final int USERS = Integer.getInteger("bench.b1Users", 10_000);
     private int repetition;
 
     @Override
@@ -56,7 +56,7 @@ final class B1TopologyVsBaseline implements Scenario {
                 + "already on `sync.device-events` (12 partitions); each application consumes the backlog from RUNNING to its "
                 + "last commit; 1 stream thread, commit interval %d ms, RocksDB stores, embedded broker in the same JVM; "
                 + "the two run one after the other on the same broker, alternating which goes first",
-                events(ctx), USERS, StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS);
+                events(ctx), USERS, commitInterval());
     }
 
     private static int events(BenchContext ctx) {
@@ -102,8 +102,10 @@ final class B1TopologyVsBaseline implements Scenario {
     static double consume(BenchContext ctx, Admin admin, String bootstrap, String name, int events, boolean baseline)
             throws Exception {
         String applicationId = name + "-" + System.nanoTime();
-        Properties props = StreamsProperties.of(applicationId, bootstrap, ctx.dir(name), 1,
-                StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS, 0);
+        Properties props = StreamsProperties.of(applicationId, bootstrap, ctx.dir(name), 1, commitInterval(), 0);
+        if (Boolean.getBoolean("bench.defaultRocksDb")) {
+            props.remove(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+        }
         Topology topology = baseline ? baseline() : SyncTopology.build(new StreamsConfig(props), SyncTopology.Settings.defaults());
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             BenchContext.failFast(streams);
@@ -116,6 +118,11 @@ final class B1TopologyVsBaseline implements Scenario {
             BenchContext.awaitCommitted(admin, applicationId, Topics.DEVICE_EVENTS.name(), Duration.ofMinutes(15), streams);
             return events / ((System.nanoTime() - start) / 1e9);
         }
+    }
+
+    /** The service's default, or {@code -Dbench.commitIntervalMs} for both applications. */
+    static long commitInterval() {
+        return Long.getLong("bench.commitIntervalMs", StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS);
     }
 
     /** The ceiling: count records per key in a RocksDB store, exactly-once, nothing else. */

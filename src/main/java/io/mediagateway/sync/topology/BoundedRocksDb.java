@@ -13,7 +13,7 @@ import org.rocksdb.WriteBufferManager;
  * Puts every RocksDB instance of the process (8 stores × their partitions, plus window segments) under
  * one memory budget: a single LRU block cache of {@code sync.rocksdb.memory.bytes} that also holds the
  * index and filter blocks, and a write-buffer manager that charges memtables to that same cache, capped
- * at a quarter of it. Without this each instance takes its own 50 MiB cache and 3 × 16 MiB memtables,
+ * at half of it. Without this each instance takes its own 50 MiB cache and 3 × 16 MiB memtables,
  * so memory grows with the partitions an instance happens to own and a container limit cannot be set.
  */
 public final class BoundedRocksDb implements RocksDBConfigSetter {
@@ -68,7 +68,9 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     }
 
     private static Shared create(long budget) {
-        long memtables = budget / 4;
+        // Half for memtables: with a quarter, 8 stores × 12 partitions of writes forced a flush every few
+        // MiB and halved the topology's events/s (benchmark B1, BENCHMARKS.md).
+        long memtables = budget / 2;
         // A tenth of the cache is kept for index and filter blocks (high priority), so data blocks cannot evict them.
         Cache cache = new LRUCache(budget, -1, false, 0.1);
         return new Shared(cache, new WriteBufferManager(memtables, cache), memtables);

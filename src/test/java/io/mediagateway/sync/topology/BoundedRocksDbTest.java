@@ -25,8 +25,8 @@ class BoundedRocksDbTest {
             assertThat(table.cacheIndexAndFilterBlocks()).isTrue();
             assertThat(table.pinTopLevelIndexAndFilter()).isTrue();
             assertThat(table.blockSize()).isEqualTo(BoundedRocksDb.BLOCK_SIZE);
-            // a quarter of 64 MiB for memtables, an eighth of that per memtable: 2 MiB, two of them per store
-            assertThat(options.writeBufferSize()).isEqualTo(2L << 20);
+            // half of 64 MiB for memtables, an eighth of that per memtable: 4 MiB, two of them per store
+            assertThat(options.writeBufferSize()).isEqualTo(4L << 20);
             assertThat(options.maxWriteBufferNumber()).isEqualTo(BoundedRocksDb.MEMTABLES);
         }
     }
