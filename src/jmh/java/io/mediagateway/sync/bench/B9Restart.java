@@ -99,6 +99,7 @@ final class B9Restart implements Scenario {
                 AtomicBoolean reading = new AtomicBoolean(true);
                 AtomicLong ok = new AtomicLong();
                 AtomicLong failed = new AtomicLong();
+                Map<String, Integer> reasons = new java.util.concurrent.ConcurrentHashMap<>();
                 String readBase = b.base;
                 Thread reader = new Thread(() -> {
                     Random random = new Random(9);
@@ -106,9 +107,15 @@ final class B9Restart implements Scenario {
                         try {
                             HttpResponse<String> r = BenchService.call(readBase + "/api/v1/devices?user_id=u-"
                                     + random.nextInt(users), token, null);
-                            (r.statusCode() == 200 && r.body().contains("\"tv\"") ? ok : failed).incrementAndGet();
+                            boolean good = r.statusCode() == 200 && r.body().contains("\"tv\"");
+                            (good ? ok : failed).incrementAndGet();
+                            if (!good) {
+                                reasons.merge(r.statusCode() + " " + r.body().replaceAll(".*\"message\":\"([^\"]*)\".*", "$1"),
+                                        1, Integer::sum);
+                            }
                         } catch (Exception e) {
                             failed.incrementAndGet();
+                            reasons.merge(e.getClass().getSimpleName(), 1, Integer::sum);
                         }
                     }
                 }, "b9-reader");
@@ -126,6 +133,9 @@ final class B9Restart implements Scenario {
                 reader.join();
                 double readSeconds = (System.nanoTime() - readStart) / 1e9;
                 long total = ok.get() + failed.get();
+                if (!reasons.isEmpty()) {
+                    System.out.println("    failed reads (standby " + standbys + "): " + reasons);
+                }
                 return new double[] {readySeconds, total == 0 ? Double.NaN : 100.0 * failed.get() / total, total / readSeconds};
             } finally {
                 if (a != null) {

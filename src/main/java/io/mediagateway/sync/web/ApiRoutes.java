@@ -226,7 +226,10 @@ public final class ApiRoutes {
                         "'after' is not a token this service issued")));
         StateSource.Location location = state.locate(user);
         if (location instanceof StateSource.Remote remote) {
-            if (ctx.header(FORWARDED) == null && forward(ctx, remote.baseUrl())) {
+            // An owner that is restoring answers 503; a standby here answers instead (flagged stale) — but not
+            // a read-your-writes read, which a standby behind the owner could not honour.
+            boolean standbyMayAnswer = remote.fallback().isPresent() && after.isEmpty();
+            if (ctx.header(FORWARDED) == null && forward(ctx, remote.baseUrl(), standbyMayAnswer)) {
                 return;
             }
             if (remote.fallback().isPresent()) {
@@ -268,10 +271,16 @@ public final class ApiRoutes {
         return Optional.empty();
     }
 
-    /** Relays the read to the instance holding the user; false when it does not answer. */
-    private boolean forward(Context ctx, String baseUrl) {
+    /**
+     * Relays the read to the instance holding the user; false when it does not answer, or answers 503
+     * (restoring, rebalancing) while {@code unlessUnavailable} — there is a local copy to answer instead.
+     */
+    private boolean forward(Context ctx, String baseUrl, boolean unlessUnavailable) {
         String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
         Optional<HttpResponse<byte[]>> answer = askOwner(baseUrl + ctx.path() + query, ctx.header("Authorization"));
+        if (unlessUnavailable && answer.isPresent() && answer.get().statusCode() == HttpStatus.SERVICE_UNAVAILABLE.getCode()) {
+            return false;
+        }
         answer.ifPresent(response -> {
             ctx.status(response.statusCode()).contentType("application/json").result(response.body());
             response.headers().firstValue(STALENESS).ifPresent(v -> ctx.header(STALENESS, v));

@@ -287,4 +287,33 @@ class ApiRoutesTest {
         assertError(r, 503, "unavailable");
         assertThat(r.headers().firstValue("Retry-After")).contains("1");
     }
+
+    @Test
+    void aStandbyHereAnswersWhenTheOwnerIsRestoringButNotAReadYourWritesRead() throws Exception {
+        // given alice's watchlist here (as a standby copy) and an owner that answers 503 while it restores
+        String alice = user("alice", "tv");
+        String token = json(post("/api/v1/sync/watchlist", alice, "{\"operation\":\"add\",\"content_id\":\"tmdb:1\"}"))
+                .path("token").asText();
+        StateSource.Local standby = new StateSource.Local(((StateSource.Local) location.get()).stores(),
+                Optional.of("stale; lag 0 records"));
+        try (WebServer owner = WebServer.start("127.0.0.1", 0, "owner", () -> new Readiness.Status(true, "RUNNING"), mapper,
+                c -> c.routes.get("/api/v1/sync/watchlist", ctx -> ctx.status(503).header("Retry-After", "1")
+                        .json(new ApiError("unavailable", "the store is restoring").body())))) {
+            location.set(new StateSource.Remote("http://127.0.0.1:" + owner.port(), Optional.of(standby)));
+
+            // when alice reads
+            HttpResponse<String> plain = get("/api/v1/sync/watchlist", alice);
+            HttpResponse<String> afterWrite = get("/api/v1/sync/watchlist?after=" + token, alice);
+
+            // then the standby answers, flagged stale; a read that must see a write gets the owner's 503
+            assertThat(plain.statusCode()).as(plain.body()).isEqualTo(200);
+            assertThat(json(plain).path("items").get(0).path("content_id").asText()).isEqualTo("tmdb:1");
+            assertThat(plain.headers().firstValue("X-Sync-Staleness")).contains("stale; lag 0 records");
+            assertError(afterWrite, 503, "unavailable");
+
+            // and without a standby the owner's 503 is relayed as it is
+            location.set(new StateSource.Remote("http://127.0.0.1:" + owner.port(), Optional.empty()));
+            assertError(get("/api/v1/sync/watchlist", alice), 503, "unavailable");
+        }
+    }
 }
