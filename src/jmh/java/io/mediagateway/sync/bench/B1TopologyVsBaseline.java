@@ -103,6 +103,9 @@ final class B1TopologyVsBaseline implements Scenario {
             throws Exception {
         String applicationId = name + "-" + System.nanoTime();
         Properties props = StreamsProperties.of(applicationId, bootstrap, ctx.dir(name), 1, commitInterval(), 0);
+        if (Long.getLong("bench.cacheBytes") != null) {
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.getLong("bench.cacheBytes"));
+        }
         if (Boolean.getBoolean("bench.defaultRocksDb")) {
             props.remove(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
         }

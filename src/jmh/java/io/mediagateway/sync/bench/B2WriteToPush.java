@@ -45,10 +45,9 @@ final class B2WriteToPush implements Scenario {
     @Override
     public String settings(BenchContext ctx) {
         return String.format("one instance in the harness JVM (embedded broker, PostgreSQL off, default settings: commit "
-                + "interval %s ms, %d stream threads); %,d writes one after another after 50 warm-up, each timed from the "
+                + "interval %d ms, %d stream threads); %,d writes one after another after 50 warm-up, each timed from the "
                 + "REST call to the push on the other device's WebSocket; background: %,d Workload events/s for 2,000 "
-                + "other users", System.getenv().getOrDefault("SYNC_COMMIT_INTERVAL_MS",
-                        Long.toString(StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS)),
+                + "other users", B1TopologyVsBaseline.commitInterval(),
                 Runtime.getRuntime().availableProcessors(), writes(ctx), BACKGROUND_PER_SEC);
     }
 
@@ -103,7 +102,8 @@ final class B2WriteToPush implements Scenario {
 
     private static Percentiles writeToPush(BenchContext ctx, BenchContext.Broker broker, int writes) throws Exception {
         Percentiles out = new Percentiles();
-        try (BenchService s = BenchService.start(BenchService.env(broker.bootstrap(), ctx.dir("b2-service"), Map.of()))) {
+        try (BenchService s = BenchService.start(BenchService.env(broker.bootstrap(), ctx.dir("b2-service"),
+                Map.of("SYNC_COMMIT_INTERVAL_MS", Long.toString(B1TopologyVsBaseline.commitInterval()))))) {
             String tokenA = BenchService.token("latency-user", "tv");
             String tokenB = BenchService.token("latency-user", "phone");
             try (WsTestClient ws = WsTestClient.connect(s.base.replace("http", "ws") + "/ws?token=" + tokenA)) {
