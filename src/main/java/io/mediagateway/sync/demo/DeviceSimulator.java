@@ -102,8 +102,10 @@ public final class DeviceSimulator implements AutoCloseable {
     public DeviceSimulator(Settings settings) {
         this.settings = settings;
         this.random = new Random(settings.seed());
+        // The second user's phone goes silent (the only user's, when there is one).
+        int silentUser = Math.min(1, settings.users().size() - 1);
         for (int i = 0; i < settings.users().size(); i++) {
-            users.add(new UserSim(settings.users().get(i), i == 1 % settings.users().size()));
+            users.add(new UserSim(settings.users().get(i), i == silentUser));
         }
     }
 
