@@ -1,7 +1,7 @@
 package io.mediagateway.sync.bench;
 
+import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.WsTestClient;
-import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.Topics;
 import io.mediagateway.sync.topology.Workload;
 import java.net.http.HttpResponse;
@@ -111,7 +111,7 @@ final class B2WriteToPush implements Scenario {
                 for (int i = 0; i < writes + 50; i++) {
                     String marker = "latency-" + System.nanoTime();
                     long start = System.nanoTime();
-                    HttpResponse<String> r = BenchService.call(s.base + "/api/v1/sync/progress", tokenB, "{\"content_id\":\""
+                    HttpResponse<String> r = Http.call(s.base + "/api/v1/sync/progress", tokenB, "{\"content_id\":\""
                             + marker + "\",\"position_seconds\":1,\"duration_seconds\":100,\"state\":\"playing\"}");
                     if (r.statusCode() != 202) {
                         throw new IllegalStateException("write failed: " + r.statusCode() + " " + r.body());

@@ -1,5 +1,6 @@
 package io.mediagateway.sync.bench;
 
+import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.codec.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,13 +67,13 @@ final class B3RestReads implements Scenario {
             String token = BenchService.token("reader", "tv");
             String last = null;
             for (int i = 0; i < 50; i++) {
-                last = Json.parse(BenchService.call(s.base + "/api/v1/sync/watchlist", token, "{\"operation\":\"add\","
+                last = Json.parse(Http.call(s.base + "/api/v1/sync/watchlist", token, "{\"operation\":\"add\","
                         + "\"content_id\":\"tmdb:" + (1000 + i) + "\",\"content_metadata\":{\"title\":\"A film called number "
                         + i + "\",\"year\":2001,\"poster_url\":\"https://img.example/p/" + i + ".jpg\",\"content_type\":\"movie\"}}")
                         .body()).path("token").asText();
             }
             String read = s.base + "/api/v1/sync/watchlist";
-            int items = Json.parse(BenchService.call(read + "?after=" + last, token, null).body()).path("items").size();
+            int items = Json.parse(Http.call(read + "?after=" + last, token, null).body()).path("items").size();
             if (items != 50) {
                 throw new IllegalStateException("expected 50 watchlist items, read " + items);
             }
@@ -133,7 +134,7 @@ final class B3RestReads implements Scenario {
             workers.add(pool.submit(() -> {
                 while (System.nanoTime() < end) {
                     long start = System.nanoTime();
-                    if (BenchService.call(url, token, null).statusCode() != 200) {
+                    if (Http.call(url, token, null).statusCode() != 200) {
                         throw new IOException("error answer from " + url);
                     }
                     latencies.add(System.nanoTime() - start);

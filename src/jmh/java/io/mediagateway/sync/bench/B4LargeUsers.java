@@ -1,6 +1,5 @@
 package io.mediagateway.sync.bench;
 
-import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
@@ -70,7 +69,7 @@ final class B4LargeUsers implements Scenario {
         int events = events(ctx);
         try (BenchContext.Broker broker = ctx.broker("b4-" + items); Admin admin = broker.admin();
              KafkaProducer<String, byte[]> producer = broker.producer()) {
-            Events gen = new Events(items);
+            MixedEvents gen = new MixedEvents(items, System.currentTimeMillis() - 3_600_000);
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (int u = 0; u < USERS; u++) {
                 for (int i = 0; i < items; i++) {
@@ -96,46 +95,6 @@ final class B4LargeUsers implements Scenario {
                 BenchContext.awaitCommitted(admin, applicationId, Topics.DEVICE_EVENTS.name(), Duration.ofMinutes(10), streams);
                 return events / ((System.nanoTime() - start) / 1e9);
             }
-        }
-    }
-
-    /** Mixed events over a user's existing items, with rising HLCs (so writes are not stale). */
-    static final class Events {
-        private final int items;
-        private long n;
-        private final long base = Hlc.pack(System.currentTimeMillis() - 3_600_000, 0);
-
-        Events(int items) {
-            this.items = items;
-        }
-
-        String seedAdd(int i) {
-            return "{\"msg_type\":\"watchlist_update\",\"device_id\":\"tv\",\"operation\":\"Add\",\"content_id\":\"c-" + i
-                    + "\",\"unique_tag\":\"seed-" + i + "\",\"hlc\":\"" + (base + n++) + "\"}";
-        }
-
-        String seedProgress(int i) {
-            return "{\"msg_type\":\"watch_progress_update\",\"device_id\":\"tv\",\"content_id\":\"c-" + i
-                    + "\",\"position_seconds\":10,\"duration_seconds\":3600,\"hlc\":\"" + (base + n++) + "\"}";
-        }
-
-        private String contentOf(long i) {
-            return "c-" + ((i / 5 * 7919) % items);
-        }
-
-        String next() {
-            long i = n++;
-            String common = "\"device_id\":\"" + (i % 3 == 0 ? "tv" : "phone") + "\",\"hlc\":\"" + (base + i) + "\",";
-            return switch ((int) (i % 5)) {
-                case 0 -> "{\"msg_type\":\"watchlist_update\"," + common + "\"operation\":\"Add\",\"content_id\":\""
-                        + contentOf(i) + "\",\"unique_tag\":\"t-" + i + "\"}";
-                case 1 -> "{\"msg_type\":\"watchlist_update\"," + common + "\"operation\":\"Remove\",\"content_id\":\""
-                        + contentOf(i - 1) + "\",\"observed_tags\":[\"t-" + (i - 1) + "\"]}";
-                case 2 -> "{\"msg_type\":\"watch_progress_update\"," + common + "\"content_id\":\"" + contentOf(i)
-                        + "\",\"position_seconds\":" + (i % 3600) + ",\"duration_seconds\":3600,\"state\":\"Playing\"}";
-                case 3 -> "{\"msg_type\":\"preference_update\"," + common + "\"key\":\"k-" + (i % 7) + "\",\"value\":" + i + "}";
-                default -> "{\"msg_type\":\"device_heartbeat\"," + common + "\"device_type\":\"TV\"}";
-            };
         }
     }
 

@@ -1,5 +1,6 @@
 package io.mediagateway.sync.bench;
 
+import io.mediagateway.sync.testing.Ports;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.mediagateway.sync.codec.DeltaCodec;
@@ -208,7 +209,7 @@ final class B7Egress implements Scenario {
             c.setUsername(System.getenv("PG_USER"));
             c.setPassword(System.getenv("PG_PASSWORD"));
         } else {
-            EmbeddedDatabase pg = EmbeddedDatabase.start(dir, BenchContext.freePortPair());
+            EmbeddedDatabase pg = EmbeddedDatabase.start(dir, Ports.free());
             open.add(pg);
             c.setJdbcUrl(pg.jdbcUrl());
             c.setUsername(pg.user());

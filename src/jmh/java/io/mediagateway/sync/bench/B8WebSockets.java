@@ -1,5 +1,7 @@
 package io.mediagateway.sync.bench;
 
+import io.mediagateway.sync.testing.Ports;
+import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.topology.Topics;
 import java.io.IOException;
 import java.net.URI;
@@ -71,7 +73,7 @@ final class B8WebSockets implements Scenario {
         }
         int n = connections(ctx);
         try (BenchContext.Broker broker = ctx.broker("b8")) {
-            int port = BenchContext.freePort();
+            int port = Ports.free();
             Map<String, String> env = BenchService.env(broker.bootstrap(), ctx.dir("b8-service"), Map.of(
                     "SYNC_PORT", Integer.toString(port), "SYNC_STREAM_THREADS", "1"));
             Path log = ctx.dir("b8-log").resolve("service.log");
@@ -83,7 +85,7 @@ final class B8WebSockets implements Scenario {
             try {
                 String base = "http://127.0.0.1:" + port;
                 long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                while (BenchService.status(base + "/ready") != 200) {
+                while (Http.status(base + "/ready") != 200) {
                     if (System.nanoTime() > deadline || !service.isAlive()) {
                         throw new IllegalStateException("the service did not become ready; see " + log);
                     }

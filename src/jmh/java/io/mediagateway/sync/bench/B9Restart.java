@@ -1,5 +1,6 @@
 package io.mediagateway.sync.bench;
 
+import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.topology.Topics;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -105,7 +106,7 @@ final class B9Restart implements Scenario {
                     Random random = new Random(9);
                     while (reading.get()) {
                         try {
-                            HttpResponse<String> r = BenchService.call(readBase + "/api/v1/devices?user_id=u-"
+                            HttpResponse<String> r = Http.call(readBase + "/api/v1/devices?user_id=u-"
                                     + random.nextInt(users), token, null);
                             boolean good = r.statusCode() == 200 && r.body().contains("\"tv\"");
                             (good ? ok : failed).incrementAndGet();

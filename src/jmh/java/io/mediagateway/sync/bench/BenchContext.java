@@ -2,10 +2,10 @@ package io.mediagateway.sync.bench;
 
 import io.mediagateway.sync.runtime.EmbeddedKafka;
 import io.mediagateway.sync.runtime.TopicProvisioner;
+import io.mediagateway.sync.testing.Ports;
 import io.mediagateway.sync.topology.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +54,7 @@ final class BenchContext {
     /** A broker for one repetition with the topics of {@code topics/}: embedded, or {@code KAFKA_BOOTSTRAP_SERVERS}. */
     Broker broker(String name) throws IOException {
         String external = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
-        EmbeddedKafka kafka = external == null ? EmbeddedKafka.start(dir(name + "-kafka"), freePortPair()) : null;
+        EmbeddedKafka kafka = external == null ? EmbeddedKafka.start(dir(name + "-kafka"), Ports.freePair()) : null;
         Broker broker = new Broker(external != null ? external : kafka.bootstrapServers(), kafka);
         try (Admin admin = broker.admin()) {
             new TopicProvisioner(admin, Duration.ofSeconds(60)).ensure(Topics.definitions());
@@ -126,28 +126,5 @@ final class BenchContext {
             Thread.sleep(20);
         }
         throw new IllegalStateException(group + " did not commit the end of " + topic + " within " + timeout);
-    }
-
-    /** A free port whose next port is free too (the embedded broker takes both). */
-    static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                int port = s.getLocalPort();
-                if (port < 65535) {
-                    try (ServerSocket next = new ServerSocket(port + 1)) {
-                        return port;
-                    } catch (IOException busy) {
-                        // try another
-                    }
-                }
-            }
-        }
-        throw new IOException("no two consecutive free ports");
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

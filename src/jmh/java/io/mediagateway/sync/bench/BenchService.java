@@ -2,12 +2,8 @@ package io.mediagateway.sync.bench;
 
 import io.mediagateway.sync.runtime.SyncConfig;
 import io.mediagateway.sync.runtime.SyncService;
+import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.web.JwtTokens;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +14,6 @@ import java.util.Map;
 final class BenchService implements AutoCloseable {
     static final String SECRET = "benchmark-secret-of-at-least-32-bytes!!";
     static final JwtTokens TOKENS = new JwtTokens(SECRET);
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     final SyncService service;
     final String base;
@@ -54,7 +49,7 @@ final class BenchService implements AutoCloseable {
     void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (status(base + "/ready") == 200) {
+            if (Http.status(base + "/ready") == 200) {
                 return;
             }
             Thread.sleep(50);
@@ -62,27 +57,8 @@ final class BenchService implements AutoCloseable {
         throw new IllegalStateException(base + " not ready within " + timeout);
     }
 
-    static int status(String url) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return 0;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 0;
-        }
-    }
-
     static String token(String user, String device) {
         return TOKENS.forUser(user, device, Duration.ofHours(6), Instant.now());
-    }
-
-    static HttpResponse<String> call(String url, String token, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + token);
-        b = body == null ? b.GET() : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.mediagateway.sync.bench;
 
-import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
@@ -52,7 +51,7 @@ public class TopologyCostBenchmark {
     private TestOutputTopic<String, String> deltas;
     private TestOutputTopic<byte[], byte[]> deadLetters;
     private Path stateDir;
-    private long n;
+    private MixedEvents mix;
 
     @Setup(Level.Trial)
     public void setup() throws Exception {
@@ -67,22 +66,17 @@ public class TopologyCostBenchmark {
         deltas = driver.createOutputTopic(Topics.STATE_DELTAS.name(), new StringDeserializer(), new StringDeserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
+        mix = new MixedEvents(items, START.toEpochMilli());
         for (int u = 0; u < USERS; u++) {
             for (int i = 0; i < items; i++) {
-                events.pipeInput("user-" + u, bytes("{\"msg_type\":\"watchlist_update\",\"device_id\":\"tv\",\"operation\":\"Add\","
-                        + "\"content_id\":\"c-" + i + "\",\"unique_tag\":\"seed-" + i + "\",\"hlc\":\"" + hlc() + "\"}"));
-                events.pipeInput("user-" + u, bytes("{\"msg_type\":\"watch_progress_update\",\"device_id\":\"tv\","
-                        + "\"content_id\":\"c-" + i + "\",\"position_seconds\":10,\"duration_seconds\":3600,\"hlc\":\"" + hlc() + "\"}"));
+                events.pipeInput("user-" + u, bytes(mix.seedAdd(i)));
+                events.pipeInput("user-" + u, bytes(mix.seedProgress(i)));
             }
             drain();
         }
         if (deadLetters.getQueueSize() > 0) {
             throw new IllegalStateException("the seed events were dead-lettered");
         }
-    }
-
-    private long hlc() {
-        return Hlc.pack(START.toEpochMilli(), 0) + n++;
     }
 
     private static byte[] bytes(String s) {
@@ -95,30 +89,12 @@ public class TopologyCostBenchmark {
 
     @Benchmark
     public void event() {
-        long i = n;
+        long i = mix.position();
         // Groups of five events per user, so a remove goes to the user and item its add went to.
-        String user = "user-" + (i / 5 % USERS);
-        String content = contentOf(i);
-        String common = "\"device_id\":\"" + (i % 3 == 0 ? "tv" : "phone") + "\",\"hlc\":\"" + hlc() + "\",";
-        String value = switch ((int) (i % 5)) {
-            case 0 -> "{\"msg_type\":\"watchlist_update\"," + common + "\"operation\":\"Add\",\"content_id\":\"" + content
-                    + "\",\"unique_tag\":\"t-" + i + "\"}";
-            case 1 -> "{\"msg_type\":\"watchlist_update\"," + common + "\"operation\":\"Remove\",\"content_id\":\""
-                    + contentOf(i - 1) + "\",\"observed_tags\":[\"t-" + (i - 1) + "\"]}";
-            case 2 -> "{\"msg_type\":\"watch_progress_update\"," + common + "\"content_id\":\"" + content
-                    + "\",\"position_seconds\":" + (i % 3600) + ",\"duration_seconds\":3600,\"state\":\"Playing\"}";
-            case 3 -> "{\"msg_type\":\"preference_update\"," + common + "\"key\":\"k-" + (i % 7) + "\",\"value\":" + i + "}";
-            default -> "{\"msg_type\":\"device_heartbeat\"," + common + "\"device_type\":\"TV\"}";
-        };
-        events.pipeInput(user, bytes(value));
+        events.pipeInput("user-" + (i / 5 % USERS), bytes(mix.next()));
         if ((i & 1023) == 0) {
             drain();
         }
-    }
-
-    /** Spreads events over the user's items; a remove (i) names the content the add (i - 1) went to. */
-    private String contentOf(long i) {
-        return "c-" + ((i / 5 * 7919) % items);
     }
 
     @TearDown(Level.Trial)

@@ -24,7 +24,6 @@ final class RestoreProgress implements StateRestoreListener {
 
     /** One store's restoration, summed over its partitions. */
     static final class Store {
-        final String name;
         final long startedNanos;
         long total;
         long restored;
@@ -32,8 +31,7 @@ final class RestoreProgress implements StateRestoreListener {
         int partitions;
         long lastLogNanos;
 
-        Store(String name, long startedNanos) {
-            this.name = name;
+        Store(long startedNanos) {
             this.startedNanos = startedNanos;
             this.lastLogNanos = startedNanos;
         }
@@ -72,7 +70,7 @@ final class RestoreProgress implements StateRestoreListener {
         long now = nanoClock.getAsLong();
         Store store = stores.get(storeName);
         if (store == null) {
-            store = new Store(storeName, now);
+            store = new Store(now);
             stores.put(storeName, store);
             log.debug("Restoring store {} from {}", storeName, partition.topic());
         }

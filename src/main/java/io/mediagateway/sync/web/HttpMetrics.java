@@ -4,6 +4,8 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +16,11 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpMetrics {
     private final MeterRegistry registry;
+    /** One timer per series, looked up by a record instead of rebuilt (tags sorted, id hashed) on every request. */
+    private final Map<Series, Timer> timers = new ConcurrentHashMap<>();
+
+    private record Series(String method, String uri, int status) {
+    }
 
     HttpMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -21,14 +28,14 @@ final class HttpMetrics {
 
     void record(Context ctx, float millis) {
         int status = ctx.statusCode();
-        Timer.builder("http.server.requests")
-                .description("HTTP requests served, by route template and status")
-                .tag("method", ctx.method().name())
-                .tag("uri", route(ctx, status))
-                .tag("status", Integer.toString(status))
-                .tag("outcome", outcome(status))
-                .publishPercentileHistogram(false)
-                .register(registry)
+        timers.computeIfAbsent(new Series(ctx.method().name(), route(ctx, status), status), s -> Timer
+                        .builder("http.server.requests")
+                        .description("HTTP requests served, by route template and status")
+                        .tag("method", s.method())
+                        .tag("uri", s.uri())
+                        .tag("status", Integer.toString(s.status()))
+                        .tag("outcome", outcome(s.status()))
+                        .register(registry))
                 .record((long) (millis * 1_000_000L), TimeUnit.NANOSECONDS);
     }
 

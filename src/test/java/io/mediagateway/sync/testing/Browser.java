@@ -129,16 +129,6 @@ public final class Browser implements AutoCloseable {
         Files.write(file, Base64.getDecoder().decode(png));
     }
 
-    /** The page's console messages so far (for a failing test's message). */
-    public String consoleLog() {
-        try {
-            ObjectNode body = JSON.createObjectNode().put("type", "browser");
-            return call("POST", session("/se/log"), body).toString();
-        } catch (IOException | RuntimeException | InterruptedException e) {
-            return "(console log unavailable: " + e.getMessage() + ")";
-        }
-    }
-
     private String session(String path) {
         return "/session/" + sessionId + path;
     }
