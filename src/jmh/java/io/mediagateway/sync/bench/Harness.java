@@ -26,7 +26,8 @@ import java.util.function.Function;
  * mvn -Pjmh -DskipTests package exec:exec -Dbench.main="io.mediagateway.sync.bench.Harness --only B1,B3 --reps 5"
  * </pre>
  * Options: {@code --quick} (small sizes, 1 repetition, BENCHMARKS.md untouched), {@code --reps N} (3),
- * {@code --only IDS}, {@code --no-write}. {@code KAFKA_BOOTSTRAP_SERVERS} runs against another broker.
+ * {@code --only IDS} (rewrites those rows, keeps the others measured on the same machine), {@code --no-write}.
+ * {@code KAFKA_BOOTSTRAP_SERVERS} runs against another broker.
  */
 public final class Harness {
     static final Path BENCHMARKS = Path.of("BENCHMARKS.md");
@@ -94,11 +95,9 @@ public final class Harness {
         String table = table(rows, reps);
         System.out.println("\n" + table);
         System.out.printf("Harness finished in %.0f s%n", (System.nanoTime() - started) / 1e9);
-        if (write && only.isEmpty()) {
-            rewrite(section(rows, reps, machine, String.join(" ", args)));
-            System.out.println("Rewrote the results section of " + BENCHMARKS.toAbsolutePath());
-        } else if (write) {
-            System.out.println("(--only: BENCHMARKS.md left as it is; run every scenario to rewrite it)");
+        if (write) {
+            String run = LocalDate.now(ZoneOffset.UTC) + ", " + reps + " repetition" + (reps == 1 ? "" : "s");
+            System.out.println(rewrite(rows, run, machine));
         }
         System.exit(0); // embedded brokers and clients leave non-daemon threads behind
     }
@@ -145,24 +144,55 @@ public final class Harness {
         return out.toString();
     }
 
-    static String section(List<Row> rows, int reps, String machine, String args) {
+    /** One scenario's lines of the results section: its table row and its settings. */
+    record Lines(String row, String settings) {
+    }
+
+    static Lines lines(Row row, String run) {
+        return new Lines("| " + row.scenario().id() + " | " + row.scenario().title() + " | " + row.scenario().goal() + " | "
+                + figures(row.stats(), k -> true) + " | " + (row.verdict().met() ? "yes" : "**no**") + ": "
+                + row.verdict().reading() + " | " + run + " |",
+                "- **" + row.scenario().id() + "**: " + row.settings());
+    }
+
+    static String section(Map<String, Lines> lines, String machine) {
         StringBuilder out = new StringBuilder(START).append("\n## Results of the benchmark harness\n\n");
-        out.append("Measured ").append(LocalDate.now(ZoneOffset.UTC)).append(" on ").append(machine).append(".\n\n");
-        out.append("```bash\nmvn -Pjmh -DskipTests package exec:exec -Dbench.main=\"io.mediagateway.sync.bench.Harness")
-                .append(args.isEmpty() ? "" : " " + args).append("\"\n```\n\n");
-        out.append(table(rows, reps)).append("\nSettings per scenario:\n\n");
-        for (Row row : rows) {
-            out.append("- **").append(row.scenario().id()).append("**: ").append(row.settings()).append('\n');
-        }
+        out.append(MACHINE).append(machine).append(".\n\n");
+        out.append("Each row says when it was measured; a run of some scenarios (`--only`) replaces their rows and keeps ")
+                .append("the others. Medians over the repetitions, min–max in brackets.\n\n");
+        out.append("```bash\nmvn -Pjmh -DskipTests package exec:exec -Dbench.main=\"io.mediagateway.sync.bench.Harness\"\n```\n\n");
+        out.append("| id | scenario | goal | measured: median (min–max) | goal met? | run |\n|---|---|---|---|---|---|\n");
+        lines.values().forEach(l -> out.append(l.row()).append('\n'));
+        out.append("\nSettings per scenario:\n\n");
+        lines.values().forEach(l -> out.append(l.settings()).append('\n'));
         return out.append(END).append('\n').toString();
     }
 
-    static void rewrite(String section) throws IOException {
+    static final String MACHINE = "Machine: ";
+
+    /**
+     * Rewrites the results section with these rows, keeping the rows of scenarios not run now when the
+     * section was measured on the same machine. Returns what it did.
+     */
+    static String rewrite(List<Row> rows, String run, String machine) throws IOException {
         String text = Files.exists(BENCHMARKS) ? Files.readString(BENCHMARKS, StandardCharsets.UTF_8) : "# Benchmarks\n";
         int start = text.indexOf(START);
         int end = text.indexOf(END);
+        String old = start >= 0 && end > start ? text.substring(start, end) : "";
+        Map<String, Lines> kept = previousLines(old);
+        boolean sameMachine = old.contains(MACHINE + machine + ".");
+        Map<String, Lines> lines = new LinkedHashMap<>();
+        for (Scenario s : all()) {
+            rows.stream().filter(r -> r.scenario().id().equals(s.id())).findFirst()
+                    .ifPresentOrElse(r -> lines.put(s.id(), lines(r, run)), () -> {
+                        if (sameMachine && kept.containsKey(s.id())) {
+                            lines.put(s.id(), kept.get(s.id()));
+                        }
+                    });
+        }
+        String section = section(lines, machine);
         String updated;
-        if (start >= 0 && end > start) {
+        if (!old.isEmpty()) {
             updated = text.substring(0, start) + section + text.substring(end + END.length()).replaceFirst("^\n", "");
         } else {
             int firstSection = text.indexOf("\n## ");
@@ -170,6 +200,27 @@ public final class Harness {
                     : text.substring(0, firstSection + 1) + section + "\n" + text.substring(firstSection + 1);
         }
         Files.writeString(BENCHMARKS, updated, StandardCharsets.UTF_8);
+        int dropped = (int) kept.keySet().stream().filter(id -> !lines.containsKey(id)).count();
+        return "Rewrote the results section of " + BENCHMARKS.toAbsolutePath() + ": " + rows.size() + " row(s) measured now, "
+                + (lines.size() - rows.size()) + " kept" + (dropped > 0 ? ", " + dropped + " dropped (measured on another machine)" : "");
+    }
+
+    /** The rows and settings lines of a results section the harness wrote, by scenario id. */
+    static Map<String, Lines> previousLines(String section) {
+        Map<String, String> rows = new LinkedHashMap<>();
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String line : section.split("\n")) {
+            java.util.regex.Matcher row = java.util.regex.Pattern.compile("^\\| (B\\d+) \\|.*\\|$").matcher(line);
+            java.util.regex.Matcher setting = java.util.regex.Pattern.compile("^- \\*\\*(B\\d+)\\*\\*: ").matcher(line);
+            if (row.find() && line.split("\\|", -1).length == 8) {
+                rows.put(row.group(1), line);
+            } else if (setting.find()) {
+                settings.put(setting.group(1), line);
+            }
+        }
+        Map<String, Lines> lines = new LinkedHashMap<>();
+        rows.forEach((id, row) -> lines.put(id, new Lines(row, settings.getOrDefault(id, "- **" + id + "**: (settings not recorded)"))));
+        return lines;
     }
 
     static String machine() {

@@ -4,20 +4,26 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.TreeMap;
 
 /**
  * The one JSON configuration of the service: object properties written in sorted order, no
  * insignificant whitespace, so equal values always encode to identical bytes.
+ *
+ * <p>Every object node of the service is made by {@link #object()} or by parsing with this mapper,
+ * and keeps its properties sorted as they are put ({@link SortedNodeFactory}). Jackson's own
+ * {@code WRITE_PROPERTIES_SORTED} would copy every object into a sorted map each time it is written,
+ * which the topology does for every event (BENCHMARKS.md, B1).
  */
 public final class Json {
+    private static final JsonNodeFactory NODES = new SortedNodeFactory();
     static final ObjectMapper MAPPER = JsonMapper.builder()
-            .configure(JsonNodeFeature.WRITE_PROPERTIES_SORTED, true)
+            .nodeFactory(NODES)
             .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, false)
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true)
             .build();
@@ -30,7 +36,7 @@ public final class Json {
     }
 
     public static ObjectNode object() {
-        return JsonNodeFactory.instance.objectNode();
+        return NODES.objectNode();
     }
 
     public static byte[] bytes(JsonNode node) {
@@ -70,6 +76,20 @@ public final class Json {
     /** Any JSON text in canonical form: sorted keys, compact. */
     public static String canonical(String json) {
         return string(parse(json));
+    }
+
+    /** Object nodes whose properties are kept in sorted order (nested ones too: they come from the same factory). */
+    private static final class SortedNodeFactory extends JsonNodeFactory {
+        private static final long serialVersionUID = 1L;
+
+        SortedNodeFactory() {
+            super(false);
+        }
+
+        @Override
+        public ObjectNode objectNode() {
+            return new ObjectNode(this, new TreeMap<>());
+        }
     }
 
     /** Bytes that cannot be decoded into the expected value. */

@@ -457,6 +457,9 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         if (key == null) {
             throw new RejectedException(RejectReason.MISSING_KEY, "the record has no key; the key must be the user id");
         }
+        if (Identifiers.isUserIdKey(key)) {
+            return new String(key, StandardCharsets.US_ASCII);
+        }
         String user;
         try {
             user = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -66,6 +66,18 @@ class CodecTest {
     }
 
     @Test
+    void shouldWriteNodesBuiltInAnyOrderWithSortedKeys() {
+        var node = Json.object();
+        node.put("zeta", 1);
+        var nested = node.putObject("mid");
+        nested.put("b", true);
+        nested.putArray("a").addObject().put("y", 2).put("x", 1);
+        node.set("alpha", Json.parse("{\"d\":4,\"c\":3}"));
+        assertThat(Json.string(node))
+                .isEqualTo("{\"alpha\":{\"c\":3,\"d\":4},\"mid\":{\"a\":[{\"x\":1,\"y\":2}],\"b\":true},\"zeta\":1}");
+    }
+
+    @Test
     void shouldWriteHlcsAsStringsBecauseJavaScriptNumbersCannotHoldThem() {
         String json = new String(codec.encodeProgress(LwwRegister.of(
                 new PlaybackPosition(1, 2, PlaybackState.PAUSED, null, null), new Stamp(HLC, "tv"))), StandardCharsets.UTF_8);
