@@ -67,6 +67,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
 
     private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
     private static final String CLOCK_KEY = "hlc";
+    static final String WINDOW_MARKER = UserKeys.key("", "window-marker");
     private static final byte[] EMPTY = new byte[0];
 
     private final SyncTopology.Settings settings;
@@ -88,10 +89,14 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     private long streamTimeMs = -1;
     private long lastRecordTimestampMs = -1;
     private long lastRecordWallMs = -1;
+    /** Stream time of the last duplicate-window marker; the first record of a task instance writes one. */
+    private long windowMarkedAtMs = Long.MIN_VALUE / 2;
+    private final long markInterval;
 
     IngestProcessor(SyncTopology.Settings settings) {
         this.settings = settings;
         this.codec = new StateCodec(settings.watchlistPolicy());
+        this.markInterval = Math.max(1, settings.dedupWindow().toMillis() / 4);
     }
 
     @Override
@@ -132,6 +137,9 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
                     + settings.maxClockSkewMs() + " ms, SYNC_MAX_CLOCK_SKEW_MS)");
         }
         noteRecordTime(record.timestamp(), wallNow);
+        if (streamTimeMs - windowMarkedAtMs >= markInterval) {
+            markDuplicateWindow();
+        }
         if (event.messageId() != null && isDuplicate(user, event.messageId(), record.timestamp(), origin)) {
             log.debug("Duplicate message_id {} of user {} at {}: ignored", event.messageId(), user, origin);
             return;
@@ -188,6 +196,22 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             clock.put(CLOCK_KEY, next);
         }
         return eventHlc;
+    }
+
+    /**
+     * Keeps one live entry in the duplicate window. Kafka Streams 4 keeps a window store's committed
+     * changelog offset inside its segments; a window store without a segment (no {@code message_id} within
+     * the window) has none, and under exactly-once a task with such a store and other stores on disk is
+     * declared corrupted when it is opened again: its whole state is wiped and restored from the
+     * changelogs, on every restart and every move of a standby to active (BENCHMARKS.md, B9;
+     * {@code StateRestartIT}). One marker entry per task, rewritten whenever stream time has moved a
+     * quarter of the window, keeps a segment alive. It is stamped with stream time, never the wall
+     * clock, so a replay writes the same entries and never expires real ones early. Its key has an
+     * empty user, which no event can have.
+     */
+    private void markDuplicateWindow() {
+        messageIds.put(WINDOW_MARKER, -1L, Math.max(0, streamTimeMs));
+        windowMarkedAtMs = streamTimeMs;
     }
 
     /** Whether the user sent this {@code message_id} within the duplicate window; remembers it if not. */
