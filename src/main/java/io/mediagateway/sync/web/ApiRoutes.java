@@ -37,6 +37,9 @@ public final class ApiRoutes {
     public static final String STALENESS = "X-Sync-Staleness";
     static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(5);
     static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a read looks for a user's store again when it closes under the read, and how often. */
+    static final Duration STORE_MOVE_WAIT = Duration.ofSeconds(2);
+    static final Duration STORE_MOVE_RETRY = Duration.ofMillis(50);
 
     private final JwtTokens tokens;
     private final Hlc clock;
@@ -224,6 +227,24 @@ public final class ApiRoutes {
         Optional<ReadToken> after = Optional.ofNullable(ctx.queryParam("after")).map(t -> ReadToken.decode(t)
                 .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_field",
                         "'after' is not a token this service issued")));
+        long deadline = System.nanoTime() + STORE_MOVE_WAIT.toNanos();
+        while (true) {
+            try {
+                readOnce(ctx, view, user, after);
+                return;
+            } catch (InvalidStateStoreException e) {
+                // The store closed under the read: its task is moving (a rebalance, a standby promoted to
+                // active, a restored task handed to its thread). It is back within moments, often on this
+                // very instance: look for the user again before answering 503.
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(STORE_MOVE_RETRY.toMillis());
+            }
+        }
+    }
+
+    private void readOnce(Context ctx, View view, String user, Optional<ReadToken> after) throws InterruptedException {
         StateSource.Location location = state.locate(user);
         if (location instanceof StateSource.Remote remote) {
             // An owner that is restoring answers 503; a standby here answers instead (flagged stale) — but not
@@ -245,9 +266,9 @@ public final class ApiRoutes {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "not_yet_visible",
                     "the write behind 'after' is not processed yet; retry", 1);
         }
-        local.staleness().ifPresent(s -> ctx.header(STALENESS, s));
         ObjectNode answer = view.read(local.stores(), user).orElseThrow(() ->
                 new ApiException(HttpStatus.NOT_FOUND, "not_found", "no such item for user " + user));
+        local.staleness().ifPresent(s -> ctx.header(STALENESS, s));
         json(ctx, answer);
     }
 

@@ -289,6 +289,37 @@ class ApiRoutesTest {
     }
 
     @Test
+    void aReadWhoseStoreClosesUnderItLooksAgainBeforeAnswering503() throws Exception {
+        // given alice's watchlist, in a store that closes under the next two reads (its task is moving)
+        String alice = user("alice", "tv");
+        post("/api/v1/sync/watchlist", alice, "{\"operation\":\"add\",\"content_id\":\"tmdb:1\"}");
+        StateSource.Local here = (StateSource.Local) location.get();
+        java.util.concurrent.atomic.AtomicInteger closings = new java.util.concurrent.atomic.AtomicInteger(2);
+        location.set(new StateSource.Local(name -> {
+            if (closings.getAndDecrement() > 0) {
+                throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the task is moving");
+            }
+            return here.stores().store(name);
+        }, Optional.empty()));
+
+        // when alice reads, then she gets her watchlist, not a 503
+        HttpResponse<String> r = get("/api/v1/sync/watchlist", alice);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(json(r).path("items").get(0).path("content_id").asText()).isEqualTo("tmdb:1");
+        assertThat(closings.get()).isNegative();
+
+        // and a store that stays closed gives the 503 with Retry-After, after the wait
+        location.set(new StateSource.Local(name -> {
+            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the task is moving");
+        }, Optional.empty()));
+        long start = System.nanoTime();
+        HttpResponse<String> closed = get("/api/v1/sync/watchlist", alice);
+        assertError(closed, 503, "unavailable");
+        assertThat(closed.headers().firstValue("Retry-After")).contains("1");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(ApiRoutes.STORE_MOVE_WAIT);
+    }
+
+    @Test
     void aStandbyHereAnswersWhenTheOwnerIsRestoringButNotAReadYourWritesRead() throws Exception {
         // given alice's watchlist here (as a standby copy) and an owner that answers 503 while it restores
         String alice = user("alice", "tv");
