@@ -35,7 +35,7 @@ final class EnvironmentHelp {
                                             API requests per second per user (100) and per device (20),
                                             bursts of twice that; 0 = no limit; beyond: 429 + Retry-After
               SYNC_STREAM_THREADS           Kafka Streams threads (number of cores)
-              SYNC_COMMIT_INTERVAL_MS       exactly-once commit interval: a floor of delta latency (50)
+              SYNC_COMMIT_INTERVAL_MS       exactly-once commit interval: a floor of delta latency (20)
               SYNC_STANDBY_REPLICAS         standby copies of each store on other instances (1)
               SYNC_ROCKSDB_MEMORY_MB        off-heap budget shared by all state stores: block cache,
                                             index/filter blocks and memtables (256)

@@ -9,13 +9,13 @@ public final class StreamsProperties {
     /**
      * Under {@code exactly_once_v2} a delta becomes visible to {@code read_committed} readers (the
      * WebSocket fan-out, PubNub and PostgreSQL) only when its transaction commits, so the commit
-     * interval sets end-to-end latency — and each commit costs a transaction round trip, so it also
-     * sets throughput. Measured on one 2-core machine (BENCHMARKS.md): 50 ms gives write→push p50 140 ms,
-     * p99 191 ms and ~16k events/s per stream thread; 10 ms gives p50 42 ms, p99 91 ms and ~4.3k events/s.
-     * The default keeps throughput; a deployment that needs the lowest latency and has fewer events
-     * per thread sets {@code SYNC_COMMIT_INTERVAL_MS=10}. Tuning both together is the benchmark issue's work.
+     * interval is a floor of end-to-end latency. Measured on one 2-core machine with 1,000 events/s of
+     * background (BENCHMARKS.md, B2): 50 ms gave write→push p50 83 ms, p99 184 ms; 20 ms p50 42 ms,
+     * p99 130 ms; 10 ms p50 64 ms, p99 181 ms (the commits themselves start to cost more than they save).
+     * A backlog is processed as fast at 20 ms as at 50 ms (B1: 9.6–14.8k against 7.0–13.5k events/s per
+     * stream thread), so 20 ms it is.
      */
-    public static final long DEFAULT_COMMIT_INTERVAL_MS = 50;
+    public static final long DEFAULT_COMMIT_INTERVAL_MS = 20;
     /** One standby per task: a failed instance's users are served again after a short catch-up, not a full restore. */
     public static final int DEFAULT_STANDBY_REPLICAS = 1;
 

@@ -25,6 +25,7 @@ class SyncConfigTest {
         assertThat(config.advertisedUrlFor(8083)).isEqualTo(URI.create("http://localhost:8083"));
         assertThat(config.jwtSecret()).isEmpty();
         assertThat(config.presenceTimeoutMs()).isEqualTo(60_000);
+        assertThat(config.commitIntervalMs()).as("BENCHMARKS.md, B2").isEqualTo(20);
         assertThat(config.maxClockSkewMs()).isEqualTo(60_000);
         assertThat(config.pubnub()).isEmpty();
         assertThat(config.watchlistPolicy()).isEqualTo(io.mediagateway.sync.crdt.OrElement.Policy.DEFAULT);
