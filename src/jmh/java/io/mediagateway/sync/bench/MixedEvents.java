@@ -7,12 +7,21 @@ import io.mediagateway.sync.crdt.Hlc;
  * remove of that add, progress, a preference, a heartbeat), with rising HLCs so no write is stale.
  */
 final class MixedEvents {
-    private final int items;
+    private final int touched;
     private long n;
     private final long base;
 
+    /** Events over all of a user's {@code items}. */
     MixedEvents(int items, long baseMs) {
-        this.items = items;
+        this(items, items, baseMs);
+    }
+
+    /** Seeds numbered up to {@code items}; events only over the first {@code touched} of them. */
+    MixedEvents(int items, int touched, long baseMs) {
+        if (touched < 1 || touched > items) {
+            throw new IllegalArgumentException("touched must be 1.." + items);
+        }
+        this.touched = touched;
         this.base = Hlc.pack(baseMs, 0);
     }
 
@@ -32,7 +41,7 @@ final class MixedEvents {
     }
 
     private String contentOf(long i) {
-        return "c-" + ((i / 5 * 7919) % items);
+        return "c-" + ((i / 5 * 7919) % touched);
     }
 
     String next() {
