@@ -56,16 +56,16 @@ final class B1TopologyVsBaseline implements Scenario {
                 + "already on `sync.device-events` (12 partitions); each application consumes the backlog from RUNNING to its "
                 + "last commit; 1 stream thread, commit interval %d ms, RocksDB stores, embedded broker in the same JVM; "
                 + "the two run one after the other on the same broker, alternating which goes first, after one unmeasured "
-                + "pass of both over %,d events (JIT warm-up)",
+                + "pass of both over %,d events (JIT warm-up; none in a quick run)",
                 events(ctx), USERS, commitInterval(), warmUp(ctx));
     }
 
     private static int warmUp(BenchContext ctx) {
-        return ctx.size(100_000, 20_000);
+        return 100_000;
     }
 
     private static int events(BenchContext ctx) {
-        return ctx.size(200_000, 30_000);
+        return ctx.size(200_000, 20_000);
     }
 
     @Override
@@ -75,10 +75,10 @@ final class B1TopologyVsBaseline implements Scenario {
 
     @Override
     public Map<String, Double> run(BenchContext ctx) throws Exception {
-        if (repetition == 0) {
+        if (repetition == 0 && !ctx.quick) {
             // Both applications once over a smaller backlog first, unmeasured: in a fresh JVM the JIT
             // compiler threads take most of a core for the first tens of seconds, and whichever
-            // application ran first would pay for it.
+            // application ran first would pay for it. (A quick run is a cold-JVM smoke test anyway.)
             measure(ctx, "b1-warmup", warmUp(ctx), true);
         }
         return measure(ctx, "b1", events(ctx), repetition++ % 2 == 0);

@@ -54,11 +54,11 @@ final class B2WriteToPush implements Scenario {
     }
 
     private static int warmUp(BenchContext ctx) {
-        return ctx.size(200, 50);
+        return ctx.size(200, 20);
     }
 
     private static int writes(BenchContext ctx) {
-        return ctx.size(500, 100);
+        return ctx.size(500, 40);
     }
 
     @Override

@@ -48,11 +48,11 @@ final class B3RestReads implements Scenario {
     }
 
     private static int warmup(BenchContext ctx) {
-        return ctx.size(20, 5);
+        return ctx.size(20, 3);
     }
 
     private static int seconds(BenchContext ctx) {
-        return ctx.size(15, 5);
+        return ctx.size(15, 3);
     }
 
     @Override

@@ -49,11 +49,11 @@ final class B4LargeUsers implements Scenario {
     }
 
     private static int large(BenchContext ctx) {
-        return ctx.size(10_000, 2_000);
+        return ctx.size(10_000, 500);
     }
 
     private static int events(BenchContext ctx) {
-        return ctx.size(100_000, 20_000);
+        return ctx.size(100_000, 5_000);
     }
 
     @Override

@@ -82,7 +82,7 @@ final class B7Egress implements Scenario {
     }
 
     private static int deltas(BenchContext ctx) {
-        return ctx.size(100_000, 20_000);
+        return ctx.size(100_000, 3_000);
     }
 
     @Override

@@ -58,7 +58,7 @@ final class B8WebSockets implements Scenario {
     }
 
     private static int connections(BenchContext ctx) {
-        return ctx.size(10_000, 1_000);
+        return ctx.size(10_000, 300);
     }
 
     @Override

@@ -51,7 +51,7 @@ final class B9Restart implements Scenario {
     }
 
     private static int users(BenchContext ctx) {
-        return ctx.size(1_000_000, 20_000);
+        return ctx.size(1_000_000, 5_000);
     }
 
     @Override
