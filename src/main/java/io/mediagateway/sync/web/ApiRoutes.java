@@ -257,6 +257,11 @@ public final class ApiRoutes {
                 location = remote.fallback().get();
             }
         }
+        if (after.isPresent() && location instanceof StateSource.Local copy && copy.staleness().isPresent()) {
+            // A committed write is in the owner's stores, not necessarily yet in a standby or restoring copy.
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "only a stale copy of this user is reachable, and a read with 'after' needs the owner; retry", 1);
+        }
         if (!(location instanceof StateSource.Local local)) {
             String reason = location instanceof StateSource.Unavailable u ? u.reason()
                     : "the instance holding this user did not answer";

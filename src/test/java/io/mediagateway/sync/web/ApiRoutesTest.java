@@ -346,5 +346,18 @@ class ApiRoutesTest {
             location.set(new StateSource.Remote("http://127.0.0.1:" + owner.port(), Optional.empty()));
             assertError(get("/api/v1/sync/watchlist", alice), 503, "unavailable");
         }
+
+        // when the owner does not answer at all, the standby answers plain reads but not a read with 'after'
+        location.set(new StateSource.Remote("http://127.0.0.1:" + io.mediagateway.sync.testing.Ports.free(),
+                Optional.of(standby)));
+        HttpResponse<String> ownerGone = get("/api/v1/sync/watchlist", alice);
+        assertThat(ownerGone.statusCode()).as(ownerGone.body()).isEqualTo(200);
+        assertThat(ownerGone.headers().firstValue("X-Sync-Staleness")).contains("stale; lag 0 records");
+        assertError(get("/api/v1/sync/watchlist?after=" + token, alice), 503, "unavailable");
+
+        // and a stale copy on the owner itself (restoring) does not answer a read with 'after' either
+        location.set(standby);
+        assertError(get("/api/v1/sync/watchlist?after=" + token, alice), 503, "unavailable");
+        assertThat(get("/api/v1/sync/watchlist", alice).statusCode()).isEqualTo(200);
     }
 }
