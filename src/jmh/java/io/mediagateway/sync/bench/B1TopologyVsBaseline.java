@@ -57,12 +57,11 @@ final class B1TopologyVsBaseline implements Scenario {
                 + "last commit; 1 stream thread, commit interval %d ms, RocksDB stores, embedded broker in the same JVM; "
                 + "the two run one after the other on the same broker, alternating which goes first, after one unmeasured "
                 + "pass of both over %,d events (JIT warm-up; none in a quick run)",
-                events(ctx), USERS, commitInterval(), warmUp(ctx));
+                events(ctx), USERS, commitInterval(), WARM_UP);
     }
 
-    private static int warmUp(BenchContext ctx) {
-        return 100_000;
-    }
+    /** Events of the unmeasured pass before the first repetition (none in a quick run). */
+    private static final int WARM_UP = 100_000;
 
     private static int events(BenchContext ctx) {
         return ctx.size(200_000, 20_000);
@@ -79,7 +78,7 @@ final class B1TopologyVsBaseline implements Scenario {
             // Both applications once over a smaller backlog first, unmeasured: in a fresh JVM the JIT
             // compiler threads take most of a core for the first tens of seconds, and whichever
             // application ran first would pay for it. (A quick run is a cold-JVM smoke test anyway.)
-            measure(ctx, "b1-warmup", warmUp(ctx), true);
+            measure(ctx, "b1-warmup", WARM_UP, true);
         }
         return measure(ctx, "b1", events(ctx), repetition++ % 2 == 0);
     }

@@ -67,7 +67,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
 
     private static final Logger log = LoggerFactory.getLogger(IngestProcessor.class);
     private static final String CLOCK_KEY = "hlc";
-    static final String WINDOW_MARKER = UserKeys.key("", "window-marker");
+    private static final String WINDOW_MARKER = UserKeys.key("", "window-marker");
     private static final byte[] EMPTY = new byte[0];
 
     private final SyncTopology.Settings settings;
