@@ -74,7 +74,19 @@ public final class SyncTopology {
     /** {@code config} is the application's streams configuration; the topology reads its per-topology settings. */
     public static Topology build(StreamsConfig config, Settings settings) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(config));
-        int partitions = settings.inputPartitions();
+        eventsByUser(builder, settings.inputPartitions()).process(new IngestSupplier(settings), Named.as(INGEST));
+        Topology topology = builder.build();
+        topology.addSink(DELTAS_SINK, Topics.STATE_DELTAS.name(), new StringSerializer(), new ByteArraySerializer(), INGEST);
+        topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), new ByteArraySerializer(),
+                new ByteArraySerializer(), INGEST);
+        return topology;
+    }
+
+    /**
+     * {@code sync.device-events} as raw bytes, each user's records on one partition whatever partition
+     * they arrived on (see {@link PartitionRouter}); the analytics topology reads it the same way.
+     */
+    public static KStream<byte[], byte[]> eventsByUser(StreamsBuilder builder, int partitions) {
         KStream<byte[], byte[]> events = builder.stream(Topics.DEVICE_EVENTS.name(),
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE));
         KStream<byte[], byte[]> direct = events.processValues(() -> new PartitionRouter(true, partitions),
@@ -84,12 +96,7 @@ public final class SyncTopology {
                 .repartition(Repartitioned.<byte[], byte[]>as(EVENTS_BY_USER)
                         .withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.ByteArray())
                         .withNumberOfPartitions(partitions));
-        direct.merge(moved, Named.as(MERGE)).process(new IngestSupplier(settings), Named.as(INGEST));
-        Topology topology = builder.build();
-        topology.addSink(DELTAS_SINK, Topics.STATE_DELTAS.name(), new StringSerializer(), new ByteArraySerializer(), INGEST);
-        topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), new ByteArraySerializer(),
-                new ByteArraySerializer(), INGEST);
-        return topology;
+        return direct.merge(moved, Named.as(MERGE));
     }
 
     private record IngestSupplier(Settings settings) implements ProcessorSupplier<byte[], byte[], Object, Object> {

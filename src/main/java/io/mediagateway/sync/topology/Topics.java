@@ -21,7 +21,16 @@ public final class Topics {
     public static final Topic<byte[], byte[]> DEAD_LETTERS =
             Topic.load("sync.dead-letters", Serdes.ByteArray(), Serdes.ByteArray());
 
-    private static final List<Topic<?, ?>> ALL = List.of(DEVICE_EVENTS, STATE_DELTAS, DEAD_LETTERS);
+    /** Viewing statistics per content and hour (analytics): key {@code <hour start>|<content id>}, value JSON. */
+    public static final Topic<String, byte[]> CONTENT_HOURLY =
+            Topic.load("sync.analytics.content-hourly", Serdes.String(), Serdes.ByteArray());
+
+    /** The trending list (analytics): one partition, key the application id, value JSON. */
+    public static final Topic<String, byte[]> TRENDING =
+            Topic.load("sync.analytics.trending", Serdes.String(), Serdes.ByteArray());
+
+    private static final List<Topic<?, ?>> ALL = List.of(DEVICE_EVENTS, STATE_DELTAS, DEAD_LETTERS, CONTENT_HOURLY,
+            TRENDING);
 
     private Topics() {
     }

@@ -1,0 +1,135 @@
+package io.mediagateway.sync.analytics;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.topology.SyncTopology;
+import io.mediagateway.sync.topology.Topics;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * The analytics application's topology, over the same log as the serving one but with its own
+ * application id, stores and offsets, so it can be reset and replayed without touching serving state.
+ *
+ * <pre>
+ * sync.device-events ─ (by user, as serving) ─ viewing-sessions ─┬─ increments-by-content ─ hourly windows ─ sync.analytics.content-hourly
+ *                     (per user and content: starts, completions,  └─ starts-for-trending (1 partition) ─ trending ─ sync.analytics.trending
+ *                      abandons, watch time; dedup; lateness)
+ * </pre>
+ *
+ * The hourly windows keep the figures of each content per hour of event time (store
+ * {@link AnalyticsStores#CONTENT_HOURLY}, queryable); lateness is decided earlier, per user partition,
+ * by {@link ViewingSessions}, so the windows accept whatever it passed and a replay drops exactly what
+ * the first run dropped.
+ */
+public final class AnalyticsTopology {
+    public static final String SESSIONS = "viewing-sessions";
+    public static final String HOURLY = "content-hourly-aggregate";
+    public static final String TRENDING = "trending";
+
+    private AnalyticsTopology() {
+    }
+
+    public static Topology build(StreamsConfig config, AnalyticsSettings settings, AnalyticsCounters counters) {
+        StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(config));
+        Serde<HourlyCounts> counts = HourlyCounts.serde();
+        KStream<String, HourlyCounts> increments = SyncTopology.eventsByUser(builder, settings.inputPartitions())
+                .process(new SessionsSupplier(settings, counters), Named.as(SESSIONS));
+
+        long graceMs = settings.retention().minus(AnalyticsSettings.HOUR).toMillis();
+        increments.groupByKey(Grouped.with(AnalyticsStores.INCREMENTS_BY_CONTENT, Serdes.String(), counts))
+                .windowedBy(TimeWindows.ofSizeAndGrace(AnalyticsSettings.HOUR, java.time.Duration.ofMillis(graceMs)))
+                .aggregate(() -> HourlyCounts.ZERO, (content, inc, total) -> total.plus(inc), Named.as(HOURLY),
+                        Materialized.<String, HourlyCounts, WindowStore<Bytes, byte[]>>as(AnalyticsStores.CONTENT_HOURLY)
+                                .withKeySerde(Serdes.String()).withValueSerde(counts).withRetention(settings.retention()))
+                .toStream(Named.as("content-hourly-changes"))
+                .map((window, total) -> KeyValue.pair(hourlyKey(window), Json.bytes(hourlyJson(settings.applicationId(),
+                        window.key(), window.window().start(), total))), Named.as("content-hourly-json"))
+                .to(Topics.CONTENT_HOURLY.name(), Produced.with(Serdes.String(), Serdes.ByteArray())
+                        .withName("content-hourly-sink"));
+
+        increments.filter((content, inc) -> inc.starts() > 0, Named.as("starts"))
+                .map((content, inc) -> KeyValue.pair(AnalyticsStores.TRENDING_KEY, content), Named.as("starts-to-one-key"))
+                .repartition(Repartitioned.<String, String>as(AnalyticsStores.STARTS_FOR_TRENDING)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()).withNumberOfPartitions(1))
+                .process(new TrendingSupplier(settings), Named.as(TRENDING))
+                .to(Topics.TRENDING.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("trending-sink"));
+        return builder.build();
+    }
+
+    /** The key of an hourly record: {@code <hour start, ISO-8601>|<content id>}. */
+    static String hourlyKey(Windowed<String> window) {
+        return Instant.ofEpochMilli(window.window().start()) + "|" + window.key();
+    }
+
+    /** One hour of one content as written to {@code sync.analytics.content-hourly} and answered by REST. */
+    public static ObjectNode hourlyJson(String applicationId, String contentId, long hourStartMs, HourlyCounts c) {
+        ObjectNode o = Json.object();
+        if (applicationId != null) {
+            o.put("application_id", applicationId);
+        }
+        o.put("content_id", contentId);
+        o.put("hour_start", Instant.ofEpochMilli(hourStartMs).toString());
+        o.put("starts", c.starts());
+        o.put("completions", c.completions());
+        o.put("abandons", c.abandons());
+        o.put("watch_time_seconds", BigDecimal.valueOf(c.watchTimeMs(), 3));
+        return o;
+    }
+
+    private record SessionsSupplier(AnalyticsSettings settings, AnalyticsCounters counters)
+            implements ProcessorSupplier<byte[], byte[], String, HourlyCounts> {
+        @Override
+        public ViewingSessions get() {
+            return new ViewingSessions(settings, counters);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            return Set.of(
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnalyticsStores.SESSIONS),
+                            Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnalyticsStores.EVENT_CLOCK),
+                            Serdes.String(), Serdes.Long()).withCachingEnabled());
+        }
+    }
+
+    private record TrendingSupplier(AnalyticsSettings settings) implements ProcessorSupplier<String, String, String, byte[]> {
+        @Override
+        public Trending get() {
+            return new Trending(settings);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            StoreBuilder<KeyValueStore<Bytes, Long>> minutes = Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(AnalyticsStores.TRENDING_MINUTES), Serdes.Bytes(), Serdes.Long())
+                    .withCachingEnabled();
+            StoreBuilder<KeyValueStore<String, byte[]>> list = Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(AnalyticsStores.TRENDING), Serdes.String(), Serdes.ByteArray());
+            return Set.of(minutes, list);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.mediagateway.sync.analytics;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mediagateway.sync.codec.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The trending list, on the single partition every start is sent to: starts per content and minute of
+ * event time over the last {@code trendingWindow} (minute resolution) of the newest event time seen,
+ * ranked by {@link TrendingRanking}. When the newest event time moves on, the minutes that leave the
+ * window are subtracted — each counted start is added once and removed once. A changed list is
+ * published (topic {@code sync.analytics.trending}, and the {@link AnalyticsStores#TRENDING} store for
+ * REST) at most every {@code trendingInterval} of wall-clock time.
+ *
+ * <p>The window follows event time, not the wall clock, so a replay ranks the same way the live run
+ * did; when no start arrives the list stays as it was.
+ */
+final class Trending implements Processor<String, String, String, byte[]> {
+    private static final long MINUTE_MS = 60_000;
+    private static final String CLOCK_KEY = "max_event_time_ms";
+
+    private final AnalyticsSettings settings;
+    private final long windowMinutes;
+    private final TrendingRanking ranking = new TrendingRanking();
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<Bytes, Long> minutes;
+    private KeyValueStore<String, byte[]> trending;
+    private long maxEventTimeMs = Long.MIN_VALUE;
+    private boolean changed;
+
+    Trending(AnalyticsSettings settings) {
+        this.settings = settings;
+        this.windowMinutes = settings.trendingWindow().toMinutes();
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        minutes = context.getStateStore(AnalyticsStores.TRENDING_MINUTES);
+        trending = context.getStateStore(AnalyticsStores.TRENDING);
+        byte[] clock = trending.get(CLOCK_KEY);
+        maxEventTimeMs = clock == null ? Long.MIN_VALUE : ByteBuffer.wrap(clock).getLong();
+        ranking.clear();
+        try (KeyValueIterator<Bytes, Long> it = minutes.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, Long> e = it.next();
+                ranking.add(contentOf(e.key), e.value);
+            }
+        }
+        changed = clock != null;
+        context.schedule(settings.trendingInterval(), PunctuationType.WALL_CLOCK_TIME, t -> publishIfChanged());
+    }
+
+    @Override
+    public void process(Record<String, String> record) {
+        String content = record.value();
+        if (content == null) {
+            return;
+        }
+        long eventTime = record.timestamp();
+        if (eventTime > maxEventTimeMs) {
+            long oldCutoff = maxEventTimeMs == Long.MIN_VALUE ? Long.MIN_VALUE : cutoffMinute(maxEventTimeMs);
+            maxEventTimeMs = eventTime;
+            trending.put(CLOCK_KEY, ByteBuffer.allocate(Long.BYTES).putLong(eventTime).array());
+            expire(oldCutoff, cutoffMinute(eventTime));
+            changed = true;
+        }
+        long minute = Math.floorDiv(eventTime, MINUTE_MS);
+        if (minute < cutoffMinute(maxEventTimeMs)) {
+            return;
+        }
+        Bytes key = key(minute, content);
+        Long before = minutes.get(key);
+        minutes.put(key, before == null ? 1L : before + 1);
+        ranking.add(content, 1);
+        changed = true;
+    }
+
+    /** The first minute inside the window that ends with the minute of {@code eventTimeMs}. */
+    private long cutoffMinute(long eventTimeMs) {
+        return Math.floorDiv(eventTimeMs, MINUTE_MS) - windowMinutes + 1;
+    }
+
+    /** Subtracts the minutes in {@code [from, to)}: they just left the window. */
+    private void expire(long fromMinute, long toMinute) {
+        if (toMinute <= fromMinute) {
+            return;
+        }
+        List<Bytes> gone = new ArrayList<>();
+        Bytes start = fromMinute == Long.MIN_VALUE ? null : Bytes.wrap(ByteBuffer.allocate(8).putLong(fromMinute).array());
+        Bytes end = Bytes.wrap(ByteBuffer.allocate(8).putLong(toMinute).array());
+        // Keys sort by minute (big-endian, and no minute here is negative); the bare 8-byte end key sorts
+        // before every entry of minute toMinute.
+        try (KeyValueIterator<Bytes, Long> it = minutes.range(start, end)) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, Long> e = it.next();
+                ranking.add(contentOf(e.key), -e.value);
+                gone.add(e.key);
+            }
+        }
+        gone.forEach(minutes::delete);
+    }
+
+    private void publishIfChanged() {
+        if (!changed || maxEventTimeMs == Long.MIN_VALUE) {
+            return;
+        }
+        changed = false;
+        byte[] list = Json.bytes(list());
+        trending.put(AnalyticsStores.TRENDING_KEY, list);
+        context.forward(new Record<>(settings.applicationId(), list, Math.max(0, maxEventTimeMs)));
+    }
+
+    /** {@code {"application_id", "window_start", "window_end", "contents_ranked", "items":[{"rank","content_id","starts"}]}}. */
+    private ObjectNode list() {
+        ObjectNode out = Json.object();
+        out.put("application_id", settings.applicationId());
+        out.put("window_start", Instant.ofEpochMilli(cutoffMinute(maxEventTimeMs) * MINUTE_MS).toString());
+        out.put("window_end", Instant.ofEpochMilli(maxEventTimeMs).toString());
+        out.put("contents_ranked", ranking.size());
+        ArrayNode items = out.putArray("items");
+        int rank = 1;
+        for (TrendingRanking.Entry e : ranking.top(settings.trendingSize())) {
+            ObjectNode item = items.addObject();
+            item.put("rank", rank++);
+            item.put("content_id", e.contentId());
+            item.put("starts", e.starts());
+        }
+        return out;
+    }
+
+    private static Bytes key(long minute, String content) {
+        byte[] id = content.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(8 + id.length).putLong(minute).put(id).array());
+    }
+
+    private static String contentOf(Bytes key) {
+        byte[] k = key.get();
+        return new String(k, 8, k.length - 8, StandardCharsets.UTF_8);
+    }
+}
