@@ -37,6 +37,8 @@ public enum RejectReason {
     PRODUCTION_ERROR("production_error"),
     /** An egress could not read a delta of {@code sync.state-deltas} (not one this service writes). */
     INVALID_DELTA("invalid_delta"),
+    /** An egress could not read a record of an analytics topic (not one this service writes). */
+    INVALID_RECORD("invalid_record"),
     /** PubNub refused a delta for good (a 4xx other than 429: keys, permissions, payload). */
     PUBNUB_REJECTED("pubnub_rejected"),
     /** PostgreSQL refused a delta for good (a data error, not an outage). */

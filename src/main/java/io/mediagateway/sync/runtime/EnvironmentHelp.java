@@ -11,7 +11,10 @@ final class EnvironmentHelp {
               PG_URL, PG_USER, PG_PASSWORD  sink database (jdbc:postgresql://h:p/db or postgresql://u:p@h:p/db);
                                             unset = embedded PostgreSQL on SYNC_EMBEDDED_PG_PORT (5432);
                                             SYNC_PG=off disables the sink
-              SYNC_APPLICATION_ID           Kafka Streams application id (media-gateway-sync)
+              SYNC_APPLICATION_ID           Kafka Streams application id (media-gateway-sync); also names
+                                            the egress consumer groups
+              SYNC_SERVING_APPLICATION_ID   the serving streams' application id (SYNC_APPLICATION_ID); set
+                                            it to a serving replay's id to switch to the rebuilt state
               SYNC_DATA_DIR                 state stores and embedded services' data (./data)
               SYNC_INSTANCE_ID              static group member id (generated once per data dir)
               SYNC_ADVERTISED_URL           how other instances reach this one (http://localhost:SYNC_PORT)
@@ -26,6 +29,15 @@ final class EnvironmentHelp {
                                             PubNub egress, on when both keys are set
               SYNC_EGRESS                   run the PubNub and PostgreSQL egress in this process (on);
                                             off when they run apart, with the egress command
+              SYNC_ANALYTICS                run the analytics application in this process (on)
+              SYNC_ANALYTICS_APPLICATION_ID its application id (SYNC_APPLICATION_ID-analytics)
+              SYNC_ANALYTICS_GRACE_MS       late events count while their hour closed less than this
+                                            long before the newest event time (1800000)
+              SYNC_ANALYTICS_RETENTION_MS   hourly figures kept for REST (2592000000 = 30 days)
+              SYNC_ANALYTICS_SESSION_TIMEOUT_MS
+                                            back to a content after this long = a new start (21600000)
+              SYNC_ANALYTICS_TRENDING_INTERVAL_MS
+                                            most often the trending list is published (1000)
               SYNC_EGRESS_BATCH             most deltas per egress batch / transaction (500)
               SYNC_PUBNUB_CONCURRENCY       users published to PubNub at once (32)
               SYNC_DEDUP_WINDOW_MS          how long a user's message_ids are remembered (3600000)

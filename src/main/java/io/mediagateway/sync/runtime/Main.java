@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Keeps a user's devices in sync (watchlist, playback progress, preferences, presence) on Kafka Streams.",
-        subcommands = {ServeCommand.class, DemoCommand.class, EgressCommand.class, TokenCommand.class, TopicsCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, EgressCommand.class, ReplayCommand.class, TokenCommand.class,
+                TopicsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run '<command> --help' for a command's options; configuration comes from environment variables (see 'serve --help')."})
 public final class Main implements Runnable {
@@ -27,7 +28,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: serve, demo, egress, token or topics");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing a command: serve, demo, egress, replay, token or topics");
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

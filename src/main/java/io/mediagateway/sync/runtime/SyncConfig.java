@@ -1,5 +1,6 @@
 package io.mediagateway.sync.runtime;
 
+import io.mediagateway.sync.analytics.AnalyticsSettings;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.topology.BoundedRocksDb;
 import io.mediagateway.sync.topology.StreamsProperties;
@@ -44,7 +45,9 @@ public record SyncConfig(
         int egressBatch,
         int pubnubConcurrency,
         Duration startupTimeout,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        Analytics analytics,
+        String servingApplicationId) {
 
     public static final int DEFAULT_PORT = 8083;
     public static final int DEFAULT_EMBEDDED_KAFKA_PORT = 9092;
@@ -57,6 +60,16 @@ public record SyncConfig(
     /** PostgreSQL settings; {@code jdbcUrl} is set for {@link PostgresMode#EXTERNAL}. */
     public record Postgres(PostgresMode mode, Optional<String> jdbcUrl, Optional<String> user,
                            Optional<String> password, int embeddedPort) {
+    }
+
+    /**
+     * The analytics application (issue: viewing statistics and trending), run beside the serving one.
+     *
+     * @param enabled       run it in this process ({@code SYNC_ANALYTICS})
+     * @param applicationId its Kafka Streams application id ({@code SYNC_ANALYTICS_APPLICATION_ID})
+     */
+    public record Analytics(boolean enabled, String applicationId, Duration grace, Duration retention,
+                            Duration sessionTimeout, Duration trendingInterval) {
     }
 
     /** PubNub egress settings, present only when both keys are configured. */
@@ -112,9 +125,17 @@ public record SyncConfig(
         int pubnubConcurrency = r.integer("SYNC_PUBNUB_CONCURRENCY", 32, 1, 512);
         Duration startup = Duration.ofMillis(r.longValue("SYNC_STARTUP_TIMEOUT_MS", 120_000, 1_000, 3_600_000));
         Duration shutdown = Duration.ofMillis(r.longValue("SYNC_SHUTDOWN_TIMEOUT_MS", 30_000, 1_000, 600_000));
+        Analytics analytics = readAnalytics(r, applicationId);
+        String serving = r.string("SYNC_SERVING_APPLICATION_ID", applicationId);
+        if (!serving.matches("[A-Za-z0-9._-]{1,200}")) {
+            r.problem("SYNC_SERVING_APPLICATION_ID", "must be 1-200 chars of [A-Za-z0-9._-]", serving);
+        } else if (serving.equals(analytics.applicationId())) {
+            r.problem("SYNC_SERVING_APPLICATION_ID", "must differ from SYNC_ANALYTICS_APPLICATION_ID", serving);
+        }
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
-                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, rocksDb, dedup, perUser, perDevice, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown);
+                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, rocksDb, dedup, perUser,
+                perDevice, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown, analytics, serving);
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */
@@ -130,6 +151,41 @@ public record SyncConfig(
 
     public boolean embeddedKafka() {
         return kafkaBootstrapServers.isEmpty();
+    }
+
+    /** The analytics topology's settings from this configuration. */
+    public AnalyticsSettings analyticsSettings() {
+        AnalyticsSettings d = AnalyticsSettings.defaults(analytics.applicationId(),
+                Topics.DEVICE_EVENTS.definition().partitions());
+        return new AnalyticsSettings(analytics.applicationId(), d.inputPartitions(), analytics.grace(),
+                analytics.retention(), analytics.sessionTimeout(), d.trendingSize(), d.trendingWindow(),
+                analytics.trendingInterval(), d.fromMs(), d.toMs());
+    }
+
+    private static Analytics readAnalytics(EnvReader r, String applicationId) {
+        boolean enabled = r.bool("SYNC_ANALYTICS", true);
+        String id = r.string("SYNC_ANALYTICS_APPLICATION_ID", applicationId + "-analytics");
+        if (!id.matches("[A-Za-z0-9._-]{1,200}")) {
+            r.problem("SYNC_ANALYTICS_APPLICATION_ID", "must be 1-200 chars of [A-Za-z0-9._-]", id);
+        } else if (id.equals(applicationId)) {
+            r.problem("SYNC_ANALYTICS_APPLICATION_ID", "must differ from SYNC_APPLICATION_ID (the two applications keep "
+                    + "their own offsets and stores)", id);
+        }
+        Duration grace = Duration.ofMillis(r.longValue("SYNC_ANALYTICS_GRACE_MS",
+                AnalyticsSettings.DEFAULT_GRACE.toMillis(), 0, Duration.ofDays(7).toMillis()));
+        Duration retention = Duration.ofMillis(r.longValue("SYNC_ANALYTICS_RETENTION_MS",
+                AnalyticsSettings.DEFAULT_RETENTION.toMillis(), Duration.ofHours(2).toMillis(),
+                Duration.ofDays(3650).toMillis()));
+        if (retention.compareTo(AnalyticsSettings.HOUR.plus(grace)) < 0) {
+            r.problem("SYNC_ANALYTICS_RETENTION_MS", "must be at least an hour plus SYNC_ANALYTICS_GRACE_MS",
+                    Long.toString(retention.toMillis()));
+            retention = AnalyticsSettings.HOUR.plus(grace);
+        }
+        Duration session = Duration.ofMillis(r.longValue("SYNC_ANALYTICS_SESSION_TIMEOUT_MS",
+                AnalyticsSettings.DEFAULT_SESSION_TIMEOUT.toMillis(), 60_000, Duration.ofDays(30).toMillis()));
+        Duration trending = Duration.ofMillis(r.longValue("SYNC_ANALYTICS_TRENDING_INTERVAL_MS",
+                AnalyticsSettings.DEFAULT_TRENDING_INTERVAL.toMillis(), 10, 3_600_000));
+        return new Analytics(enabled, id, grace, retention, session, trending);
     }
 
     private static Postgres readPostgres(EnvReader r) {
@@ -200,13 +256,17 @@ public record SyncConfig(
         return "SyncConfig[host=" + host + ", port=" + port + ", kafka="
                 + kafkaBootstrapServers.orElse("embedded on 127.0.0.1:" + embeddedKafkaPort)
                 + ", postgres=" + postgres.mode() + postgres.jdbcUrl().map(u -> " " + PostgresUrl.redact(u)).orElse("")
-                + ", applicationId=" + applicationId + ", dataDir=" + dataDir
+                + ", applicationId=" + applicationId
+                + (servingApplicationId.equals(applicationId) ? "" : ", servingApplicationId=" + servingApplicationId)
+                + ", dataDir=" + dataDir
                 + ", advertisedUrl=" + advertisedUrl.map(URI::toString).orElse("http://localhost:<port>")
                 + ", jwtSecret=" + (jwtSecret.isPresent() ? "set" : "random")
                 + ", presenceTimeoutMs=" + presenceTimeoutMs + ", maxClockSkewMs=" + maxClockSkewMs
                 + ", pubnub=" + pubnub.map(PubNub::toString).orElse("off")
                 + ", streamThreads=" + streamThreads + ", commitIntervalMs=" + commitIntervalMs
                 + ", standbyReplicas=" + standbyReplicas + ", rocksDbMemoryMb=" + (rocksDbMemoryBytes >> 20)
-                + ", egress=" + (egress ? "on" : "off") + "]";
+                + ", egress=" + (egress ? "on" : "off")
+                + ", analytics=" + (analytics.enabled() ? analytics.applicationId() + " (grace "
+                + analytics.grace().toMillis() + " ms)" : "off") + "]";
     }
 }

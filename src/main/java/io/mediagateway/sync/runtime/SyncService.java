@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.config.JavalinConfig;
+import io.mediagateway.sync.analytics.AnalyticsCounters;
+import io.mediagateway.sync.analytics.AnalyticsTopology;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.query.UserStateReader;
@@ -16,11 +18,13 @@ import io.mediagateway.sync.sink.PostgresSchema;
 import io.mediagateway.sync.sink.PostgresSink;
 import io.mediagateway.sync.sink.PubNubSink;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.mediagateway.sync.topology.BoundedRocksDb;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.web.AnalyticsRoutes;
 import io.mediagateway.sync.web.ApiRoutes;
 import io.mediagateway.sync.web.JwtTokens;
 import io.mediagateway.sync.web.RateLimiter;
@@ -56,6 +60,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -85,6 +90,8 @@ public final class SyncService implements AutoCloseable {
     private Optional<DataSource> dataSource = Optional.empty();
     private WebServer web;
     private volatile KafkaStreams streams;
+    private volatile KafkaStreams analytics;
+    private final AnalyticsCounters analyticsCounters = new AnalyticsCounters();
     private volatile HostInfo self;
 
     private record NamedCloseable(String name, AutoCloseable closeable) {
@@ -144,7 +151,7 @@ public final class SyncService implements AutoCloseable {
         resources.push(new NamedCloseable("API producer", sink));
         metrics.bind(sink.clientMetrics());
         ApiRoutes api = new ApiRoutes(new JwtTokens(jwtSecret), new Hlc(System::currentTimeMillis, config.maxClockSkewMs()),
-                sink, new StreamsStateSource(() -> streams, () -> self, admin, config.applicationId()),
+                sink, new StreamsStateSource(() -> streams, () -> self, admin, config.servingApplicationId()),
                 new UserStateReader(new StateCodec(config.watchlistPolicy()), config.presenceTimeoutMs()),
                 System::currentTimeMillis, new RateLimiter(config.rateLimitPerUser(), System::nanoTime),
                 new RateLimiter(config.rateLimitPerDevice(), System::nanoTime));
@@ -152,16 +159,24 @@ public final class SyncService implements AutoCloseable {
         Gauge.builder("sync.websocket.sessions", sessions, WsSessions::size)
                 .description("open WebSocket sessions on this instance").register(metrics.registry());
         WsRoutes ws = new WsRoutes(api, sessions);
+        AnalyticsRoutes analyticsRoutes = new AnalyticsRoutes(api, new StreamsAnalyticsSource(() -> analytics, () -> self),
+                Instant::now);
         DeltaFanout fanout = new DeltaFanout(bootstrapServers, sessions);
         resources.push(new NamedCloseable("WebSocket fan-out", fanout));
         metrics.bind(fanout.clientMetrics());
         web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json,
                 metrics.registry(), c -> {
                     api.register(c);
+                    analyticsRoutes.register(c);
                     ws.register(c);
                     extraRoutes.accept(c);
                 });
         startStreams();
+        if (config.analytics().enabled()) {
+            startAnalytics();
+        } else {
+            log.info("SYNC_ANALYTICS=off: the analytics application runs elsewhere (or not at all)");
+        }
         if (config.egress()) {
             startEgress();
         } else {
@@ -202,7 +217,12 @@ public final class SyncService implements AutoCloseable {
         metrics.bind(deadLetters.clientMetrics());
         dataSource.ifPresent(ds -> {
             EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "postgres");
-            startEgressLoop(new PostgresSink(ds, deadLetters, sinkMetrics, Backoff.DEFAULT), sinkMetrics);
+            startEgressLoop(Topics.STATE_DELTAS.name(), new PostgresSink(ds, deadLetters, sinkMetrics, Backoff.DEFAULT),
+                    sinkMetrics);
+            // Every analytics application's hourly figures (the live one's and each replay's), by application id.
+            EgressMetrics statsMetrics = new EgressMetrics(metrics.registry(), "analytics-postgres");
+            startEgressLoop(Topics.CONTENT_HOURLY.name(), PostgresSink.contentHourly(ds, deadLetters, statsMetrics,
+                    Backoff.DEFAULT), statsMetrics);
         });
         config.pubnub().ifPresentOrElse(pn -> {
             EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "pubnub");
@@ -211,13 +231,18 @@ public final class SyncService implements AutoCloseable {
             log.info("PubNub egress to {} (TLS {}, {} users at once{})", pn.origin().orElse("the PubNub network"),
                     pn.secure() ? "on" : "off", config.pubnubConcurrency(),
                     pn.cipherKey().isPresent() ? ", messages encrypted with PUBNUB_CIPHER_KEY" : "");
-            startEgressLoop(new PubNubSink(connection, deadLetters, sinkMetrics, Backoff.DEFAULT,
-                    config.pubnubConcurrency()), sinkMetrics);
+            startEgressLoop(Topics.STATE_DELTAS.name(), new PubNubSink(connection, deadLetters, sinkMetrics,
+                    Backoff.DEFAULT, config.pubnubConcurrency()), sinkMetrics);
+            // The live analytics application's trending list (not its replays') to global.trending.
+            EgressMetrics trendingMetrics = new EgressMetrics(metrics.registry(), "trending-pubnub");
+            startEgressLoop(Topics.TRENDING.name(), new PubNubSink("trending-pubnub",
+                    PubNubSink.trending(config.analytics().applicationId()), connection, deadLetters, trendingMetrics,
+                    Backoff.DEFAULT, 1), trendingMetrics);
         }, () -> log.info("PubNub egress off: PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY are unset"));
     }
 
-    private void startEgressLoop(DeltaSink sink, EgressMetrics sinkMetrics) {
-        EgressLoop loop = new EgressLoop(bootstrapServers, Topics.STATE_DELTAS.name(),
+    private void startEgressLoop(String topic, DeltaSink sink, EgressMetrics sinkMetrics) {
+        EgressLoop loop = new EgressLoop(bootstrapServers, topic,
                 config.applicationId() + "-" + sink.name() + "-sink", sink, sinkMetrics, config.egressBatch(),
                 Duration.ofSeconds(10)).start();
         egress.add(loop);
@@ -293,30 +318,69 @@ public final class SyncService implements AutoCloseable {
     }
 
     private void startStreams() {
+        Properties props = streamsProperties(config.servingApplicationId());
+        props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
+        streams = startStreams("Kafka Streams", SyncTopology.build(new StreamsConfig(props), config.topologySettings()),
+                props);
+    }
+
+    /**
+     * The analytics application: its own application id, offsets and stores beside the serving one, a
+     * quarter of the RocksDB budget on top of the serving stores' and one stream thread.
+     */
+    private void startAnalytics() {
+        Properties props = streamsProperties(config.analytics().applicationId());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, Math.max(16L << 20, config.rocksDbMemoryBytes() / 4));
+        analytics = startStreams("Analytics streams", AnalyticsTopology.build(new StreamsConfig(props),
+                config.analyticsSettings(), analyticsCounters), props);
+        FunctionCounter.builder("sync.analytics.events.late", analyticsCounters, AnalyticsCounters::lateCount)
+                .description("progress events dropped: their hour closed more than SYNC_ANALYTICS_GRACE_MS before")
+                .register(metrics.registry());
+        FunctionCounter.builder("sync.analytics.events.repeated", analyticsCounters, AnalyticsCounters::repeatedCount)
+                .description("progress events not counted: repeats, or older than one already counted")
+                .register(metrics.registry());
+        FunctionCounter.builder("sync.analytics.records.skipped", analyticsCounters, AnalyticsCounters::skippedCount)
+                .description("records that are not valid events (the serving application dead-letters them)")
+                .register(metrics.registry());
+    }
+
+    private Properties streamsProperties(String applicationId) {
         URI advertised = config.advertisedUrlFor(web.port());
         int advertisedPort = advertised.getPort() > 0 ? advertised.getPort() : ("https".equals(advertised.getScheme()) ? 443 : 80);
-        Properties props = StreamsProperties.of(config.applicationId(), bootstrapServers,
+        Properties props = StreamsProperties.of(applicationId, bootstrapServers,
                 config.dataDir().resolve("streams"), config.streamThreads(), config.commitIntervalMs(),
                 config.standbyReplicas());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.getHost() + ":" + advertisedPort);
         self = new HostInfo(advertised.getHost(), advertisedPort);
         String instanceId = config.instanceId().orElseGet(() -> InstanceId.loadOrCreate(config.dataDir()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
-        props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
-        log.info("Kafka Streams application {} as static member {} (SYNC_INSTANCE_ID), state in {}",
-                config.applicationId(), instanceId, props.get(StreamsConfig.STATE_DIR_CONFIG));
-        streams = new KafkaStreams(SyncTopology.build(new StreamsConfig(props), config.topologySettings()), props);
-        streams.setStateListener((now, before) -> log.info("Kafka Streams {} -> {}", before, now));
-        streams.setGlobalStateRestoreListener(new RestoreProgress());
-        metrics.bindStreams(streams);
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("A stream thread died; replacing it", e);
+        return props;
+    }
+
+    private KafkaStreams startStreams(String what, Topology topology, Properties props) {
+        log.info("{}: application {} as static member {} (SYNC_INSTANCE_ID), state in {}", what,
+                props.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                props.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)),
+                props.get(StreamsConfig.STATE_DIR_CONFIG));
+        KafkaStreams s = new KafkaStreams(topology, props);
+        s.setStateListener((now, before) -> log.info("{} {} -> {}", what, before, now));
+        s.setGlobalStateRestoreListener(new RestoreProgress());
+        metrics.bindStreams(s);
+        s.setUncaughtExceptionHandler(e -> {
+            log.error("A stream thread of the {} died; replacing it", what, e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.start();
+        s.start();
+        return s;
     }
 
     private void closeStreams() {
+        if (analytics != null) {
+            boolean clean = analytics.close(config.shutdownTimeout());
+            log.info(clean ? "Analytics streams closed" : "Analytics streams did not close within {} ms",
+                    config.shutdownTimeout().toMillis());
+        }
         if (streams != null) {
             boolean clean = streams.close(config.shutdownTimeout());
             log.info(clean ? "Kafka Streams closed" : "Kafka Streams did not close within {} ms", config.shutdownTimeout().toMillis());

@@ -53,7 +53,7 @@ final class TopicsCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<String> created = new TopicProvisioner(admin, wait).ensure(definitions);
             for (TopicDefinition def : definitions) {
-                out.printf("%-22s %3d partitions  %s%n", def.name(), def.partitions(),
+                out.printf("%-30s %3d partitions  %s%n", def.name(), def.partitions(),
                         created.contains(def.name()) ? "created" : "exists");
             }
             out.flush();

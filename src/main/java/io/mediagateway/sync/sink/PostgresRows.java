@@ -1,5 +1,6 @@
 package io.mediagateway.sync.sink;
 
+import io.mediagateway.sync.codec.DeltaCodec;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * The rows a batch of deltas writes, reduced by key first (a batch holding one key twice would fail
@@ -32,7 +34,7 @@ import java.util.Map;
  * </ul>
  * {@code updated_at} is the physical time of the change's HLC, so it too is the same in every replay.
  */
-final class PostgresRows {
+final class PostgresRows implements SinkRows {
     private static final Comparator<Delta> LWW = Comparator.comparingLong(Delta::hlc).thenComparing(Delta::deviceId);
 
     /** A watchlist tag row: the add that made the tag, removed or not, and when it last changed. */
@@ -52,6 +54,11 @@ final class PostgresRows {
     private final Map<String, Delta.Preference> preferences = new LinkedHashMap<>();
     private final Map<String, DeviceRow> devices = new LinkedHashMap<>();
     private int deltas;
+
+    @Override
+    public void add(ConsumerRecord<byte[], byte[]> record) {
+        add(DeltaCodec.decode(record.value()), record.partition(), record.offset());
+    }
 
     /** Adds one delta, read at {@code partition}/{@code offset} of the topic; deltas of a user in topic order. */
     void add(Delta delta, int partition, long offset) {
@@ -95,7 +102,8 @@ final class PostgresRows {
     }
 
     /** Writes every row on {@code c}, inside the caller's transaction. */
-    void write(Connection c) throws SQLException {
+    @Override
+    public void write(Connection c) throws SQLException {
         writeTags(c);
         writeRemovals(c);
         writeProgress(c);

@@ -1,6 +1,5 @@
 package io.mediagateway.sync.sink;
 
-import io.mediagateway.sync.codec.DeltaCodec;
 import io.mediagateway.sync.ingest.RejectReason;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The PostgreSQL sink (contract §9): each batch of deltas becomes one transaction of batched upserts
- * ({@link PostgresRows}) that also stores, in {@code sync_sink_offsets}, where the sink is in the
+ * ({@link PostgresRows}; for the analytics' hourly figures {@link ContentHourlyRows}) that also stores, in {@code sync_sink_offsets}, where the sink is in the
  * topic. Offsets live in the database rather than only in Kafka because then rows and position commit
  * or roll back together: a crash between the two cannot exist, and on assignment the sink resumes
  * exactly after the last transaction that committed. (The group's Kafka offsets are committed too,
@@ -40,27 +40,44 @@ public final class PostgresSink implements DeltaSink {
     private static final Logger log = LoggerFactory.getLogger(PostgresSink.class);
     private static final long LOG_EVERY_MS = 30_000;
 
+    private final String name;
+    private final Supplier<SinkRows> rowsOfBatch;
     private final DataSource dataSource;
     private final DeadLetterWriter deadLetters;
     private final EgressMetrics metrics;
     private final Backoff backoff;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "egress-postgres-writer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService worker;
     private long lastOutageLogMs;
 
+    /** The sink of {@code sync.state-deltas} into the tables of contract §9. */
     public PostgresSink(DataSource dataSource, DeadLetterWriter deadLetters, EgressMetrics metrics, Backoff backoff) {
+        this("postgres", PostgresRows::new, dataSource, deadLetters, metrics, backoff);
+    }
+
+    /** The sink of {@code sync.analytics.content-hourly} into {@code content_hourly_stats}. */
+    public static PostgresSink contentHourly(DataSource dataSource, DeadLetterWriter deadLetters, EgressMetrics metrics,
+                                             Backoff backoff) {
+        return new PostgresSink("analytics-postgres", ContentHourlyRows::new, dataSource, deadLetters, metrics, backoff);
+    }
+
+    private PostgresSink(String name, Supplier<SinkRows> rowsOfBatch, DataSource dataSource, DeadLetterWriter deadLetters,
+                         EgressMetrics metrics, Backoff backoff) {
+        this.name = name;
+        this.rowsOfBatch = rowsOfBatch;
         this.dataSource = dataSource;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.backoff = backoff;
+        this.worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "egress-" + name + "-writer");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
     public String name() {
-        return "postgres";
+        return name;
     }
 
     @Override
@@ -69,14 +86,14 @@ public final class PostgresSink implements DeltaSink {
     }
 
     private void write(List<ConsumerRecord<byte[], byte[]>> batch, BooleanSupplier cancelled) {
-        PostgresRows rows = new PostgresRows();
+        SinkRows rows = rowsOfBatch.get();
         List<ConsumerRecord<byte[], byte[]>> readable = new ArrayList<>(batch.size());
         for (ConsumerRecord<byte[], byte[]> r : batch) {
             try {
-                rows.add(DeltaCodec.decode(r.value()), r.partition(), r.offset());
+                rows.add(r);
                 readable.add(r);
             } catch (RuntimeException e) {
-                deadLetter(r, RejectReason.INVALID_DELTA, "not a delta: " + e.getMessage(), cancelled);
+                deadLetter(r, rows.unreadable(), "not a record this sink can read: " + e.getMessage(), cancelled);
             }
         }
         Map<TopicPartition, Long> next = nextOffsets(batch);
@@ -84,7 +101,7 @@ public final class PostgresSink implements DeltaSink {
             retrying(cancelled, () -> transaction(rows, next));
             metrics.delivered(readable.size());
         } catch (Refused e) {
-            log.warn("PostgreSQL refused a batch of {} deltas ({}); writing them one by one", readable.size(),
+            log.warn("PostgreSQL refused a batch of {} records ({}); writing them one by one", readable.size(),
                     e.getCause().getMessage());
             writeOneByOne(readable, next, cancelled);
         }
@@ -94,20 +111,20 @@ public final class PostgresSink implements DeltaSink {
     private void writeOneByOne(List<ConsumerRecord<byte[], byte[]>> records, Map<TopicPartition, Long> next,
                                BooleanSupplier cancelled) {
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            PostgresRows one = new PostgresRows();
-            one.add(DeltaCodec.decode(r.value()), r.partition(), r.offset());
+            SinkRows one = rowsOfBatch.get();
+            one.add(r);
             try {
                 retrying(cancelled, () -> transaction(one, Map.of()));
                 metrics.delivered(1);
             } catch (Refused e) {
-                deadLetter(r, RejectReason.POSTGRES_REJECTED, "PostgreSQL refused the delta: " + e.getCause().getMessage(),
+                deadLetter(r, RejectReason.POSTGRES_REJECTED, "PostgreSQL refused the record: " + e.getCause().getMessage(),
                         cancelled);
             }
         }
-        retrying(cancelled, () -> transaction(new PostgresRows(), next));
+        retrying(cancelled, () -> transaction(rowsOfBatch.get(), next));
     }
 
-    private void transaction(PostgresRows rows, Map<TopicPartition, Long> next) throws SQLException {
+    private void transaction(SinkRows rows, Map<TopicPartition, Long> next) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {

@@ -54,6 +54,47 @@ public final class PubNubSink implements DeltaSink {
                              boolean secure, Optional<String> cipherKey, String userId) {
     }
 
+    /**
+     * Where a record goes: its ordering key (records of one key are published one after the other), its
+     * channel and its {@code meta}; null when this sink does not publish it. Throws a
+     * {@link RuntimeException} for a record it cannot read (dead-lettered as {@code invalid_delta}).
+     */
+    @FunctionalInterface
+    public interface Router {
+        Route route(JsonObject message);
+    }
+
+    /** The address of one message. */
+    public record Route(String orderKey, String channel, Map<String, String> meta) {
+    }
+
+    /** Deltas (contract §8): per user, to {@code user.{id}.sync} or {@code user.{id}.devices}, meta {@code delta_id}. */
+    public static final Router DELTAS = delta -> {
+        String user = delta.get("user_id").getAsString();
+        String type = delta.get("msg_type").getAsString();
+        return new Route(user, channel(user, type), Map.of("delta_id", delta.get("delta_id").getAsString()));
+    };
+
+    /** The channel of the trending list. */
+    public static final String TRENDING_CHANNEL = "global.trending";
+
+    /**
+     * Trending lists of the analytics application {@code applicationId} (not those of its replays) to
+     * {@value #TRENDING_CHANNEL}, meta {@code application_id} and {@code window_end}.
+     */
+    public static Router trending(String applicationId) {
+        return list -> {
+            String app = list.get("application_id").getAsString();
+            if (!app.equals(applicationId)) {
+                return null;
+            }
+            return new Route(TRENDING_CHANNEL, TRENDING_CHANNEL, Map.of("application_id", app,
+                    "window_end", list.get("window_end").getAsString()));
+        };
+    }
+
+    private final String name;
+    private final Router router;
     private final PubNub pubnub;
     private final CryptoModule crypto;
     private final DeadLetterWriter deadLetters;
@@ -64,8 +105,17 @@ public final class PubNubSink implements DeltaSink {
     private final ExecutorService blocking = Executors.newSingleThreadExecutor(daemon("egress-pubnub-dead-letters"));
     private volatile long lastOutageLogMs;
 
+    /** The delta egress of contract §8. */
     public PubNubSink(Connection connection, DeadLetterWriter deadLetters, EgressMetrics metrics, Backoff backoff,
                       int concurrency) {
+        this("pubnub", DELTAS, connection, deadLetters, metrics, backoff, concurrency);
+    }
+
+    /** A sink named {@code name} (metric tags, consumer group) publishing what {@code router} addresses. */
+    public PubNubSink(String name, Router router, Connection connection, DeadLetterWriter deadLetters,
+                      EgressMetrics metrics, Backoff backoff, int concurrency) {
+        this.name = name;
+        this.router = router;
         this.crypto = connection.cipherKey().map(PubNubSink::cryptoModule).orElse(null);
         this.pubnub = PubNub.create(configuration(connection, crypto, concurrency));
         this.deadLetters = deadLetters;
@@ -103,7 +153,7 @@ public final class PubNubSink implements DeltaSink {
 
     @Override
     public String name() {
-        return "pubnub";
+        return name;
     }
 
     /** {@code user.{id}.sync} for watchlist, progress and preference deltas; {@code user.{id}.devices} for the rest. */
@@ -113,9 +163,12 @@ public final class PubNubSink implements DeltaSink {
         return "user." + userId + (sync ? ".sync" : ".devices");
     }
 
-    /** One delta ready to publish, or with the reason it cannot be. */
+    /** One message ready to publish, or with the reason it cannot be, or ({@code channel} null, no reason) to skip. */
     private record Message(ConsumerRecord<byte[], byte[]> record, String user, String channel, JsonElement body,
                            Map<String, String> meta, RejectReason refused, String why) {
+        boolean skipped() {
+            return channel == null && refused == null;
+        }
     }
 
     @Override
@@ -129,38 +182,39 @@ public final class PubNubSink implements DeltaSink {
     }
 
     private Message message(ConsumerRecord<byte[], byte[]> r) {
-        String fallbackUser = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-        JsonObject delta;
-        String user;
-        String type;
-        String deltaId;
+        String fallbackKey = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+        JsonObject body;
+        Route route;
         try {
-            delta = JsonParser.parseString(new String(r.value(), StandardCharsets.UTF_8)).getAsJsonObject();
-            user = delta.get("user_id").getAsString();
-            type = delta.get("msg_type").getAsString();
-            deltaId = delta.get("delta_id").getAsString();
+            body = JsonParser.parseString(new String(r.value(), StandardCharsets.UTF_8)).getAsJsonObject();
+            route = router.route(body);
         } catch (RuntimeException e) {
-            return new Message(r, fallbackUser, null, null, null, RejectReason.INVALID_DELTA,
-                    "not a delta (needs msg_type, user_id, delta_id): " + e.getMessage());
+            return new Message(r, fallbackKey, null, null, null, RejectReason.INVALID_DELTA,
+                    "not a message this sink publishes (a delta needs msg_type, user_id, delta_id): " + e.getMessage());
         }
-        String channel = channel(user, type);
-        Map<String, String> meta = Map.of("delta_id", deltaId);
-        int size = publishedSize(r.value(), channel, deltaId);
+        if (route == null) {
+            return new Message(r, fallbackKey, null, null, null, null, null);
+        }
+        int size = publishedSize(r.value(), route.channel(), route.meta());
         if (size > MAX_MESSAGE_BYTES) {
-            return new Message(r, user, channel, delta, meta, RejectReason.OVERSIZED,
+            return new Message(r, route.orderKey(), route.channel(), body, route.meta(), RejectReason.OVERSIZED,
                     "the PubNub message would be " + size + " bytes; PubNub refuses more than " + MAX_MESSAGE_BYTES);
         }
-        return new Message(r, user, channel, delta, meta, null, null);
+        return new Message(r, route.orderKey(), route.channel(), body, route.meta(), null, null);
     }
 
     /** The bytes PubNub counts: the message as sent (encrypted and base64-quoted with a cipher key), channel and meta. */
-    private int publishedSize(byte[] json, String channel, String deltaId) {
+    private int publishedSize(byte[] json, String channel, Map<String, String> meta) {
         int message = json.length;
         // Below 16 KiB even the encrypted form (base64 of IV + padding + header) stays well under the limit.
         if (crypto != null && json.length > 16 * 1024) {
             message = Base64.getEncoder().encodeToString(crypto.encrypt(json)).length() + 2;
         }
-        return message + channel.length() + deltaId.length() + "{\"delta_id\":\"\"}".length();
+        int metaBytes = 2;
+        for (Map.Entry<String, String> e : meta.entrySet()) {
+            metaBytes += e.getKey().length() + e.getValue().length() + 6;
+        }
+        return message + channel.length() + metaBytes;
     }
 
     /**
@@ -223,6 +277,11 @@ public final class PubNubSink implements DeltaSink {
                 Message m = chain.peek();
                 if (m == null || cancelled.getAsBoolean()) {
                     chainEnded();
+                    return;
+                }
+                if (m.skipped()) {
+                    chain.poll();
+                    step(chain, 0);
                     return;
                 }
                 if (m.refused() != null) {

@@ -427,7 +427,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         long hlc = after.presence().stamp().hlc();
         Delta delta = deviceDelta("device_offline", user, hlc, deviceId, "timeout:" + user + ":" + hlc + ":" + deviceId,
                 after);
-        context.forward(new Record<>(user, DeltaCodec.encode(delta), timestamp), DELTAS_SINK);
+        emit(new Record<>(user, DeltaCodec.encode(delta), timestamp), DELTAS_SINK);
         return after;
     }
 
@@ -498,6 +498,13 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         return user;
     }
 
+    /** Writes a delta or dead letter, unless the topology is {@linkplain SyncTopology.Settings#silent() silent}. */
+    private void emit(Record<Object, Object> record, String sink) {
+        if (!settings.silent()) {
+            context.forward(record, sink);
+        }
+    }
+
     /** The record's place on {@code sync.device-events}, also for records that came through the repartition topic. */
     private DeadLetters.Origin origin(Record<byte[], byte[]> record) {
         var metadata = context.recordMetadata().orElseThrow();
@@ -505,7 +512,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     }
 
     private void deadLetter(Record<byte[], byte[]> record, DeadLetters.Origin origin, RejectReason reason, String message) {
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
+        emit(new Record<>(record.key(), record.value(), record.timestamp(),
                 DeadLetters.headers(record.headers(), reason, message, origin)), DEAD_LETTERS_SINK);
         long count = rejected.merge(reason, 1L, Long::sum);
         if (count == 1 || count % 1000 == 0) {
@@ -532,7 +539,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         }
 
         void emit(Delta delta) {
-            context.forward(new Record<>(user, DeltaCodec.encode(delta), timestamp), DELTAS_SINK);
+            IngestProcessor.this.emit(new Record<>(user, DeltaCodec.encode(delta), timestamp), DELTAS_SINK);
         }
     }
 }

@@ -49,9 +49,12 @@ public final class SyncTopology {
      * @param maxClockSkewMs        events further ahead of the wall clock are rejected
      * @param dedupWindow           how long a user's {@code message_id}s are remembered
      * @param presenceCheckInterval how often the presence sweep runs (wall clock)
+     * @param silent                build the state and write nothing (no deltas, no dead letters): a replay of
+     *                              the serving state beside the running application, which already wrote them
      */
     public record Settings(int inputPartitions, long presenceTimeoutMs, long maxClockSkewMs,
-                           OrElement.Policy watchlistPolicy, Duration dedupWindow, Duration presenceCheckInterval) {
+                           OrElement.Policy watchlistPolicy, Duration dedupWindow, Duration presenceCheckInterval,
+                           boolean silent) {
         public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(1);
         public static final Duration DEFAULT_PRESENCE_CHECK = Duration.ofSeconds(1);
 
@@ -59,6 +62,18 @@ public final class SyncTopology {
             if (inputPartitions < 1) {
                 throw new IllegalArgumentException("inputPartitions must be ≥ 1");
             }
+        }
+
+        public Settings(int inputPartitions, long presenceTimeoutMs, long maxClockSkewMs, OrElement.Policy watchlistPolicy,
+                        Duration dedupWindow, Duration presenceCheckInterval) {
+            this(inputPartitions, presenceTimeoutMs, maxClockSkewMs, watchlistPolicy, dedupWindow, presenceCheckInterval,
+                    false);
+        }
+
+        /** The same settings, writing nothing (see {@code silent}). */
+        public Settings silenced() {
+            return new Settings(inputPartitions, presenceTimeoutMs, maxClockSkewMs, watchlistPolicy, dedupWindow,
+                    presenceCheckInterval, true);
         }
 
         /** The contract's defaults, with the partition count of {@code topics/sync.device-events}. */

@@ -13,17 +13,12 @@ import io.mediagateway.sync.ingest.IngestEvent;
 import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Identifiers;
 import io.mediagateway.sync.query.UserStateReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The REST API of contract §6 under {@code /api/v1}. Writes are validated by the same
@@ -32,11 +27,9 @@ import org.slf4j.LoggerFactory;
  * from the stores of whichever instance holds the user, forwarded when that is another one.
  */
 public final class ApiRoutes {
-    private static final Logger log = LoggerFactory.getLogger(ApiRoutes.class);
-    public static final String FORWARDED = "X-Sync-Forwarded";
+    public static final String FORWARDED = OwnerClient.FORWARDED;
     public static final String STALENESS = "X-Sync-Staleness";
     static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(5);
-    static final Duration FORWARD_TIMEOUT = Duration.ofSeconds(5);
     /** How long a read looks for a user's store again when it closes under the read, and how often. */
     static final Duration STORE_MOVE_WAIT = Duration.ofSeconds(2);
     static final Duration STORE_MOVE_RETRY = Duration.ofMillis(50);
@@ -50,7 +43,7 @@ public final class ApiRoutes {
     private final RateLimiter perUser;
     private final RateLimiter perDevice;
     private final EventParser parser = new EventParser();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final OwnerClient owners = new OwnerClient();
 
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs) {
@@ -315,24 +308,8 @@ public final class ApiRoutes {
         return answer.isPresent();
     }
 
-    /**
-     * A GET to the instance that owns a user, marked as forwarded (so it answers from what it has
-     * rather than forwarding again), within {@link #FORWARD_TIMEOUT}; empty when it does not answer.
-     */
     private Optional<HttpResponse<byte[]>> askOwner(String url, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(FORWARD_TIMEOUT).header(FORWARDED, "1").GET();
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            return Optional.of(http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
-        } catch (java.io.IOException e) {
-            log.warn("Asking {} failed: {}", url.replaceFirst("\\?.*", ""), e.toString());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return owners.get(url, authorization);
     }
 
     /** The user a request is about: the token's own, or for a service token the one it names. */

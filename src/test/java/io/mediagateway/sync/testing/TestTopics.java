@@ -50,13 +50,22 @@ public final class TestTopics {
     /** Writes the records (key, value) in order, keyed with the Java client's partitioner; returns where each landed. */
     public static List<RecordMetadata> produce(String bootstrap, String topic, List<Map.Entry<String, byte[]>> records)
             throws Exception {
+        return produceAt(bootstrap, topic, records.stream().map(r -> new Timed(r.getKey(), r.getValue(), null)).toList());
+    }
+
+    /** A record with its own timestamp ({@code null}: the producer's time). */
+    public record Timed(String key, byte[] value, Long timestamp) {
+    }
+
+    /** As {@link #produce}, each record with its timestamp. */
+    public static List<RecordMetadata> produceAt(String bootstrap, String topic, List<Timed> records) throws Exception {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());
-            for (Map.Entry<String, byte[]> r : records) {
-                sent.add(producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue())));
+            for (Timed r : records) {
+                sent.add(producer.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value())));
             }
             List<RecordMetadata> out = new ArrayList<>(sent.size());
             for (Future<RecordMetadata> f : sent) {

@@ -1,0 +1,39 @@
+package io.mediagateway.sync.web;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks the instance that holds a key: a GET marked as forwarded ({@link #FORWARDED}), so the owner
+ * answers from what it has rather than forwarding again.
+ */
+final class OwnerClient {
+    private static final Logger log = LoggerFactory.getLogger(OwnerClient.class);
+    static final String FORWARDED = "X-Sync-Forwarded";
+    static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** The owner's answer within {@link #TIMEOUT}; empty when it does not answer. */
+    Optional<HttpResponse<byte[]>> get(String url, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header(FORWARDED, "1").GET();
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            return Optional.of(http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray()));
+        } catch (java.io.IOException e) {
+            log.warn("Asking {} failed: {}", url.replaceFirst("\\?.*", ""), e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}
