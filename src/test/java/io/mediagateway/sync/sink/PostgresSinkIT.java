@@ -274,6 +274,59 @@ class PostgresSinkIT {
     }
 
     @Test
+    void contentHourlyStatsHoldEachHoursLatestTotalsAndNeverMoveBackUnderReplay(KafkaBroker kafka, PostgresDatabase pg)
+            throws Exception {
+        new TopicProvisioner(kafka.admin(), Duration.ofSeconds(60)).ensure(Topics.definitions());
+        DataSource db = freshPool(pg, "pg_hourly_it");
+        DeadLetterWriter deadLetters = DeadLetterWriter.create(kafka.bootstrapServers(), "pg-hourly-it-dead-letters");
+        open.add(deadLetters);
+        EgressMetrics hourlyMetrics = new EgressMetrics(new SimpleMeterRegistry(), "analytics-postgres");
+        PostgresSink sink = PostgresSink.contentHourly(db, deadLetters, hourlyMetrics, Backoff.DEFAULT);
+        open.add(sink);
+        String bad = "not-json-" + UUID.randomUUID();
+        List<ConsumerRecord<byte[], byte[]>> records = List.of(
+                hourly(0, "live", "tmdb:1", "2026-11-21T10:00:00Z", 1, 0, 0, "10.500"),
+                hourly(1, "live", "tmdb:1", "2026-11-21T10:00:00Z", 2, 1, 0, "20"),
+                hourly(2, "live", "tmdb:2", "2026-11-21T10:00:00Z", 1, 0, 0, "0"),
+                new ConsumerRecord<>(Topics.CONTENT_HOURLY.name(), 0, 3, "k".getBytes(StandardCharsets.UTF_8),
+                        bad.getBytes(StandardCharsets.UTF_8)),
+                hourly(4, "live", "tmdb:1", "2026-11-21T10:00:00Z", 3, 1, 1, "30.250"),
+                hourly(5, "live", "tmdb:1", "2026-11-21T11:00:00Z", 1, 0, 0, "5"),
+                hourly(6, "replay-1", "tmdb:1", "2026-11-21T10:00:00Z", 1, 0, 0, "10.500"));
+        sink.deliver(records.subList(0, 2), () -> false).get();
+        sink.deliver(records.subList(2, records.size()), () -> false).get();
+        String stats = "SELECT application_id, content_id, hour_start, starts, completions, abandons, watch_time_seconds"
+                + " FROM content_hourly_stats";
+        Set<String> expected = Set.of(
+                "live|tmdb:1|2026-11-21 10:00:00.0|3|1|1|30.250",
+                "live|tmdb:1|2026-11-21 11:00:00.0|1|0|0|5.000",
+                "live|tmdb:2|2026-11-21 10:00:00.0|1|0|0|0.000",
+                "replay-1|tmdb:1|2026-11-21 10:00:00.0|1|0|0|10.500");
+        assertThat(rows(db, stats.replace("hour_start", "hour_start AT TIME ZONE 'UTC'"))).isEqualTo(expected);
+        assertThat(rows(db, "SELECT application_id, content_id, day, starts, watch_time_seconds FROM content_daily_stats"
+                + " WHERE application_id = 'live'")).containsExactlyInAnyOrder("live|tmdb:1|2026-11-21|4|35.250",
+                "live|tmdb:2|2026-11-21|1|0.000");
+        assertThat(TopicReader.readCommitted(kafka.bootstrapServers(), Topics.DEAD_LETTERS.name()).stream()
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).equals(bad))
+                .map(r -> header(r, DeadLetters.REASON))).containsExactly("invalid_record");
+
+        // The whole stream again (a replay into the same application id), then a partial one: nothing moves.
+        sink.deliver(records, () -> false).get();
+        sink.deliver(List.of(hourly(7, "live", "tmdb:1", "2026-11-21T10:00:00Z", 1, 0, 0, "10.500"),
+                hourly(8, "live", "tmdb:1", "2026-11-21T10:00:00Z", 3, 1, 0, "30.250")), () -> false).get();
+        assertThat(rows(db, stats.replace("hour_start", "hour_start AT TIME ZONE 'UTC'"))).isEqualTo(expected);
+    }
+
+    private static ConsumerRecord<byte[], byte[]> hourly(long offset, String app, String content, String hour,
+                                                       long starts, long completions, long abandons, String watched) {
+        String json = "{\"application_id\":\"" + app + "\",\"content_id\":\"" + content + "\",\"hour_start\":\""
+                + hour + "\",\"starts\":" + starts + ",\"completions\":" + completions + ",\"abandons\":" + abandons
+                + ",\"watch_time_seconds\":" + watched + "}";
+        return new ConsumerRecord<>(Topics.CONTENT_HOURLY.name(), 0, offset,
+                (hour + "|" + content).getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aDeltaPostgresRefusesGoesToDeadLettersWithTheUnreadableOnesAndTheRestLand(KafkaBroker kafka, PostgresDatabase pg)
             throws Exception {
         new TopicProvisioner(kafka.admin(), Duration.ofSeconds(60)).ensure(Topics.definitions());
