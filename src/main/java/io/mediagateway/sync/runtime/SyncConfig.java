@@ -129,7 +129,7 @@ public record SyncConfig(
         String serving = r.string("SYNC_SERVING_APPLICATION_ID", applicationId);
         if (!serving.matches("[A-Za-z0-9._-]{1,200}")) {
             r.problem("SYNC_SERVING_APPLICATION_ID", "must be 1-200 chars of [A-Za-z0-9._-]", serving);
-        } else if (serving.equals(analytics.applicationId())) {
+        } else if (serving.equals(analytics.applicationId()) && !analytics.applicationId().equals(applicationId)) {
             r.problem("SYNC_SERVING_APPLICATION_ID", "must differ from SYNC_ANALYTICS_APPLICATION_ID", serving);
         }
         r.throwIfInvalid();

@@ -23,13 +23,16 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "demo", "egress", "token", "topics"})
+    @ValueSource(strings = {"serve", "demo", "egress", "replay", "token", "topics"})
     void shouldPrintHelpForEveryCommand(String command) {
         assertThat(run(Main.commandLine(), command, "--help")).isZero();
 
         assertThat(out.toString()).contains("Usage: media-gateway-sync " + command);
         if (command.equals("topics")) {
             assertThat(out.toString()).contains("--bootstrap-server", "KAFKA_BOOTSTRAP_SERVERS");
+        } else if (command.equals("replay")) {
+            assertThat(out.toString()).contains("serving", "analytics", "--from", "--to", "--into", "KAFKA_BOOTSTRAP_SERVERS",
+                    "SYNC_SERVING_APPLICATION_ID", "ETA");
         } else if (!command.equals("token")) {
             assertThat(out.toString()).contains("KAFKA_BOOTSTRAP_SERVERS", "SYNC_JWT_SECRET", "PG_URL");
         }
@@ -39,7 +42,31 @@ class CommandLineTest {
     void shouldListTheCommandsAndFailWithoutOne() {
         assertThat(run(Main.commandLine())).isEqualTo(2);
 
-        assertThat(err.toString()).contains("serve", "demo", "egress", "token", "topics", "Missing a command");
+        assertThat(err.toString()).contains("serve", "demo", "egress", "replay", "token", "topics", "Missing a command");
+    }
+
+    @Test
+    void shouldRefuseAReplayItCannotRunBeforeReachingKafka() {
+        assertThat(run(Main.commandLine(), "replay", "everything")).isEqualTo(2);
+        assertThat(err.toString()).contains("APPLICATION must be serving or analytics, not 'everything'");
+
+        assertThat(run(Main.commandLine(), "replay", "analytics", "--from", "yesterday")).isEqualTo(2);
+        assertThat(err.toString()).contains("--from 'yesterday' is not a time");
+
+        assertThat(run(Main.commandLine(), "replay", "serving", "--into", "media-gateway-sync")).isEqualTo(2);
+        assertThat(err.toString()).contains("a serving replay builds beside the running application");
+
+        assertThat(run(Main.commandLine(), "replay", "analytics", "--from", "2026-11-22", "--to", "2026-11-21")).isEqualTo(2);
+        assertThat(err.toString()).contains("--from must be before --to");
+    }
+
+    @Test
+    void shouldReadReplayTimesAsInstantsDatesOrEpochMilliseconds() {
+        assertThat(ReplayCommand.parseTime("2026-11-21T10:00:00Z")).isEqualTo(java.time.Instant.parse("2026-11-21T10:00:00Z"));
+        assertThat(ReplayCommand.parseTime("2026-11-21T12:00:00+02:00")).isEqualTo(java.time.Instant.parse("2026-11-21T10:00:00Z"));
+        assertThat(ReplayCommand.parseTime("2026-11-21")).isEqualTo(java.time.Instant.parse("2026-11-21T00:00:00Z"));
+        assertThat(ReplayCommand.parseTime("2026-11-21T10:30")).isEqualTo(java.time.Instant.parse("2026-11-21T10:30:00Z"));
+        assertThat(ReplayCommand.parseTime("1763719200000")).isEqualTo(java.time.Instant.ofEpochMilli(1763719200000L));
     }
 
     @Test

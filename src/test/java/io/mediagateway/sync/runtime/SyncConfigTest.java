@@ -32,6 +32,31 @@ class SyncConfigTest {
     }
 
     @Test
+    void shouldRunAnalyticsBesideUnderItsOwnApplicationIdWithTheirDefaults() {
+        SyncConfig config = SyncConfig.fromEnv(Map.of("SYNC_APPLICATION_ID", "sync-eu"));
+        assertThat(config.analytics().enabled()).isTrue();
+        assertThat(config.analytics().applicationId()).isEqualTo("sync-eu-analytics");
+        assertThat(config.servingApplicationId()).isEqualTo("sync-eu");
+        assertThat(config.analyticsSettings().grace()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(config.analyticsSettings().trendingSize()).isEqualTo(100);
+        assertThat(config.analyticsSettings().applicationId()).isEqualTo("sync-eu-analytics");
+
+        SyncConfig set = SyncConfig.fromEnv(Map.of("SYNC_ANALYTICS", "off", "SYNC_ANALYTICS_APPLICATION_ID", "stats",
+                "SYNC_ANALYTICS_GRACE_MS", "600000", "SYNC_SERVING_APPLICATION_ID", "media-gateway-sync-v2"));
+        assertThat(set.analytics().enabled()).isFalse();
+        assertThat(set.analyticsSettings().applicationId()).isEqualTo("stats");
+        assertThat(set.analyticsSettings().grace()).isEqualTo(java.time.Duration.ofMinutes(10));
+        assertThat(set.servingApplicationId()).isEqualTo("media-gateway-sync-v2");
+        assertThat(set.applicationId()).as("still names the egress groups").isEqualTo("media-gateway-sync");
+
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("SYNC_ANALYTICS_APPLICATION_ID", "media-gateway-sync",
+                "SYNC_ANALYTICS_RETENTION_MS", "3600000")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2)
+                        .anyMatch(p -> p.startsWith("SYNC_ANALYTICS_APPLICATION_ID must differ"))
+                        .anyMatch(p -> p.startsWith("SYNC_ANALYTICS_RETENTION_MS")));
+    }
+
+    @Test
     void shouldReadTheWatchlistDeferredWindow() {
         SyncConfig config = SyncConfig.fromEnv(Map.of("SYNC_WATCHLIST_DEFERRED_WINDOW_MS", "600000",
                 "SYNC_WATCHLIST_MAX_DEFERRED", "16"));

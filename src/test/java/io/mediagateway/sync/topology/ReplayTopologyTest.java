@@ -28,7 +28,12 @@ class ReplayTopologyTest {
 
     /** Feeds the log; the wall clock moves one step per record from {@code wallStart}; records keep their own times. */
     private static Run run(List<Workload.Event> log, String applicationId, Instant wallStart) {
-        try (TopologyFixture t = new TopologyFixture(SyncTopology.Settings.defaults(), applicationId, wallStart)) {
+        return run(log, applicationId, wallStart, SyncTopology.Settings.defaults());
+    }
+
+    private static Run run(List<Workload.Event> log, String applicationId, Instant wallStart,
+                           SyncTopology.Settings settings) {
+        try (TopologyFixture t = new TopologyFixture(settings, applicationId, wallStart)) {
             Map<String, JsonNode> deltas = new LinkedHashMap<>();
             List<String> dead = new java.util.ArrayList<>();
             long previous = 0;
@@ -97,6 +102,19 @@ class ReplayTopologyTest {
         Run first = run(log, "first", TopologyFixture.START);
         Run again = run(log, "again", TopologyFixture.START);
         assertThat(again).isEqualTo(first);
+    }
+
+    @Test
+    void aSilencedReplayBuildsTheSameStoresAndWritesNothing() {
+        List<Workload.Event> log = Workload.generate(11, TopologyFixture.START.toEpochMilli(), 25, 2000, STEP_MS,
+                Workload.Mix.ALL);
+        Run live = run(log, "live", TopologyFixture.START);
+        Run silent = run(log, "silent", TopologyFixture.START, SyncTopology.Settings.defaults().silenced());
+        assertThat(live.deltas()).isNotEmpty();
+        assertThat(live.deadLetters()).isNotEmpty();
+        assertThat(silent.stores()).isEqualTo(live.stores());
+        assertThat(silent.deltas()).isEmpty();
+        assertThat(silent.deadLetters()).isEmpty();
     }
 
     private static JsonNode withoutOutcome(JsonNode delta) {
