@@ -59,7 +59,8 @@ public final class AnalyticsTopology {
                 .process(new SessionsSupplier(settings, counters), Named.as(SESSIONS));
 
         long graceMs = settings.retention().minus(AnalyticsSettings.HOUR).toMillis();
-        increments.groupByKey(Grouped.with(AnalyticsStores.INCREMENTS_BY_CONTENT, Serdes.String(), counts))
+        increments.filter((content, inc) -> !content.equals(ViewingSessions.TICK), Named.as("figures"))
+                .groupByKey(Grouped.with(AnalyticsStores.INCREMENTS_BY_CONTENT, Serdes.String(), counts))
                 .windowedBy(TimeWindows.ofSizeAndGrace(AnalyticsSettings.HOUR, java.time.Duration.ofMillis(graceMs)))
                 .aggregate(() -> HourlyCounts.ZERO, (content, inc, total) -> total.plus(inc), Named.as(HOURLY),
                         Materialized.<String, HourlyCounts, WindowStore<Bytes, byte[]>>as(AnalyticsStores.CONTENT_HOURLY)
@@ -70,7 +71,7 @@ public final class AnalyticsTopology {
                 .to(Topics.CONTENT_HOURLY.name(), Produced.with(Serdes.String(), Serdes.ByteArray())
                         .withName("content-hourly-sink"));
 
-        increments.filter((content, inc) -> inc.starts() > 0, Named.as("starts"))
+        increments.filter((content, inc) -> inc.starts() > 0 || content.equals(ViewingSessions.TICK), Named.as("starts"))
                 .map((content, inc) -> KeyValue.pair(AnalyticsStores.TRENDING_KEY, content), Named.as("starts-to-one-key"))
                 .repartition(Repartitioned.<String, String>as(AnalyticsStores.STARTS_FOR_TRENDING)
                         .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()).withNumberOfPartitions(1))

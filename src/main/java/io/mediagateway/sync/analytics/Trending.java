@@ -26,7 +26,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * REST) at most every {@code trendingInterval} of wall-clock time.
  *
  * <p>The window follows event time, not the wall clock, so a replay ranks the same way the live run
- * did; when no start arrives the list stays as it was.
+ * did: the newest event time of any progress event (each session task sends a tick a minute, so the
+ * window moves on when nothing new starts). When no events arrive at all, the list stays as it was.
  */
 final class Trending implements Processor<String, String, String, byte[]> {
     private static final long MINUTE_MS = 60_000;
@@ -79,7 +80,7 @@ final class Trending implements Processor<String, String, String, byte[]> {
             changed = true;
         }
         long minute = Math.floorDiv(eventTime, MINUTE_MS);
-        if (minute < cutoffMinute(maxEventTimeMs)) {
+        if (content.equals(ViewingSessions.TICK) || minute < cutoffMinute(maxEventTimeMs)) {
             return;
         }
         Bytes key = key(minute, content);

@@ -36,13 +36,17 @@ import org.slf4j.LoggerFactory;
  * An event whose HLC is not above the last one counted for that user and content is a repeat or
  * arrived after a newer one: it counts nothing, so repeated updates never count twice. An event
  * whose hour ended more than the grace period before the newest event time this task has seen is
- * late and dropped. Event time is the event's HLC, else its record's timestamp. Records that are not
+ * late and dropped. Event time is the event's HLC, else its record's timestamp. When the newest event
+ * time enters a new minute, a tick (key {@link #TICK}) carries it forward to the trending list. Records that are not
  * valid progress events are skipped here (the serving application dead-letters the invalid ones).
  */
 final class ViewingSessions implements Processor<byte[], byte[], String, HourlyCounts> {
     private static final Logger log = LoggerFactory.getLogger(ViewingSessions.class);
     private static final String CLOCK_KEY = "max_event_time_ms";
     private static final long HOUR_MS = AnalyticsSettings.HOUR.toMillis();
+    private static final long MINUTE_MS = 60_000;
+    /** The key of a tick: the newest event time, for the trending window (no content id is empty). */
+    static final String TICK = "";
 
     private final AnalyticsSettings settings;
     private final AnalyticsCounters counters;
@@ -51,6 +55,7 @@ final class ViewingSessions implements Processor<byte[], byte[], String, HourlyC
     private KeyValueStore<String, byte[]> sessions;
     private KeyValueStore<String, Long> clock;
     private long maxEventTimeMs = Long.MIN_VALUE;
+    private long tickedMinute = Long.MIN_VALUE;
 
     ViewingSessions(AnalyticsSettings settings, AnalyticsCounters counters) {
         this.settings = settings;
@@ -96,6 +101,11 @@ final class ViewingSessions implements Processor<byte[], byte[], String, HourlyC
         if (eventTime > maxEventTimeMs) {
             maxEventTimeMs = eventTime;
             clock.put(CLOCK_KEY, eventTime);
+            if (Math.floorDiv(eventTime, MINUTE_MS) > tickedMinute) {
+                // The trending window moves with event time even when nothing new starts: a tick a minute.
+                tickedMinute = Math.floorDiv(eventTime, MINUTE_MS);
+                context.forward(new Record<>(TICK, HourlyCounts.ZERO, eventTime));
+            }
         }
         long hourEnd = Math.floorDiv(eventTime, HOUR_MS) * HOUR_MS + HOUR_MS;
         if (hourEnd + settings.grace().toMillis() <= maxEventTimeMs) {

@@ -54,7 +54,7 @@ public final class AnalyticsRoutes {
                 throw new ApiRoutes.ApiException(HttpStatus.BAD_REQUEST, "invalid_content_id",
                         "'content_id' must be " + Identifiers.CONTENT_ID_RULE);
             }
-            Instant to = instant(ctx, "to").orElseGet(now);
+            Instant to = instant(ctx, "to").orElseGet(() -> now.get().truncatedTo(ChronoUnit.SECONDS));
             Instant from = instant(ctx, "from").orElse(to.minus(DEFAULT_RANGE)).truncatedTo(ChronoUnit.HOURS);
             if (!from.isBefore(to)) {
                 throw new ApiRoutes.ApiException(HttpStatus.BAD_REQUEST, "invalid_field", "'from' must be before 'to'");

@@ -211,9 +211,13 @@ class AnalyticsTopologyTest {
         assertThat(ranking(lastTrending())).containsExactly("tmdb:D=4", "tmdb:B=3", "tmdb:A=2");
         driver.advanceWallClockTime(Duration.ofSeconds(1));
         assertThat(trending.isEmpty()).as("an unchanged list is not published again").isTrue();
+
+        progress("a", "tmdb:B", 93, 60, "Playing");          // no start, but event time 11:33: B (10:30) leaves
+        driver.advanceWallClockTime(Duration.ofSeconds(1));
+        assertThat(ranking(lastTrending())).containsExactly("tmdb:D=4", "tmdb:A=2", "tmdb:C=2");
         // The same list is what REST reads, from the store.
         byte[] stored = driver.<String, byte[]>getKeyValueStore(AnalyticsStores.TRENDING).get(AnalyticsStores.TRENDING_KEY);
-        assertThat(ranking(Json.parse(stored))).containsExactly("tmdb:D=4", "tmdb:B=3", "tmdb:A=2");
+        assertThat(ranking(Json.parse(stored))).containsExactly("tmdb:D=4", "tmdb:A=2", "tmdb:C=2");
     }
 
     private JsonNode lastTrending() {
