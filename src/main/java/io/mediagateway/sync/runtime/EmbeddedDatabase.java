@@ -30,7 +30,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             Files.createDirectories(runtime);
             if (port != 0) {
-                EmbeddedKafka.requireFree(port, "SYNC_EMBEDDED_PG_PORT");
+                EmbeddedKafka.requireFree(port, "SYNC_EMBEDDED_PG_PORT", "PG_URL to use a running PostgreSQL");
             }
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)

@@ -128,12 +128,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     static void requireFree(int port, String what) {
+        requireFree(port, what, "KAFKA_BOOTSTRAP_SERVERS to use a running cluster");
+    }
+
+    /** {@code instead}: what to set to use a running service rather than the embedded one. */
+    static void requireFree(int port, String what, String instead) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress("127.0.0.1", port));
         } catch (IOException e) {
             throw new IllegalStateException("port " + port + " for " + what + " is already in use; "
-                    + "set another port, or set KAFKA_BOOTSTRAP_SERVERS to use a running cluster", e);
+                    + "set another port, or set " + instead, e);
         }
     }
 }

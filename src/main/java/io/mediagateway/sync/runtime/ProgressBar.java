@@ -23,6 +23,7 @@ final class ProgressBar {
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
     private long lastLineNanos;
     private int lastLength;
+    private boolean printedEnd;
 
     ProgressBar(PrintStream out, boolean terminal, Duration lineEvery) {
         this.out = out;
@@ -41,9 +42,10 @@ final class ProgressBar {
             out.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
             lastLength = line.length();
             out.flush();
-        } else if (nowNanos - lastLineNanos >= lineEveryNanos || done >= total) {
+        } else if (nowNanos - lastLineNanos >= lineEveryNanos || (done >= total && !printedEnd)) {
             out.println(line);
             lastLineNanos = nowNanos;
+            printedEnd = done >= total;
         }
     }
 

@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Times: an ISO-8601 instant (2026-11-21T10:00:00Z), a UTC date (2026-11-21) or date and time",
                 "(2026-11-21T10:00), or epoch milliseconds. The cluster is --bootstrap-server, else",
                 "KAFKA_BOOTSTRAP_SERVERS, else the embedded broker of a running demo/serve (127.0.0.1:SYNC_EMBEDDED_KAFKA_PORT).",
-                "Application ids, data dir, grace and the rest come from the environment as for serve.",
+                "Application ids, data dir, grace and the rest come from the environment as for serve; logs show",
+                "warnings only unless SYNC_LOG_LEVEL is set.",
                 "",
                 "Examples:",
                 "  replay analytics --from 2026-11-21 --to 2026-11-22 --into media-gateway-sync-analytics-nov21",
@@ -92,6 +93,9 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        if (System.getenv("SYNC_LOG_LEVEL") == null) {
+            quietLogs();
+        }
         PrintStream out = System.out;
         out.printf("Replaying %s into %s from %s%s on %s%n", app.label(), target,
                 start.map(Instant::toString).orElse("the earliest offset"), end.map(t -> " to " + t).orElse(""), bootstrap);
@@ -110,6 +114,14 @@ final class ReplayCommand implements Callable<Integer> {
         result.summary().forEach(out::println);
         out.flush();
         return 0;
+    }
+
+    /** The progress bar and the summary are the output: logs only for warnings of ours and Kafka's errors. */
+    private static void quietLogs() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+            logback.getLogger("io.mediagateway.sync").setLevel(ch.qos.logback.classic.Level.WARN);
+            logback.getLogger("org.apache.kafka").setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
     }
 
     private Instant time(String option, String raw) {

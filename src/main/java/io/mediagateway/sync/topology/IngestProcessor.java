@@ -515,7 +515,10 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         emit(new Record<>(record.key(), record.value(), record.timestamp(),
                 DeadLetters.headers(record.headers(), reason, message, origin)), DEAD_LETTERS_SINK);
         long count = rejected.merge(reason, 1L, Long::sum);
-        if (count == 1 || count % 1000 == 0) {
+        if (settings.silent()) {
+            log.debug("Rejected with reason {} (silent replay: not written) in task {}: {}", reason.code(),
+                    context.taskId(), message);
+        } else if (count == 1 || count % 1000 == 0) {
             log.warn("Dead letter #{} with reason {} in task {}: {} ({}-{}@{})", count, reason.code(), context.taskId(),
                     message, origin.topic(), origin.partition(), origin.offset());
         }
