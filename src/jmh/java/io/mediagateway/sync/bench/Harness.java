@@ -163,7 +163,8 @@ public final class Harness {
         out.append("```bash\nmvn -Pjmh -DskipTests package exec:exec -Dbench.main=\"io.mediagateway.sync.bench.Harness\"\n```\n\n");
         out.append("| id | scenario | goal | measured: median (min–max) | goal met? | run |\n|---|---|---|---|---|---|\n");
         lines.values().forEach(l -> out.append(l.row()).append('\n'));
-        out.append("\nSettings per scenario:\n\n");
+        out.append("\nSettings per scenario (instances of the service run the serving application alone, ")
+                .append("`SYNC_ANALYTICS=off`):\n\n");
         lines.values().forEach(l -> out.append(l.settings()).append('\n'));
         return out.append(END).append('\n').toString();
     }

@@ -50,6 +50,8 @@ class MultiInstanceIT {
         env.put("SYNC_DATA_DIR", TestDirs.create("multi-" + name).toString());
         env.put("SYNC_APPLICATION_ID", applicationId);
         env.put("SYNC_STREAM_THREADS", "1");
+        // Serving only: analytics (AnalyticsServiceIT) would catch up on the whole shared log beside it.
+        env.put("SYNC_ANALYTICS", "off");
         env.put("SYNC_STANDBY_REPLICAS", "1");
         env.put("SYNC_JWT_SECRET", SECRET);
         env.put("SYNC_RATE_LIMIT_USER_PER_SEC", "0");

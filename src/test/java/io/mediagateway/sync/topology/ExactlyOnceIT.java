@@ -67,6 +67,7 @@ class ExactlyOnceIT {
                 "SYNC_HOST", "127.0.0.1",
                 "SYNC_PORT", Integer.toString(http),
                 "SYNC_STREAM_THREADS", "2",
+                "SYNC_ANALYTICS", "off",
                 "SYNC_STANDBY_REPLICAS", "0");
         // Users unique to this run: other tests share the topics.
         List<Workload.Event> log = Workload.generate(11, System.currentTimeMillis(), 50, EVENTS, 2,
