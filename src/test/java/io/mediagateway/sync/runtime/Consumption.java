@@ -29,6 +29,30 @@ final class Consumption {
         }
     }
 
+    /**
+     * Whether {@code group} has committed every partition of {@code topic} up to {@code ends} (its end
+     * offsets at some earlier point): a fresh application has caught up with the log that was there.
+     */
+    static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> ends)
+            throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        return ends.entrySet().stream().allMatch(e -> e.getValue() == 0
+                || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
+    }
+
+    /** The end offsets of every partition of {@code topic} now. */
+    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws ExecutionException, InterruptedException {
+        int n = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs = new java.util.HashMap<>();
+        for (int p = 0; p < n; p++) {
+            specs.put(new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> out = new java.util.HashMap<>();
+        admin.listOffsets(specs).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+        return out;
+    }
+
     /** The committed offset of {@code group} on the record's partition, or -1. */
     static long committed(Admin admin, String group, RecordMetadata record) throws ExecutionException, InterruptedException {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
