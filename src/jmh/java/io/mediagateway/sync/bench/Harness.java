@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The benchmark harness: runs the scenarios B1–B9 (each with its baseline in the same run), repeats each,
+ * The benchmark harness: runs the scenarios B1–B10 (each with its baseline in the same run), repeats each,
  * prints a table of medians with min–max, and rewrites the results section of {@code BENCHMARKS.md}.
  *
  * <pre>
@@ -39,7 +39,8 @@ public final class Harness {
 
     static List<Scenario> all() {
         return List.of(new B1TopologyVsBaseline(), new B2WriteToPush(), new B3RestReads(), new B4LargeUsers(),
-                new B5WatchlistChurn(), new B6DeltaSizes(), new B7Egress(), new B8WebSockets(), new B9Restart());
+                new B5WatchlistChurn(), new B6DeltaSizes(), new B7Egress(), new B8WebSockets(), new B9Restart(),
+                new B10Replay());
     }
 
     public static void main(String[] args) throws Exception {

@@ -63,11 +63,11 @@ import org.slf4j.LoggerFactory;
  * time). The analytics topology writes its figures under the target's application id, so they sit
  * beside the live application's; with a period, only events whose event time is inside it count.
  */
-final class Replay {
+public final class Replay {
     private static final Logger log = LoggerFactory.getLogger(Replay.class);
 
     /** Which application is replayed. */
-    enum Application {
+    public enum Application {
         SERVING, ANALYTICS;
 
         String label() {
@@ -80,17 +80,17 @@ final class Replay {
      * @param from where to start: empty = the earliest offset
      * @param to   where to stop (analytics only): empty = the end of the log at the start
      */
-    record Plan(Application application, String into, Optional<Instant> from, Optional<Instant> to) {
+    public record Plan(Application application, String into, Optional<Instant> from, Optional<Instant> to) {
     }
 
     /** Told how far the replay is, every poll. */
-    interface Progress {
+    public interface Progress {
         void update(long done, long total);
     }
 
     /** What a replay did: records reprocessed, how long it took, and what it built (lines for people). */
-    record Result(String applicationId, long records, Duration elapsed, List<String> summary) {
-        double rate() {
+    public record Result(String applicationId, long records, Duration elapsed, List<String> summary) {
+        public double rate() {
             return elapsed.toMillis() == 0 ? records : records * 1000.0 / elapsed.toMillis();
         }
     }
@@ -103,7 +103,7 @@ final class Replay {
     private final Duration poll;
     private final AnalyticsCounters counters = new AnalyticsCounters();
 
-    Replay(SyncConfig config, String bootstrap, Duration poll) {
+    public Replay(SyncConfig config, String bootstrap, Duration poll) {
         this.config = config;
         this.bootstrap = bootstrap;
         this.poll = poll;
@@ -129,7 +129,7 @@ final class Replay {
         }
     }
 
-    Result run(Plan plan, Progress progress) throws InterruptedException {
+    public Result run(Plan plan, Progress progress) throws InterruptedException {
         validate(plan);
         long startNanos = System.nanoTime();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
