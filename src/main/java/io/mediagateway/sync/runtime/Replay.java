@@ -226,7 +226,7 @@ public final class Replay {
                         + "stop them first, or replay into a new application id (--into)");
             }
             if (!told) {
-                log.info("Application {} still lists {} member(s); waiting up to {} s for their sessions to end",
+                log.warn("Application {} still lists {} member(s); waiting up to {} s for their sessions to end",
                         groupId, members, MEMBERS_WAIT.toSeconds());
                 told = true;
             }
