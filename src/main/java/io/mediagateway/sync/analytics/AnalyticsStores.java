@@ -7,6 +7,8 @@ package io.mediagateway.sync.analytics;
 public final class AnalyticsStores {
     /** {@code user\0content_id} → {@link ViewingSession}. */
     public static final String SESSIONS = "viewing-sessions";
+    /** last event time (8 bytes, big-endian) + {@code user\0content_id} → empty: sessions by when they were last active. */
+    public static final String SESSIONS_BY_TIME = "viewing-sessions-by-time";
     /** One entry per task: the newest event time the session stage has seen (its lateness reference). */
     public static final String EVENT_CLOCK = "analytics-clock";
     /** Window store: content id → {@link HourlyCounts} per hour of event time. */

@@ -112,6 +112,8 @@ public final class AnalyticsTopology {
             return Set.of(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnalyticsStores.SESSIONS),
                             Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+                    Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnalyticsStores.SESSIONS_BY_TIME),
+                            Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnalyticsStores.EVENT_CLOCK),
                             Serdes.String(), Serdes.Long()).withCachingEnabled());
         }

@@ -10,7 +10,7 @@ import io.mediagateway.sync.topology.UserKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -45,6 +45,7 @@ final class ViewingSessions implements Processor<byte[], byte[], String, HourlyC
     private static final String CLOCK_KEY = "max_event_time_ms";
     private static final long HOUR_MS = AnalyticsSettings.HOUR.toMillis();
     private static final long MINUTE_MS = 60_000;
+    private static final byte[] NOTHING = new byte[0];
     /** The key of a tick: the newest event time, for the trending window (no content id is empty). */
     static final String TICK = "";
 
@@ -53,6 +54,7 @@ final class ViewingSessions implements Processor<byte[], byte[], String, HourlyC
     private final EventParser parser = new EventParser();
     private ProcessorContext<String, HourlyCounts> context;
     private KeyValueStore<String, byte[]> sessions;
+    private KeyValueStore<Bytes, byte[]> sessionsByTime;
     private KeyValueStore<String, Long> clock;
     private long maxEventTimeMs = Long.MIN_VALUE;
     private long tickedMinute = Long.MIN_VALUE;
@@ -66,6 +68,7 @@ final class ViewingSessions implements Processor<byte[], byte[], String, HourlyC
     public void init(ProcessorContext<String, HourlyCounts> context) {
         this.context = context;
         sessions = context.getStateStore(AnalyticsStores.SESSIONS);
+        sessionsByTime = context.getStateStore(AnalyticsStores.SESSIONS_BY_TIME);
         clock = context.getStateStore(AnalyticsStores.EVENT_CLOCK);
         Long stored = clock.get(CLOCK_KEY);
         maxEventTimeMs = stored == null ? Long.MIN_VALUE : stored;
@@ -123,6 +126,12 @@ final class ViewingSessions implements Processor<byte[], byte[], String, HourlyC
         }
         Step step = step(before, hlc, eventTime, progress.position());
         sessions.put(key, step.session().encode());
+        if (before == null || before.lastTimeMs() != eventTime) {
+            if (before != null) {
+                sessionsByTime.delete(UserKeys.deadlineKey(Math.max(0, before.lastTimeMs()), user, progress.contentId()));
+            }
+            sessionsByTime.put(UserKeys.deadlineKey(Math.max(0, eventTime), user, progress.contentId()), NOTHING);
+        }
         if (!step.counts().isZero()) {
             context.forward(new Record<>(progress.contentId(), step.counts(), eventTime));
         }
@@ -173,23 +182,27 @@ final class ViewingSessions implements Processor<byte[], byte[], String, HourlyC
 
     /**
      * Forgets sessions idle for longer than the session timeout plus the grace: any event of theirs
-     * still counted would start a new session anyway, so forgetting them changes no figure.
+     * still counted would start a new session anyway, so forgetting them changes no figure. The time
+     * index is read up to the cutoff only: the cost is the sessions forgotten, not the sessions held.
      */
     private void forgetIdleSessions() {
         if (maxEventTimeMs == Long.MIN_VALUE) {
             return;
         }
         long cutoff = maxEventTimeMs - settings.sessionTimeout().toMillis() - settings.grace().toMillis();
-        List<String> idle = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = sessions.all()) {
+        if (cutoff <= 0) {
+            return;
+        }
+        List<Bytes> idle = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = sessionsByTime.range(null, UserKeys.deadlineUpperBound(cutoff - 1))) {
             while (it.hasNext()) {
-                KeyValue<String, byte[]> e = it.next();
-                if (ViewingSession.decode(e.value).lastTimeMs() < cutoff) {
-                    idle.add(e.key);
-                }
+                idle.add(it.next().key);
             }
         }
-        idle.forEach(sessions::delete);
+        for (Bytes entry : idle) {
+            sessionsByTime.delete(entry);
+            sessions.delete(UserKeys.deadlineId(entry));
+        }
         if (!idle.isEmpty()) {
             log.debug("Forgot {} idle viewing sessions", idle.size());
         }

@@ -34,18 +34,19 @@ public final class UserKeys {
         return key.substring(key.indexOf(SEPARATOR) + 1);
     }
 
-    /** The presence-index key of a device last seen at {@code lastSeenMs} (≥ 0). */
-    static Bytes deadlineKey(long lastSeenMs, String user, String device) {
+    /** The time-index key of an item last seen at {@code lastSeenMs} (≥ 0): presence, viewing sessions. */
+    public static Bytes deadlineKey(long lastSeenMs, String user, String device) {
         byte[] id = key(user, device).getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(lastSeenMs).put(id).array());
     }
 
     /** The smallest key above every index entry last seen at or before {@code lastSeenMs}. */
-    static Bytes deadlineUpperBound(long lastSeenMs) {
+    public static Bytes deadlineUpperBound(long lastSeenMs) {
         return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(lastSeenMs + 1).array());
     }
 
-    static String deadlineId(Bytes key) {
+    /** The {@code user\0item} of a time-index key. */
+    public static String deadlineId(Bytes key) {
         byte[] b = key.get();
         return new String(b, Long.BYTES, b.length - Long.BYTES, StandardCharsets.UTF_8);
     }

@@ -148,6 +148,39 @@ class AnalyticsTopologyTest {
     }
 
     @Test
+    void sessionsIdleLongerThanTheTimeoutAndGraceAreForgottenThroughTheTimeIndex() {
+        start(); // grace 10 minutes, session timeout 6 hours
+        progress("u1", "tmdb:1", 0, 0, "Playing");
+        progress("u1", "tmdb:1", 5, 300, "Paused");
+        progress("u2", "tmdb:2", 60, 0, "Playing");
+        assertThat(sessionKeys()).containsExactlyInAnyOrder("u1\0tmdb:1", "u2\0tmdb:2");
+        long indexed = 0;
+        try (var it = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(AnalyticsStores.SESSIONS_BY_TIME)
+                .all()) {
+            while (it.hasNext()) {
+                it.next();
+                indexed++;
+            }
+        }
+        assertThat(indexed).as("one index entry per session, moved with it").isEqualTo(2);
+
+        progress("u3", "tmdb:3", 6 * 60 + 20, 0, "Playing");   // 16:20: u1 (10:05) is past 6 h + 10 min, u2 (11:00) not
+        progress("u3", "tmdb:3", 6 * 60 + 50, 60, "Playing");  // stream time moves on: the hourly sweep has run
+        assertThat(sessionKeys()).containsExactlyInAnyOrder("u2\0tmdb:2", "u3\0tmdb:3");
+
+        progress("u1", "tmdb:1", 6 * 60 + 51, 310, "Playing"); // u1 comes back: a new session, as the timeout says
+        assertThat(hour("tmdb:1", 6)).isEqualTo(new HourlyCounts(1, 0, 0, 0));
+    }
+
+    private List<String> sessionKeys() {
+        List<String> keys = new ArrayList<>();
+        try (var it = driver.<String, byte[]>getKeyValueStore(AnalyticsStores.SESSIONS).all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
+    @Test
     void lateEventsAreCountedWithinTheGracePeriodAndDroppedAfterIt() {
         start(); // grace 10 minutes
         progress("u1", "tmdb:9", 65, 0, "Playing");          // newest event time 11:05
