@@ -62,6 +62,15 @@ public final class PubNubSink implements DeltaSink {
     @FunctionalInterface
     public interface Router {
         Route route(JsonObject message);
+
+        /**
+         * Whether only the newest message of each ordering key in a batch is worth publishing (a state that
+         * replaces the previous one, like the trending list): the older ones are passed over. A backlog
+         * (a first start, a long outage) then publishes one message per batch, not every list it missed.
+         */
+        default boolean latestOnly() {
+            return false;
+        }
     }
 
     /** The address of one message. */
@@ -83,13 +92,21 @@ public final class PubNubSink implements DeltaSink {
      * {@value #TRENDING_CHANNEL}, meta {@code application_id} and {@code window_end}.
      */
     public static Router trending(String applicationId) {
-        return list -> {
-            String app = list.get("application_id").getAsString();
-            if (!app.equals(applicationId)) {
-                return null;
+        return new Router() {
+            @Override
+            public Route route(JsonObject list) {
+                String app = list.get("application_id").getAsString();
+                if (!app.equals(applicationId)) {
+                    return null;
+                }
+                return new Route(TRENDING_CHANNEL, TRENDING_CHANNEL, Map.of("application_id", app,
+                        "window_end", list.get("window_end").getAsString()));
             }
-            return new Route(TRENDING_CHANNEL, TRENDING_CHANNEL, Map.of("application_id", app,
-                    "window_end", list.get("window_end").getAsString()));
+
+            @Override
+            public boolean latestOnly() {
+                return true;
+            }
         };
     }
 
@@ -176,7 +193,11 @@ public final class PubNubSink implements DeltaSink {
         Map<String, ArrayDeque<Message>> byUser = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : batch) {
             Message m = message(r);
-            byUser.computeIfAbsent(m.user(), u -> new ArrayDeque<>()).add(m);
+            ArrayDeque<Message> chain = byUser.computeIfAbsent(m.user(), u -> new ArrayDeque<>());
+            if (router.latestOnly() && m.refused() == null && m.channel() != null) {
+                chain.removeIf(older -> older.refused() == null);   // a newer state replaces it
+            }
+            chain.add(m);
         }
         return new Run(new ArrayDeque<>(byUser.values()), cancelled).start();
     }

@@ -235,6 +235,30 @@ class PubNubSinkIT {
     }
 
     @Test
+    void trendingListsOfTheLiveApplicationArePublishedNewestOfABatchOnlyAndReplaysNever() throws Exception {
+        PubNubSink.Connection connection = new PubNubSink.Connection("pub-key", "sub-key", Optional.empty(),
+                Optional.of(pubnub.origin()), false, Optional.empty(), "egress-test");
+        PubNubSink sink = new PubNubSink("trending-pubnub", PubNubSink.trending("live-analytics"), connection, null,
+                new EgressMetrics(new SimpleMeterRegistry(), "trending-pubnub"), Backoff.DEFAULT, 1);
+        open.add(sink);
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String app = i == 4 ? "live-analytics-replay-1" : "live-analytics";
+            String list = "{\"application_id\":\"" + app + "\",\"window_end\":\"2026-11-21T10:0" + i
+                    + ":00Z\",\"items\":[{\"rank\":1,\"content_id\":\"tmdb:" + i + "\",\"starts\":" + (i + 1) + "}]}";
+            batch.add(new ConsumerRecord<>("sync.analytics.trending", 0, i, app.getBytes(StandardCharsets.UTF_8),
+                    list.getBytes(StandardCharsets.UTF_8)));
+        }
+        sink.deliver(batch, () -> false).get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(pubnub.published()).singleElement().satisfies(p -> {
+            assertThat(p.channel()).isEqualTo("global.trending");
+            assertThat(p.message()).contains("tmdb:3").doesNotContain("replay");
+            assertThat(p.meta()).contains("live-analytics", "2026-11-21T10:03:00Z");
+        });
+    }
+
+    @Test
     void encryptsMessagesWithTheCipherKey(KafkaBroker kafka) throws Exception {
         String topic = TestTopics.create(kafka, "pubnub-cipher", 1);
         List<Map.Entry<String, byte[]>> written = deltas(2, 4);
