@@ -33,9 +33,11 @@ final class BenchContext {
     final boolean quick;
     final Path workDir;
 
+    /** {@code workDir} is emptied first: brokers and state stores of earlier runs take gigabytes. */
     BenchContext(boolean quick, Path workDir) {
         this.quick = quick;
         this.workDir = workDir;
+        io.mediagateway.sync.testing.TestDirs.deleteContents(workDir);
     }
 
     /** {@code full} in a full run, {@code quick} with {@code --quick}. */

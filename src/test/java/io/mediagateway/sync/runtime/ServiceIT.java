@@ -41,6 +41,8 @@ class ServiceIT {
         env.put("SYNC_APPLICATION_ID", applicationId);
         env.put("SYNC_STREAM_THREADS", "1");
         env.put("SYNC_JWT_SECRET", "service-it-secret-of-at-least-32-bytes!");
+        // Serving only (AnalyticsServiceIT runs both): a new application catches up with the whole shared log.
+        env.put("SYNC_ANALYTICS", "off");
         int port;
         try (SyncService service = SyncService.start(SyncConfig.fromEnv(env)); Admin admin = kafka.admin()) {
             port = service.httpPort();
@@ -57,7 +59,7 @@ class ServiceIT {
                     "{\"msg_type\":\"device_heartbeat\",\"device_id\":\"tv-1\"}");
 
             // then the service consumes and commits it, and the delta is on sync.state-deltas
-            await().atMost(Duration.ofSeconds(30))
+            await().atMost(Duration.ofSeconds(120))
                     .until(() -> Consumption.committed(admin, applicationId, sent) > sent.offset());
             List<String> deltas = TopicReader.readCommitted(kafka.bootstrapServers(), Topics.STATE_DELTAS.name()).stream()
                     .filter(r -> user.equals(new String(r.key(), StandardCharsets.UTF_8)))
