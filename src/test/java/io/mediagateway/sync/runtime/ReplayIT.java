@@ -57,7 +57,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(RealServices.class)
 class ReplayIT {
-    private static final int USERS = 150;
+    private static final int USERS = 80;
     private static final int CONTENTS = 20;
 
     private record Session(String user, String content, int hour, int steps, boolean completes) {

@@ -48,7 +48,8 @@ class ServeCommandIT {
                 "SYNC_PORT", Integer.toString(http),
                 "SYNC_EMBEDDED_KAFKA_PORT", Integer.toString(kafkaPort),
                 "SYNC_EMBEDDED_PG_PORT", Integer.toString(pgPort),
-                "SYNC_STREAM_THREADS", "1");
+                "SYNC_STREAM_THREADS", "1",
+                "SYNC_ANALYTICS", "off");
         String bootstrap = "127.0.0.1:" + kafkaPort;
         String pgUrl = "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
         Path log1 = dataDir.resolve("run1.log");
