@@ -11,14 +11,12 @@ import io.mediagateway.sync.testing.Ports;
 import io.mediagateway.sync.testing.PostgresDatabase;
 import io.mediagateway.sync.testing.PubNubStandIn;
 import io.mediagateway.sync.testing.RealServices;
-import io.mediagateway.sync.testing.TestDirs;
 import io.mediagateway.sync.web.JwtTokens;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -127,16 +125,7 @@ class AnalyticsServiceIT {
     }
 
     private static Map<String, String> env(KafkaBroker kafka, String applicationId, String name, int port) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("SYNC_PG", "off");
-        env.put("SYNC_HOST", "127.0.0.1");
-        env.put("SYNC_PORT", Integer.toString(port));
-        env.put("SYNC_ADVERTISED_URL", "http://127.0.0.1:" + port);
-        env.put("SYNC_DATA_DIR", TestDirs.create("analytics-" + name).toString());
-        env.put("SYNC_APPLICATION_ID", applicationId);
-        env.put("SYNC_STREAM_THREADS", "1");
-        env.put("SYNC_JWT_SECRET", SECRET);
+        Map<String, String> env = InstanceEnv.of(kafka, applicationId, "analytics-" + name, port, SECRET);
         env.put("SYNC_ANALYTICS_TRENDING_INTERVAL_MS", "200");
         return env;
     }

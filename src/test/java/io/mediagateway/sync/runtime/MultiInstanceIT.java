@@ -9,7 +9,6 @@ import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.Ports;
 import io.mediagateway.sync.testing.RealServices;
-import io.mediagateway.sync.testing.TestDirs;
 import io.mediagateway.sync.testing.WsTestClient;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.web.ApiRoutes;
@@ -18,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -41,21 +39,12 @@ class MultiInstanceIT {
     private final JwtTokens tokens = new JwtTokens(SECRET);
 
     private static Map<String, String> env(KafkaBroker kafka, String applicationId, String name, int port) throws Exception {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("SYNC_PG", "off");
-        env.put("SYNC_HOST", "127.0.0.1");
-        env.put("SYNC_PORT", Integer.toString(port));
-        env.put("SYNC_ADVERTISED_URL", "http://127.0.0.1:" + port);
-        env.put("SYNC_DATA_DIR", TestDirs.create("multi-" + name).toString());
-        env.put("SYNC_APPLICATION_ID", applicationId);
-        env.put("SYNC_STREAM_THREADS", "1");
-        // Serving only: analytics (AnalyticsServiceIT) would catch up on the whole shared log beside it.
-        env.put("SYNC_ANALYTICS", "off");
+        Map<String, String> env = InstanceEnv.of(kafka, applicationId, "multi-" + name, port, SECRET);
         env.put("SYNC_STANDBY_REPLICAS", "1");
-        env.put("SYNC_JWT_SECRET", SECRET);
         env.put("SYNC_RATE_LIMIT_USER_PER_SEC", "0");
         env.put("SYNC_RATE_LIMIT_DEVICE_PER_SEC", "0");
+        // Serving only: analytics (AnalyticsServiceIT) would catch up on the whole shared log beside it.
+        env.put("SYNC_ANALYTICS", "off");
         return env;
     }
 

@@ -67,9 +67,6 @@ class ReplayIT {
     void aReplayFromTheStartGivesTheLiveFiguresAndAReplayOfAPeriodGivesThatPeriodOnly(KafkaBroker kafka) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         SyncConfig config = config(kafka, run);
-        try (Admin admin = kafka.admin()) {
-            new TopicProvisioner(admin, Duration.ofSeconds(60)).ensure(Topics.definitions());
-        }
         Instant day = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(2));
         List<Session> sessions = sessions(run);
         List<TestTopics.Timed> events = events(sessions, day);
@@ -128,9 +125,6 @@ class ReplayIT {
     void aServingReplayBuildsTheStateBesideTheRunningApplicationAndWritesNothing(KafkaBroker kafka) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         SyncConfig config = config(kafka, run);
-        try (Admin admin = kafka.admin()) {
-            new TopicProvisioner(admin, Duration.ofSeconds(60)).ensure(Topics.definitions());
-        }
         List<Map.Entry<String, byte[]>> events = new ArrayList<>();
         for (int u = 0; u < 10; u++) {
             ObjectNode e = Json.object();
@@ -172,8 +166,10 @@ class ReplayIT {
                 .hasMessageContaining("beside the running application");
     }
 
+    /** The configuration of a run, with the topics of {@code topics/} in place. */
     private static SyncConfig config(KafkaBroker kafka, String run) {
-        try {
+        try (Admin admin = kafka.admin()) {
+            new TopicProvisioner(admin, Duration.ofSeconds(60)).ensure(Topics.definitions());
             return SyncConfig.fromEnv(Map.of(
                     "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "SYNC_APPLICATION_ID", "it-" + run,
