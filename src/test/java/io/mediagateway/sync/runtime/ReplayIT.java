@@ -158,7 +158,7 @@ class ReplayIT {
     }
 
     @Test
-    void aServingReplayNeverTargetsTheRunningApplication(KafkaBroker kafka) {
+    void aServingReplayNeverTargetsTheRunningApplication(KafkaBroker kafka) throws Exception {
         SyncConfig config = config(kafka, "x");
         Replay replay = new Replay(config, kafka.bootstrapServers(), Duration.ofMillis(200));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> replay.validate(new Replay.Plan(Replay.Application.SERVING,
@@ -167,21 +167,17 @@ class ReplayIT {
     }
 
     /** The configuration of a run, with the topics of {@code topics/} in place. */
-    private static SyncConfig config(KafkaBroker kafka, String run) {
-        try (Admin admin = kafka.admin()) {
-            new TopicProvisioner(admin, Duration.ofSeconds(60)).ensure(Topics.definitions());
-            return SyncConfig.fromEnv(Map.of(
-                    "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "SYNC_APPLICATION_ID", "it-" + run,
-                    "SYNC_DATA_DIR", TestDirs.create("replay-it").toString(),
-                    "SYNC_PG", "off",
-                    "SYNC_STREAM_THREADS", "2",
-                    "SYNC_ROCKSDB_MEMORY_MB", "64",
-                    "SYNC_ANALYTICS_GRACE_MS", Long.toString(Duration.ofDays(7).toMillis()),
-                    "SYNC_ANALYTICS_TRENDING_INTERVAL_MS", "100"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private static SyncConfig config(KafkaBroker kafka, String run) throws Exception {
+        kafka.ensureServiceTopics();
+        return SyncConfig.fromEnv(Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+                "SYNC_APPLICATION_ID", "it-" + run,
+                "SYNC_DATA_DIR", TestDirs.create("replay-it").toString(),
+                "SYNC_PG", "off",
+                "SYNC_STREAM_THREADS", "2",
+                "SYNC_ROCKSDB_MEMORY_MB", "64",
+                "SYNC_ANALYTICS_GRACE_MS", Long.toString(Duration.ofDays(7).toMillis()),
+                "SYNC_ANALYTICS_TRENDING_INTERVAL_MS", "100"));
     }
 
     /** Each user watches three contents at three different hours; a session is 1–5 ten-minute steps, then a stop. */

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -58,9 +59,12 @@ class ServiceIT {
             RecordMetadata sent = Consumption.produce(kafka.bootstrapServers(), Topics.DEVICE_EVENTS.name(), user,
                     "{\"msg_type\":\"device_heartbeat\",\"device_id\":\"tv-1\"}");
 
-            // then the service consumes and commits it, and the delta is on sync.state-deltas
-            await().atMost(Duration.ofSeconds(120))
-                    .until(() -> Consumption.committed(admin, applicationId, sent) > sent.offset());
+            // then the service consumes and commits it (and the rest of the shared log before it: a new
+            // application starts from the beginning), and the delta is on sync.state-deltas
+            Map<TopicPartition, Long> ends = Consumption.endOffsets(admin, Topics.DEVICE_EVENTS.name());
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Consumption.caughtUp(admin, applicationId, ends));
+            assertThat(Consumption.committed(admin, applicationId, sent)).isGreaterThan(sent.offset());
             List<String> deltas = TopicReader.readCommitted(kafka.bootstrapServers(), Topics.STATE_DELTAS.name()).stream()
                     .filter(r -> user.equals(new String(r.key(), StandardCharsets.UTF_8)))
                     .map(r -> new String(r.value(), StandardCharsets.UTF_8)).toList();
@@ -88,7 +92,8 @@ class ServiceIT {
                     "sync_egress_delivered_total{" + app + ",sink=\"postgres\"}",
                     "http_server_requests_seconds_count{" + app + ",method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/ready\"}",
                     "jvm_memory_used_bytes{" + app, "sync_websocket_sessions{" + app);
-            // and a write through the REST API is visible to a read with its token (read-your-writes)
+            // and, the instance caught up, a write through the REST API is visible to a read with its
+            // token (read-your-writes; an instance still catching up may answer 503 not_yet_visible)
             String token = new JwtTokens(env.get("SYNC_JWT_SECRET")).forUser(user, "phone-1", Duration.ofHours(1),
                     java.time.Instant.now());
             var written = Http.call(base + "/api/v1/sync/watchlist", token, "{\"operation\":\"add\",\"content_id\":\"tmdb:550\"}");
@@ -106,7 +111,7 @@ class ServiceIT {
 
     @Test
     void theEgressCommandRunsTheSinksAloneAgainstARunningCluster(KafkaBroker kafka, PostgresDatabase pg) throws Exception {
-        new TopicProvisioner(kafka.admin(), Duration.ofSeconds(60)).ensure(Topics.definitions());
+        kafka.ensureServiceTopics();
         var database = pg.freshDatabase("egress_it");
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());

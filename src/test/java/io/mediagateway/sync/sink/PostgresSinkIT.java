@@ -14,7 +14,6 @@ import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.PreferenceValue;
 import io.mediagateway.sync.query.UserStateReader;
-import io.mediagateway.sync.runtime.TopicProvisioner;
 import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.Ports;
 import io.mediagateway.sync.testing.PostgresDatabase;
@@ -276,7 +275,7 @@ class PostgresSinkIT {
     @Test
     void contentHourlyStatsHoldEachHoursLatestTotalsAndNeverMoveBackUnderReplay(KafkaBroker kafka, PostgresDatabase pg)
             throws Exception {
-        new TopicProvisioner(kafka.admin(), Duration.ofSeconds(60)).ensure(Topics.definitions());
+        kafka.ensureServiceTopics();
         DataSource db = freshPool(pg, "pg_hourly_it");
         DeadLetterWriter deadLetters = DeadLetterWriter.create(kafka.bootstrapServers(), "pg-hourly-it-dead-letters");
         open.add(deadLetters);
@@ -329,7 +328,7 @@ class PostgresSinkIT {
     @Test
     void aDeltaPostgresRefusesGoesToDeadLettersWithTheUnreadableOnesAndTheRestLand(KafkaBroker kafka, PostgresDatabase pg)
             throws Exception {
-        new TopicProvisioner(kafka.admin(), Duration.ofSeconds(60)).ensure(Topics.definitions());
+        kafka.ensureServiceTopics();
         String topic = TestTopics.create(kafka, "pg-sink-refused", 1);
         long hlc = Hlc.pack(START.toEpochMilli(), 0);
         List<Map.Entry<String, byte[]>> written = new ArrayList<>();

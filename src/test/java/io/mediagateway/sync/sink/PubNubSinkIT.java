@@ -13,7 +13,6 @@ import io.mediagateway.sync.model.Capabilities;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PlaybackState;
 import io.mediagateway.sync.model.PreferenceValue;
-import io.mediagateway.sync.runtime.TopicProvisioner;
 import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.PubNubStandIn;
 import io.mediagateway.sync.testing.RealServices;
@@ -35,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -191,7 +191,7 @@ class PubNubSinkIT {
 
     @Test
     void refusedOversizedAndUnreadableDeltasGoToDeadLettersAndTheRestArrive(KafkaBroker kafka) throws Exception {
-        new TopicProvisioner(kafka.admin(), Duration.ofSeconds(60)).ensure(Topics.definitions());
+        kafka.ensureServiceTopics();
         String topic = TestTopics.create(kafka, "pubnub-refused", 2);
         List<Map.Entry<String, byte[]>> written = new ArrayList<>(deltas(3, 8));
         // user-1's sync channel is refused for good (a 403, as for a missing grant); its device deltas are not.
@@ -289,8 +289,10 @@ class PubNubSinkIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> metrics.retryCount() >= 5);
         down.close();
         open.remove(down);
-        Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin().listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try (Admin admin = kafka.admin()) {
+            committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        }
         assertThat(committed.values().stream().filter(o -> o != null && o.offset() > 0)).as("nothing accepted, nothing committed").isEmpty();
 
         pubnub.script(channel -> null);

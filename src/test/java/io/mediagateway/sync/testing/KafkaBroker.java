@@ -1,6 +1,9 @@
 package io.mediagateway.sync.testing;
 
+import io.mediagateway.sync.runtime.TopicProvisioner;
+import io.mediagateway.sync.topology.Topics;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -76,8 +79,16 @@ public final class KafkaBroker implements AutoCloseable {
         return kind;
     }
 
+    /** A new admin client of this broker; the caller closes it. */
     public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    }
+
+    /** Creates the service's topics ({@code topics/}) that are missing, as {@code serve} does at start. */
+    public void ensureServiceTopics() throws Exception {
+        try (Admin admin = admin()) {
+            new TopicProvisioner(admin, Duration.ofSeconds(60)).ensure(Topics.definitions());
+        }
     }
 
     @Override

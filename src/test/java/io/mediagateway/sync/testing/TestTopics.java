@@ -28,7 +28,12 @@ public final class TestTopics {
     /** Creates {@code prefix-<random>} with {@code partitions} partitions and waits until each has a leader. */
     public static String create(KafkaBroker broker, String prefix, int partitions) throws Exception {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        Admin admin = broker.admin();
+        try (Admin admin = broker.admin()) {
+            return create(admin, name, partitions);
+        }
+    }
+
+    private static String create(Admin admin, String name, int partitions) throws Exception {
         admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         // KAFKA-15591: produce only once every new partition answers a list-offsets request.
         Map<TopicPartition, OffsetSpec> latest = IntStream.range(0, partitions).boxed()

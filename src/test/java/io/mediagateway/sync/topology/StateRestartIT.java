@@ -3,7 +3,6 @@ package io.mediagateway.sync.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.mediagateway.sync.runtime.TopicProvisioner;
 import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.RealServices;
 import io.mediagateway.sync.testing.TestDirs;
@@ -39,8 +38,8 @@ class StateRestartIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String applicationId = "restart-it-" + run;
         Path stateDir = TestDirs.create("restart-it");
+        kafka.ensureServiceTopics();
         try (Admin admin = kafka.admin()) {
-            new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(Topics.definitions());
             List<Map.Entry<String, byte[]>> events = new java.util.ArrayList<>();
             for (int u = 0; u < 24; u++) {
                 events.add(Map.entry(run + "-u" + u, ("{\"msg_type\":\"device_join\",\"device_id\":\"tv\",\"device_type\":\"TV\"}")
