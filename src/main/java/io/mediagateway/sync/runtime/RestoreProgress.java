@@ -21,6 +21,7 @@ final class RestoreProgress implements StateRestoreListener {
     private final LongSupplier nanoClock;
     private final long everyNanos;
     private final Map<String, Store> stores = new HashMap<>();
+    private long restoredTotal;
 
     /** One store's restoration, summed over its partitions. */
     static final class Store {
@@ -84,6 +85,7 @@ final class RestoreProgress implements StateRestoreListener {
 
     @Override
     public synchronized void onBatchRestored(TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {
+        restoredTotal += numRestored;
         Store store = stores.get(storeName);
         if (store == null) {
             return;
@@ -126,6 +128,11 @@ final class RestoreProgress implements StateRestoreListener {
             }
             stores.remove(storeName);
         }
+    }
+
+    /** Records restored into any store since start (the metric {@code sync.streams.restored.records}). */
+    synchronized long restoredTotal() {
+        return restoredTotal;
     }
 
     /** The store's progress while it restores; absent when it is not restoring. */

@@ -320,7 +320,7 @@ public final class SyncService implements AutoCloseable {
     private void startStreams() {
         Properties props = streamsProperties(config.servingApplicationId());
         props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
-        streams = startStreams("Kafka Streams", SyncTopology.build(new StreamsConfig(props), config.topologySettings()),
+        streams = startStreams("Kafka Streams", "serving", SyncTopology.build(new StreamsConfig(props), config.topologySettings()),
                 props);
     }
 
@@ -332,7 +332,7 @@ public final class SyncService implements AutoCloseable {
         Properties props = streamsProperties(config.analytics().applicationId());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, Math.max(16L << 20, config.rocksDbMemoryBytes() / 4));
-        analytics = startStreams("Analytics streams", AnalyticsTopology.build(new StreamsConfig(props),
+        analytics = startStreams("Analytics streams", "analytics", AnalyticsTopology.build(new StreamsConfig(props),
                 config.analyticsSettings(), analyticsCounters), props);
         FunctionCounter.builder("sync.analytics.events.late", analyticsCounters, AnalyticsCounters::lateCount)
                 .description("progress events dropped: their hour closed more than SYNC_ANALYTICS_GRACE_MS before")
@@ -358,14 +358,19 @@ public final class SyncService implements AutoCloseable {
         return props;
     }
 
-    private KafkaStreams startStreams(String what, Topology topology, Properties props) {
+    /** @param role the {@code streams} tag of its metrics: {@code serving} or {@code analytics} */
+    private KafkaStreams startStreams(String what, String role, Topology topology, Properties props) {
         log.info("{}: application {} as static member {} (SYNC_INSTANCE_ID), state in {}", what,
                 props.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 props.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)),
                 props.get(StreamsConfig.STATE_DIR_CONFIG));
         KafkaStreams s = new KafkaStreams(topology, props);
         s.setStateListener((now, before) -> log.info("{} {} -> {}", what, before, now));
-        s.setGlobalStateRestoreListener(new RestoreProgress());
+        RestoreProgress restoring = new RestoreProgress();
+        s.setGlobalStateRestoreListener(restoring);
+        FunctionCounter.builder("sync.streams.restored.records", restoring, RestoreProgress::restoredTotal)
+                .description("records restored into state stores from their changelogs since start")
+                .tag("streams", role).register(metrics.registry());
         metrics.bindStreams(s);
         s.setUncaughtExceptionHandler(e -> {
             log.error("A stream thread of the {} died; replacing it", what, e);

@@ -10,6 +10,7 @@ import io.mediagateway.sync.analytics.AnalyticsTopology;
 import io.mediagateway.sync.analytics.HourlyCounts;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.RealServices;
 import io.mediagateway.sync.testing.TestDirs;
@@ -18,6 +19,7 @@ import io.mediagateway.sync.testing.TopicReader;
 import io.mediagateway.sync.topology.BoundedRocksDb;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.web.JwtTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -155,6 +157,43 @@ class ReplayIT {
             assertThat(end(admin, Topics.STATE_DELTAS.name())).as("no delta written").isEqualTo(deltasBefore);
             assertThat(end(admin, Topics.DEAD_LETTERS.name())).as("no dead letter written").isEqualTo(deadBefore);
         }
+
+        // The switch (README): the instance restarts with SYNC_SERVING_APPLICATION_ID=<new id> on the data
+        // dir the replay ran on. It opens the rebuilt stores without restoring them, answers reads from
+        // them, and goes on with what arrived since the replay.
+        Map<String, String> env = new HashMap<>(env(kafka, run, config.dataDir()));
+        env.put("SYNC_SERVING_APPLICATION_ID", into);
+        env.put("SYNC_ANALYTICS", "off");
+        env.put("SYNC_HOST", "127.0.0.1");
+        env.put("SYNC_PORT", "0");
+        String secret = "replay-it-secret-of-at-least-32-bytes!";
+        env.put("SYNC_JWT_SECRET", secret);
+        String late = "it-" + run + "-u0";
+        try (SyncService switched = SyncService.start(SyncConfig.fromEnv(env))) {
+            String base = "http://127.0.0.1:" + switched.httpPort();
+            await().atMost(Duration.ofSeconds(60)).until(() -> Http.status(base + "/ready") == 200);
+            ObjectNode since = Json.object();
+            since.put("msg_type", "watchlist_update");
+            since.put("device_id", "tv");
+            since.put("operation", "Add");
+            since.put("content_id", "tmdb:since");
+            TestTopics.produce(kafka.bootstrapServers(), Topics.DEVICE_EVENTS.name(), List.of(Map.entry(late, Json.bytes(since))));
+            JwtTokens tokens = new JwtTokens(secret);
+            for (int u = 0; u < 10; u++) {
+                String user = "it-" + run + "-u" + u;
+                List<String> expected = u == 0 ? List.of("tmdb:0", "tmdb:since") : List.of("tmdb:" + u);
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                    var read = Http.call(base + "/api/v1/sync/watchlist", tokens.forUser(user, "phone", Duration.ofHours(1),
+                            Instant.now()), null);
+                    assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+                    List<String> items = new ArrayList<>();
+                    Json.mapper().readTree(read.body()).path("items").forEach(i -> items.add(i.path("content_id").asText()));
+                    assertThat(items).containsExactlyInAnyOrderElementsOf(expected);
+                });
+            }
+            assertThat(switched.meters().get("sync.streams.restored.records").tag("streams", "serving")
+                    .functionCounter().count()).as("records restored after the switch").isZero();
+        }
     }
 
     @Test
@@ -169,15 +208,19 @@ class ReplayIT {
     /** The configuration of a run, with the topics of {@code topics/} in place. */
     private static SyncConfig config(KafkaBroker kafka, String run) throws Exception {
         kafka.ensureServiceTopics();
-        return SyncConfig.fromEnv(Map.of(
+        return SyncConfig.fromEnv(env(kafka, run, TestDirs.create("replay-it")));
+    }
+
+    private static Map<String, String> env(KafkaBroker kafka, String run, java.nio.file.Path dataDir) {
+        return Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "SYNC_APPLICATION_ID", "it-" + run,
-                "SYNC_DATA_DIR", TestDirs.create("replay-it").toString(),
+                "SYNC_DATA_DIR", dataDir.toString(),
                 "SYNC_PG", "off",
                 "SYNC_STREAM_THREADS", "2",
                 "SYNC_ROCKSDB_MEMORY_MB", "64",
                 "SYNC_ANALYTICS_GRACE_MS", Long.toString(Duration.ofDays(7).toMillis()),
-                "SYNC_ANALYTICS_TRENDING_INTERVAL_MS", "100"));
+                "SYNC_ANALYTICS_TRENDING_INTERVAL_MS", "100");
     }
 
     /** Each user watches three contents at three different hours; a session is 1–5 ten-minute steps, then a stop. */

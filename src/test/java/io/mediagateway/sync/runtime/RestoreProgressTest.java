@@ -31,6 +31,7 @@ class RestoreProgressTest {
         assertThat(store.percent()).isEqualTo(25.0);
         assertThat(store.rate(nanos.get())).isEqualTo(25.0);
         assertThat(store.eta(nanos.get())).isEqualTo(Duration.ofSeconds(30));
+        assertThat(progress.restoredTotal()).isEqualTo(250);
         assertThat(RestoreProgress.formatEta(Duration.ofSeconds(30))).isEqualTo("30 s");
         assertThat(RestoreProgress.formatEta(Duration.ofSeconds(3725))).isEqualTo("1 h 2 min");
     }
