@@ -38,6 +38,7 @@ final class EnvironmentHelp {
                                             back to a content after this long = a new start (21600000)
               SYNC_ANALYTICS_TRENDING_INTERVAL_MS
                                             most often the trending list is published (1000)
+              SYNC_ANALYTICS_STREAM_THREADS its stream threads in serve (1)
               SYNC_EGRESS_BATCH             most deltas per egress batch / transaction (500)
               SYNC_PUBNUB_CONCURRENCY       users published to PubNub at once (32)
               SYNC_DEDUP_WINDOW_MS          how long a user's message_ids are remembered (3600000)

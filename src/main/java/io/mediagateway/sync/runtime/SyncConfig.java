@@ -67,9 +67,10 @@ public record SyncConfig(
      *
      * @param enabled       run it in this process ({@code SYNC_ANALYTICS})
      * @param applicationId its Kafka Streams application id ({@code SYNC_ANALYTICS_APPLICATION_ID})
+     * @param streamThreads its stream threads in {@code serve} ({@code SYNC_ANALYTICS_STREAM_THREADS})
      */
     public record Analytics(boolean enabled, String applicationId, Duration grace, Duration retention,
-                            Duration sessionTimeout, Duration trendingInterval) {
+                            Duration sessionTimeout, Duration trendingInterval, int streamThreads) {
     }
 
     /** PubNub egress settings, present only when both keys are configured. */
@@ -185,7 +186,8 @@ public record SyncConfig(
                 AnalyticsSettings.DEFAULT_SESSION_TIMEOUT.toMillis(), 60_000, Duration.ofDays(30).toMillis()));
         Duration trending = Duration.ofMillis(r.longValue("SYNC_ANALYTICS_TRENDING_INTERVAL_MS",
                 AnalyticsSettings.DEFAULT_TRENDING_INTERVAL.toMillis(), 10, 3_600_000));
-        return new Analytics(enabled, id, grace, retention, session, trending);
+        int threads = r.integer("SYNC_ANALYTICS_STREAM_THREADS", 1, 1, 64);
+        return new Analytics(enabled, id, grace, retention, session, trending, threads);
     }
 
     private static Postgres readPostgres(EnvReader r) {

@@ -326,11 +326,11 @@ public final class SyncService implements AutoCloseable {
 
     /**
      * The analytics application: its own application id, offsets and stores beside the serving one, a
-     * quarter of the RocksDB budget on top of the serving stores' and one stream thread.
+     * quarter of the RocksDB budget on top of the serving stores' and its own stream threads (one by default).
      */
     private void startAnalytics() {
         Properties props = streamsProperties(config.analytics().applicationId());
-        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.analytics().streamThreads());
         props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, Math.max(16L << 20, config.rocksDbMemoryBytes() / 4));
         analytics = startStreams("Analytics streams", "analytics", AnalyticsTopology.build(new StreamsConfig(props),
                 config.analyticsSettings(), analyticsCounters), props);

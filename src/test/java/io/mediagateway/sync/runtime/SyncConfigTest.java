@@ -40,9 +40,12 @@ class SyncConfigTest {
         assertThat(config.analyticsSettings().grace()).isEqualTo(java.time.Duration.ofMinutes(30));
         assertThat(config.analyticsSettings().trendingSize()).isEqualTo(100);
         assertThat(config.analyticsSettings().applicationId()).isEqualTo("sync-eu-analytics");
+        assertThat(config.analytics().streamThreads()).isEqualTo(1);
 
         SyncConfig set = SyncConfig.fromEnv(Map.of("SYNC_ANALYTICS", "off", "SYNC_ANALYTICS_APPLICATION_ID", "stats",
-                "SYNC_ANALYTICS_GRACE_MS", "600000", "SYNC_SERVING_APPLICATION_ID", "media-gateway-sync-v2"));
+                "SYNC_ANALYTICS_GRACE_MS", "600000", "SYNC_SERVING_APPLICATION_ID", "media-gateway-sync-v2",
+                "SYNC_ANALYTICS_STREAM_THREADS", "3"));
+        assertThat(set.analytics().streamThreads()).isEqualTo(3);
         assertThat(set.analytics().enabled()).isFalse();
         assertThat(set.analyticsSettings().applicationId()).isEqualTo("stats");
         assertThat(set.analyticsSettings().grace()).isEqualTo(java.time.Duration.ofMinutes(10));
@@ -50,8 +53,9 @@ class SyncConfigTest {
         assertThat(set.applicationId()).as("still names the egress groups").isEqualTo("media-gateway-sync");
 
         assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("SYNC_ANALYTICS_APPLICATION_ID", "media-gateway-sync",
-                "SYNC_ANALYTICS_RETENTION_MS", "3600000")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(2)
+                "SYNC_ANALYTICS_RETENTION_MS", "3600000", "SYNC_ANALYTICS_STREAM_THREADS", "0")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3)
+                        .anyMatch(p -> p.startsWith("SYNC_ANALYTICS_STREAM_THREADS"))
                         .anyMatch(p -> p.startsWith("SYNC_ANALYTICS_APPLICATION_ID must differ"))
                         .anyMatch(p -> p.startsWith("SYNC_ANALYTICS_RETENTION_MS")));
     }
