@@ -27,7 +27,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>The window follows event time, not the wall clock, so a replay ranks the same way the live run
  * did: the newest event time of any progress event (each session task sends a tick a minute, so the
- * window moves on when nothing new starts). When no events arrive at all, the list stays as it was.
+ * window moves on when nothing new starts). When no event at all has arrived for {@code trendingIdle}
+ * (the live application is caught up and its users are quiet), the window moves on with the wall
+ * clock instead, a minute at a time, so the list empties as its starts age rather than stay as it was;
+ * replays run with event time only.
  */
 final class Trending implements Processor<String, String, String, byte[]> {
     private static final long MINUTE_MS = 60_000;
@@ -40,6 +43,7 @@ final class Trending implements Processor<String, String, String, byte[]> {
     private KeyValueStore<Bytes, Long> minutes;
     private KeyValueStore<String, byte[]> trending;
     private long maxEventTimeMs = Long.MIN_VALUE;
+    private long lastRecordWallMs;
     private boolean changed;
 
     Trending(AnalyticsSettings settings) {
@@ -62,7 +66,11 @@ final class Trending implements Processor<String, String, String, byte[]> {
             }
         }
         changed = clock != null;
-        context.schedule(settings.trendingInterval(), PunctuationType.WALL_CLOCK_TIME, t -> publishIfChanged());
+        lastRecordWallMs = context.currentSystemTimeMs();
+        context.schedule(settings.trendingInterval(), PunctuationType.WALL_CLOCK_TIME, t -> {
+            followWallClockWhenIdle(t);
+            publishIfChanged();
+        });
     }
 
     @Override
@@ -71,12 +79,10 @@ final class Trending implements Processor<String, String, String, byte[]> {
         if (content == null) {
             return;
         }
+        lastRecordWallMs = context.currentSystemTimeMs();
         long eventTime = record.timestamp();
         if (eventTime > maxEventTimeMs) {
-            long oldCutoff = maxEventTimeMs == Long.MIN_VALUE ? Long.MIN_VALUE : cutoffMinute(maxEventTimeMs);
-            maxEventTimeMs = eventTime;
-            trending.put(CLOCK_KEY, ByteBuffer.allocate(Long.BYTES).putLong(eventTime).array());
-            expire(oldCutoff, cutoffMinute(eventTime));
+            moveTo(eventTime);
             changed = true;
         }
         long minute = Math.floorDiv(eventTime, MINUTE_MS);
@@ -90,15 +96,38 @@ final class Trending implements Processor<String, String, String, byte[]> {
         changed = true;
     }
 
+    /** The window now ends at {@code timeMs} (later than before): the minutes that left it are subtracted. */
+    private boolean moveTo(long timeMs) {
+        long oldCutoff = maxEventTimeMs == Long.MIN_VALUE ? Long.MIN_VALUE : cutoffMinute(maxEventTimeMs);
+        maxEventTimeMs = timeMs;
+        trending.put(CLOCK_KEY, ByteBuffer.allocate(Long.BYTES).putLong(timeMs).array());
+        return expire(oldCutoff, cutoffMinute(timeMs));
+    }
+
+    /**
+     * Nothing arrived for {@code trendingIdle} and the wall clock is a minute or more past the window's
+     * end: the window moves to the wall clock's minute; the list changes only if starts left it.
+     */
+    private void followWallClockWhenIdle(long wallMs) {
+        long idle = settings.trendingIdle().toMillis();
+        if (idle <= 0 || maxEventTimeMs == Long.MIN_VALUE || wallMs - lastRecordWallMs < idle
+                || Math.floorDiv(wallMs, MINUTE_MS) <= Math.floorDiv(maxEventTimeMs, MINUTE_MS)) {
+            return;
+        }
+        if (moveTo(Math.floorDiv(wallMs, MINUTE_MS) * MINUTE_MS)) {
+            changed = true;
+        }
+    }
+
     /** The first minute inside the window that ends with the minute of {@code eventTimeMs}. */
     private long cutoffMinute(long eventTimeMs) {
         return Math.floorDiv(eventTimeMs, MINUTE_MS) - windowMinutes + 1;
     }
 
-    /** Subtracts the minutes in {@code [from, to)}: they just left the window. */
-    private void expire(long fromMinute, long toMinute) {
+    /** Subtracts the minutes in {@code [from, to)}: they just left the window. Whether any start did. */
+    private boolean expire(long fromMinute, long toMinute) {
         if (toMinute <= fromMinute) {
-            return;
+            return false;
         }
         List<Bytes> gone = new ArrayList<>();
         Bytes start = fromMinute == Long.MIN_VALUE ? null : Bytes.wrap(ByteBuffer.allocate(8).putLong(fromMinute).array());
@@ -113,6 +142,7 @@ final class Trending implements Processor<String, String, String, byte[]> {
             }
         }
         gone.forEach(minutes::delete);
+        return !gone.isEmpty();
     }
 
     private void publishIfChanged() {

@@ -192,7 +192,7 @@ public final class Replay {
         if (plan.application() == Application.SERVING) {
             return SyncTopology.build(new StreamsConfig(props), config.topologySettings().silenced());
         }
-        AnalyticsSettings settings = config.analyticsSettings().withApplicationId(plan.into())
+        AnalyticsSettings settings = config.analyticsSettings().withApplicationId(plan.into()).withEventTimeOnly()
                 .withPeriod(plan.from().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE),
                         plan.to().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE));
         return AnalyticsTopology.build(new StreamsConfig(props), settings, counters);

@@ -160,7 +160,7 @@ public record SyncConfig(
                 Topics.DEVICE_EVENTS.definition().partitions());
         return new AnalyticsSettings(analytics.applicationId(), d.inputPartitions(), analytics.grace(),
                 analytics.retention(), analytics.sessionTimeout(), d.trendingSize(), d.trendingWindow(),
-                analytics.trendingInterval(), d.fromMs(), d.toMs());
+                analytics.trendingInterval(), d.trendingIdle(), d.fromMs(), d.toMs());
     }
 
     private static Analytics readAnalytics(EnvReader r, String applicationId) {

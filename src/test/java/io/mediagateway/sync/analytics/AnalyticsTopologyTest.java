@@ -253,6 +253,45 @@ class AnalyticsTopologyTest {
         assertThat(ranking(Json.parse(stored))).containsExactly("tmdb:D=4", "tmdb:A=2", "tmdb:C=2");
     }
 
+    @Test
+    void aQuietServicesTrendingListAgesWithTheWallClockWhileAReplayKeepsToEventTime() {
+        for (AnalyticsSettings settings : List.of(AnalyticsSettings.defaults(APP, 1),
+                AnalyticsSettings.defaults(APP, 1).withEventTimeOnly())) {
+            boolean live = settings.trendingIdle().compareTo(Duration.ZERO) > 0;
+            start(settings);
+            progress("u1", "tmdb:A", 0, 0, "Playing");           // 10:00
+            progress("u2", "tmdb:B", 1, 0, "Playing");           // 10:01
+            progress("u3", "tmdb:B", 1, 0, "Playing");
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+            assertThat(ranking(lastTrending())).containsExactly("tmdb:B=2", "tmdb:A=1");
+
+            // Nothing arrives. Two minutes on, the window has moved (if live) but no start left it: nothing published.
+            driver.advanceWallClockTime(Duration.ofMinutes(2));
+            assertThat(trending.isEmpty()).isTrue();
+            // At 11:00:30 the start of 10:00 is out of the last hour; at 11:02 those of 10:01 too.
+            driver.advanceWallClockTime(Duration.ofMinutes(58).plusSeconds(29));
+            if (live) {
+                JsonNode list = lastTrending();
+                assertThat(ranking(list)).containsExactly("tmdb:B=2");
+                assertThat(list.get("window_end").asText()).isEqualTo("2026-11-21T11:00:00Z");
+                driver.advanceWallClockTime(Duration.ofMinutes(2));
+                assertThat(ranking(lastTrending())).isEmpty();
+                // and the next event counts in the window as it stands
+                progress("u4", "tmdb:C", 63, 0, "Playing");
+                driver.advanceWallClockTime(Duration.ofSeconds(1));
+                assertThat(ranking(lastTrending())).containsExactly("tmdb:C=1");
+            } else {
+                driver.advanceWallClockTime(Duration.ofHours(2));
+                assertThat(trending.isEmpty()).as("a replay's list moves with event time only").isTrue();
+                byte[] stored = driver.<String, byte[]>getKeyValueStore(AnalyticsStores.TRENDING)
+                        .get(AnalyticsStores.TRENDING_KEY);
+                assertThat(ranking(Json.parse(stored))).containsExactly("tmdb:B=2", "tmdb:A=1");
+            }
+            driver.close();
+            driver = null;
+        }
+    }
+
     private JsonNode lastTrending() {
         List<String> values = new ArrayList<>(trending.readValuesToList());
         assertThat(values).isNotEmpty();

@@ -24,6 +24,7 @@ class TrendingRestartTest {
     @Test
     void aRestartedTaskRanksFromItsStoreAsBefore() {
         MockProcessorContext<String, byte[]> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(T);
         KeyValueStore<org.apache.kafka.common.utils.Bytes, Long> minutes = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(AnalyticsStores.TRENDING_MINUTES), Serdes.Bytes(), Serdes.Long())
                 .withLoggingDisabled().build();
