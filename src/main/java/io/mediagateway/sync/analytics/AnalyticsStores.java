@@ -13,6 +13,8 @@ public final class AnalyticsStores {
     public static final String EVENT_CLOCK = "analytics-clock";
     /** Window store: content id → {@link HourlyCounts} per hour of event time. */
     public static final String CONTENT_HOURLY = "content-hourly";
+    /** The content id of the marker entry a task writes into an empty {@link #CONTENT_HOURLY} (no content is named so). */
+    public static final String HOURLY_MARKER = "";
     /** minute (8 bytes, big-endian) + content id → starts in that minute, for the last hour. */
     public static final String TRENDING_MINUTES = "trending-minutes";
     /** The trending list as published ({@link #TRENDING_KEY}) and the trending clock. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.topology.WindowMarkers;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Set;
@@ -23,10 +24,15 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
@@ -66,6 +72,7 @@ public final class AnalyticsTopology {
                         Materialized.<String, HourlyCounts, WindowStore<Bytes, byte[]>>as(AnalyticsStores.CONTENT_HOURLY)
                                 .withKeySerde(Serdes.String()).withValueSerde(counts).withRetention(settings.retention()))
                 .toStream(Named.as("content-hourly-changes"))
+                .processValues(HourlyStoreMarker::new, Named.as("content-hourly-marker"), AnalyticsStores.CONTENT_HOURLY)
                 .map((window, total) -> KeyValue.pair(hourlyKey(window), Json.bytes(hourlyJson(settings.applicationId(),
                         window.key(), window.window().start(), total))), Named.as("content-hourly-json"))
                 .to(Topics.CONTENT_HOURLY.name(), Produced.with(Serdes.String(), Serdes.ByteArray())
@@ -78,6 +85,29 @@ public final class AnalyticsTopology {
                 .process(new TrendingSupplier(settings), Named.as(TRENDING))
                 .to(Topics.TRENDING.name(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("trending-sink"));
         return builder.build();
+    }
+
+    /**
+     * Passes the hourly changes on; when its task starts on an empty {@code content-hourly} store it
+     * writes {@link AnalyticsStores#HOURLY_MARKER} there (see {@link WindowMarkers}): a content no event
+     * can name, at time 0, with zero figures.
+     */
+    private static final class HourlyStoreMarker implements FixedKeyProcessor<Windowed<String>, HourlyCounts, HourlyCounts> {
+        private FixedKeyProcessorContext<Windowed<String>, HourlyCounts> context;
+
+        @Override
+        public void init(FixedKeyProcessorContext<Windowed<String>, HourlyCounts> context) {
+            this.context = context;
+            TimestampedWindowStore<String, HourlyCounts> store = context.getStateStore(AnalyticsStores.CONTENT_HOURLY);
+            if (WindowMarkers.markIfEmpty(store, AnalyticsStores.HOURLY_MARKER, ValueAndTimestamp.make(HourlyCounts.ZERO, 0L))) {
+                context.commit();
+            }
+        }
+
+        @Override
+        public void process(FixedKeyRecord<Windowed<String>, HourlyCounts> record) {
+            context.forward(record);
+        }
     }
 
     /** The key of an hourly record: {@code <hour start, ISO-8601>|<content id>}. */

@@ -358,6 +358,9 @@ public final class Replay {
         try (KeyValueIterator<Windowed<String>, HourlyCounts> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Windowed<String>, HourlyCounts> e = it.next();
+                if (e.key.key().equals(AnalyticsStores.HOURLY_MARKER)) {
+                    continue;
+                }
                 byContent.merge(e.key.key(), e.value, HourlyCounts::plus);
                 hours++;
             }

@@ -110,6 +110,9 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         presenceIndex = context.getStateStore(SyncStores.PRESENCE_INDEX);
         messageIds = context.getStateStore(SyncStores.MESSAGE_IDS);
         clock = context.getStateStore(SyncStores.CLOCK);
+        if (WindowMarkers.markIfEmpty(messageIds, WINDOW_MARKER, -1L)) {
+            context.commit();
+        }
         context.schedule(settings.presenceCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expirePresence);
     }
 
@@ -205,7 +208,8 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
      * declared corrupted when it is opened again: its whole state is wiped and restored from the
      * changelogs, on every restart and every move of a standby to active (BENCHMARKS.md, B9;
      * {@code StateRestartIT}). One marker entry per task, rewritten whenever stream time has moved a
-     * quarter of the window, keeps a segment alive. It is stamped with stream time, never the wall
+     * quarter of the window, keeps a segment alive (and {@link WindowMarkers#markIfEmpty} one in a task
+     * that has processed nothing yet). It is stamped with stream time, never the wall
      * clock, so a replay writes the same entries and never expires real ones early. Its key has an
      * empty user, which no event can have.
      */
