@@ -181,15 +181,17 @@ final class ViewingSessions implements Processor<byte[], byte[], String, HourlyC
     }
 
     /**
-     * Forgets sessions idle for longer than the session timeout plus the grace: any event of theirs
-     * still counted would start a new session anyway, so forgetting them changes no figure. The time
-     * index is read up to the cutoff only: the cost is the sessions forgotten, not the sessions held.
+     * Forgets sessions idle for longer than the session timeout plus the grace plus an hour: an event
+     * still counted lies at most that far back (its hour may have ended up to the grace before the
+     * newest event time), so any event of theirs still counted would start a new session anyway and
+     * forgetting them changes no figure. The time index is read up to the cutoff only: the cost is the
+     * sessions forgotten, not the sessions held.
      */
     private void forgetIdleSessions() {
         if (maxEventTimeMs == Long.MIN_VALUE) {
             return;
         }
-        long cutoff = maxEventTimeMs - settings.sessionTimeout().toMillis() - settings.grace().toMillis();
+        long cutoff = maxEventTimeMs - settings.sessionTimeout().toMillis() - settings.grace().toMillis() - HOUR_MS;
         if (cutoff <= 0) {
             return;
         }

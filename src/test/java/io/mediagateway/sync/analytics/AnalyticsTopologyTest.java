@@ -164,12 +164,25 @@ class AnalyticsTopologyTest {
         }
         assertThat(indexed).as("one index entry per session, moved with it").isEqualTo(2);
 
-        progress("u3", "tmdb:3", 6 * 60 + 20, 0, "Playing");   // 16:20: u1 (10:05) is past 6 h + 10 min, u2 (11:00) not
-        progress("u3", "tmdb:3", 6 * 60 + 50, 60, "Playing");  // stream time moves on: the hourly sweep has run
+        // 17:20 then 17:50: u1 (10:05) is idle past 6 h + 10 min + the hour a counted event may lie back; u2 (11:00) not
+        progress("u3", "tmdb:3", 7 * 60 + 20, 0, "Playing");
+        progress("u3", "tmdb:3", 7 * 60 + 50, 60, "Playing");  // stream time moves on: the hourly sweep has run
         assertThat(sessionKeys()).containsExactlyInAnyOrder("u2\0tmdb:2", "u3\0tmdb:3");
 
-        progress("u1", "tmdb:1", 6 * 60 + 51, 310, "Playing"); // u1 comes back: a new session, as the timeout says
-        assertThat(hour("tmdb:1", 6)).isEqualTo(new HourlyCounts(1, 0, 0, 0));
+        progress("u1", "tmdb:1", 7 * 60 + 51, 310, "Playing"); // u1 comes back: a new session, as the timeout says
+        assertThat(hour("tmdb:1", 7)).isEqualTo(new HourlyCounts(1, 0, 0, 0));
+    }
+
+    @Test
+    void aSessionIsNotForgottenWhileALateEventOfItCouldStillCount() {
+        start(); // grace 10 minutes, session timeout 6 hours
+        progress("u1", "tmdb:1", 5, 0, "Paused");              // 10:05
+        progress("u3", "tmdb:3", 6 * 60 + 20, 0, "Playing");   // 16:20: newest event time; the sweep runs
+        // 16:02, out of order but in the open hour, so counted; 5 h 57 min after u1's last event:
+        // the same session, not a new start — whether or not the sweep ran in between.
+        progress("u1", "tmdb:1", 6 * 60 + 2, 10, "Playing");
+        assertThat(hour("tmdb:1", 6)).isEqualTo(HourlyCounts.ZERO);
+        assertThat(hour("tmdb:1", 0)).isEqualTo(new HourlyCounts(1, 0, 0, 0));
     }
 
     private List<String> sessionKeys() {
