@@ -64,6 +64,12 @@ class AnalyticsServiceIT {
                 await().atMost(Duration.ofSeconds(60)).until(() -> Http.status(baseA + "/ready") == 200
                         && Http.status(baseB + "/ready") == 200);
 
+                // Figures are per hour of event time: keep the events below in one hour (not within a minute of its end).
+                Instant nextHour = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+                if (Duration.between(Instant.now(), nextHour).compareTo(Duration.ofMinutes(1)) < 0) {
+                    Thread.sleep(Duration.between(Instant.now(), nextHour).toMillis() + 1_000);
+                }
+                Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
                 // Three users start the popular content, one of them twice (repeats), one user the other content.
                 for (int u = 0; u < 3; u++) {
                     progress(baseA, service, "it-" + run + "-u" + u, popular, 10, "playing");
@@ -73,7 +79,6 @@ class AnalyticsServiceIT {
                 progress(baseB, service, "it-" + run + "-u3", other, 20, "stopped");
 
                 // The hourly figures, from either instance (one of them holds the content's partition).
-                Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS);
                 for (String base : List.of(baseA, baseB)) {
                     await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
                         JsonNode figures = get(base + "/api/v1/analytics/content/" + popular + "?from="
