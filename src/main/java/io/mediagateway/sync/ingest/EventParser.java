@@ -11,6 +11,7 @@ import static io.mediagateway.sync.ingest.RejectReason.UNKNOWN_MSG_TYPE;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
+import io.mediagateway.sync.codec.JsonLimits;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.model.Capabilities;
@@ -21,14 +22,17 @@ import io.mediagateway.sync.model.Identifiers;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PlaybackState;
 import io.mediagateway.sync.model.PreferenceValue;
+import io.mediagateway.sync.model.Unicode;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -72,6 +76,7 @@ public final class EventParser {
         if (node == null || !node.isObject()) {
             throw new RejectedException(INVALID_JSON, "an event must be a JSON object");
         }
+        checkLimits(node);
         String msgType = text(node, "msg_type");
         if (!MSG_TYPES.contains(msgType)) {
             throw new RejectedException(UNKNOWN_MSG_TYPE, "unknown msg_type '" + shorten(msgType) + "'; expected one of "
@@ -93,6 +98,23 @@ public final class EventParser {
             default -> throw new IllegalStateException(msgType);
         };
         return new IngestEvent(msgType, deviceId, hlc, messageId, userId, payload);
+    }
+
+    /**
+     * Every field, whatever its kind, keeps to the limits of any stored value (§18): nesting and valid
+     * Unicode. Checked before the field rules, so no field can carry a value a later read cannot write out.
+     */
+    private static void checkLimits(JsonNode node) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (!Unicode.isValid(field.getKey())) {
+                throw new RejectedException(INVALID_FIELD, "a field name is not valid Unicode (it holds a lone surrogate)");
+            }
+            Optional<JsonLimits.Violation> violation = JsonLimits.check(field.getValue());
+            if (violation.isPresent()) {
+                throw invalid(shorten(field.getKey()), violation.get().problem());
+            }
+        }
     }
 
     // ---- event kinds

@@ -55,15 +55,15 @@ public final class Identifiers {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     }
 
-    /** 1–255 characters, none of them a control character. */
+    /** 1–255 characters of valid Unicode, none of them a control character. */
     public static boolean isContentId(String s) {
         if (s == null || s.isEmpty() || s.length() > 255) {
             return false;
         }
-        return s.codePoints().noneMatch(Character::isISOControl);
+        return Unicode.isValid(s) && s.codePoints().noneMatch(Character::isISOControl);
     }
 
     public static final String USER_ID_RULE = "1-64 chars of [A-Za-z0-9_-]";
     public static final String DEVICE_ID_RULE = "1-128 chars of [A-Za-z0-9_.:-]";
-    public static final String CONTENT_ID_RULE = "1-255 printable chars";
+    public static final String CONTENT_ID_RULE = "1-255 printable chars of valid Unicode";
 }

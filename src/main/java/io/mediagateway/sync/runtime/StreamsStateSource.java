@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -113,18 +114,42 @@ final class StreamsStateSource implements StateSource {
     }
 
     @Override
-    public boolean awaitWrite(String userId, ReadToken token, Duration timeout) throws InterruptedException {
+    public boolean hasProcessed(String userId, ReadToken token) {
+        OffsetAndMetadata c = committedOffsets().get(new TopicPartition(Topics.DEVICE_EVENTS.name(), token.partition()));
+        return c != null && c.offset() > token.offset();
+    }
+
+    @Override
+    public WriteWait awaitWrite(String userId, ReadToken token, Duration timeout) throws InterruptedException {
         TopicPartition tp = new TopicPartition(Topics.DEVICE_EVENTS.name(), token.partition());
         long deadline = System.nanoTime() + timeout.toNanos();
+        // Asked once per wait, after the write was acknowledged: a log that ends at or before the token's
+        // position never held it (a token of another cluster sharing the secret, or of a log since deleted).
+        if (logEnd(tp) <= token.offset()) {
+            return WriteWait.NOT_IN_LOG;
+        }
         while (true) {
             OffsetAndMetadata c = committedOffsets().get(tp);
             if (c != null && c.offset() > token.offset()) {
-                return true;
+                return WriteWait.PROCESSED;
             }
             if (System.nanoTime() > deadline) {
-                return false;
+                return WriteWait.TIMED_OUT;
             }
             Thread.sleep(5);
+        }
+    }
+
+    /** The partition's end offset, or {@link Long#MAX_VALUE} when Kafka does not say (the wait then decides). */
+    private long logEnd(TopicPartition tp) {
+        try {
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp)
+                    .get(2, java.util.concurrent.TimeUnit.SECONDS).offset();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Long.MAX_VALUE;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Long.MAX_VALUE;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.mediagateway.sync.web;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mediagateway.sync.codec.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,5 +13,13 @@ public record ApiError(String error, String message) {
         body.put("error", error);
         body.put("message", message);
         return body;
+    }
+
+    /** The body as UTF-8 JSON bytes. */
+    public byte[] json() {
+        ObjectNode node = Json.object();
+        node.put("error", error);
+        node.put("message", message);
+        return Json.bytes(node);
     }
 }

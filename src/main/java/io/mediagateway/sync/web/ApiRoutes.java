@@ -10,6 +10,7 @@ import io.mediagateway.sync.codec.Json.CodecException;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.ingest.EventParser;
 import io.mediagateway.sync.ingest.IngestEvent;
+import io.mediagateway.sync.ingest.RejectReason;
 import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Identifiers;
 import io.mediagateway.sync.query.UserStateReader;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
@@ -30,6 +32,8 @@ public final class ApiRoutes {
     public static final String FORWARDED = OwnerClient.FORWARDED;
     public static final String STALENESS = "X-Sync-Staleness";
     static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(5);
+    /** Reads that may wait for their write at once, by default; more are refused at once (503) instead of holding threads. */
+    public static final int DEFAULT_MAX_WAITING_READS = 64;
     /** How long a read looks for a user's store again when it closes under the read, and how often. */
     static final Duration STORE_MOVE_WAIT = Duration.ofSeconds(2);
     static final Duration STORE_MOVE_RETRY = Duration.ofMillis(50);
@@ -44,6 +48,8 @@ public final class ApiRoutes {
     private final RateLimiter perDevice;
     private final EventParser parser = new EventParser();
     private final OwnerClient owners = new OwnerClient();
+    private final ReadTokens readTokens;
+    private final Semaphore waitingReads;
 
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs) {
@@ -54,6 +60,14 @@ public final class ApiRoutes {
     /** With request limits per user and per device (429 with {@code Retry-After} beyond them). */
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs, RateLimiter perUser, RateLimiter perDevice) {
+        this(tokens, clock, sink, state, reader, wallClockMs, perUser, perDevice, DEFAULT_MAX_WAITING_READS);
+    }
+
+    /** With at most {@code maxWaitingReads} reads waiting for their writes at once ({@code SYNC_MAX_WAITING_READS}). */
+    public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
+                     LongSupplier wallClockMs, RateLimiter perUser, RateLimiter perDevice, int maxWaitingReads) {
+        this.readTokens = new ReadTokens(tokens.derivedKey("read-token"));
+        this.waitingReads = new Semaphore(maxWaitingReads);
         this.perUser = perUser;
         this.perDevice = perDevice;
         this.tokens = tokens;
@@ -100,6 +114,8 @@ public final class ApiRoutes {
             ctx.header("Retry-After", "1");
             WebServer.error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", e.getMessage());
         });
+        config.routes.exception(UserStateReader.UnreadableValueException.class, (e, ctx) ->
+                WebServer.error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "unreadable_value", e.getMessage()));
         config.routes.exception(RejectedException.class, (e, ctx) ->
                 WebServer.error(ctx, HttpStatus.BAD_REQUEST, e.reason().code(), e.getMessage()));
         config.routes.exception(JwtTokens.InvalidTokenException.class, (e, ctx) -> {
@@ -120,7 +136,12 @@ public final class ApiRoutes {
         json(ctx.status(HttpStatus.ACCEPTED), write(principal, msgType, body(ctx), builder));
     }
 
-    /** One write of any channel (REST or WebSocket): validate, stamp, produce; the answer's {@code hlc}, {@code unique_tag}, {@code token}. */
+    /**
+     * One write of any channel (REST or WebSocket): validate, stamp, produce; the answer's {@code hlc},
+     * {@code unique_tag}, {@code token}. The record produced is checked byte for byte by the parser the
+     * topology runs, after everything the service adds to it, so a write acknowledged here is never
+     * refused there (contract §18).
+     */
     ObjectNode write(JwtTokens.Principal principal, String msgType, JsonNode body, EventBuilder builder) {
         String user = writeUser(principal, body);
         limit(principal, user);
@@ -132,8 +153,7 @@ public final class ApiRoutes {
         if (!event.hasNonNull("timestamp")) {
             event.put("hlc", Long.toString(clock.now()));
         }
-        IngestEvent parsed = parser.parse(event);
-        long hlc = parsed.hlc();
+        long hlc = parser.parse(event).hlc();
         if (event.hasNonNull("timestamp")) {
             if (clock.isTooFarAhead(hlc)) {
                 throw new ApiException(HttpStatus.BAD_REQUEST, "clock_skew", "'timestamp' is too far ahead of the service clock");
@@ -141,14 +161,31 @@ public final class ApiRoutes {
             clock.update(hlc);
             event.put("hlc", Long.toString(hlc));
         }
-        ReadToken token = sink.write(user, Json.bytes(event));
+        byte[] record = Json.bytes(event);
+        IngestEvent parsed = acceptedByTheTopology(record);
+        ReadToken token = sink.write(user, record);
         ObjectNode answer = Json.object();
-        answer.put("hlc", Long.toString(hlc));
+        answer.put("hlc", Long.toString(parsed.hlc()));
         if (parsed.payload() instanceof IngestEvent.WatchlistAdd add) {
             answer.put("unique_tag", add.uniqueTag());
         }
-        answer.put("token", token.encode());
+        answer.put("token", readTokens.issue(user, token));
         return answer;
+    }
+
+    /** The record as the topology will parse it; refused now, with the reason it would be dead-lettered for. */
+    private IngestEvent acceptedByTheTopology(byte[] record) {
+        try {
+            return parser.parse(record);
+        } catch (RejectedException e) {
+            if (e.reason() == RejectReason.OVERSIZED) {
+                throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "too_large", "the event this request becomes is "
+                        + record.length + " bytes with what the service adds (msg_type, user_id, device_id, hlc, "
+                        + "unique_tag); the limit is " + EventParser.MAX_RECORD_BYTES + " bytes: shorten the request by "
+                        + (record.length - EventParser.MAX_RECORD_BYTES) + " bytes or more");
+            }
+            throw e;
+        }
     }
 
     void watchlistEvent(JsonNode body, ObjectNode event) {
@@ -217,9 +254,9 @@ public final class ApiRoutes {
         JwtTokens.Principal principal = authenticate(ctx);
         String user = readUser(principal, ctx.queryParam("user_id"));
         limit(principal, user);
-        Optional<ReadToken> after = Optional.ofNullable(ctx.queryParam("after")).map(t -> ReadToken.decode(t)
-                .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_field",
-                        "'after' is not a token this service issued")));
+        Optional<ReadToken> after = Optional.ofNullable(ctx.queryParam("after")).map(t -> readTokens.verify(user, t)
+                .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_token",
+                        "'after' is not a token this service issued for user " + user)));
         long deadline = System.nanoTime() + STORE_MOVE_WAIT.toNanos();
         while (true) {
             try {
@@ -260,14 +297,39 @@ public final class ApiRoutes {
                     : "the instance holding this user did not answer";
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", reason, 1);
         }
-        if (after.isPresent() && !state.awaitWrite(user, after.get(), READ_YOUR_WRITES_WAIT)) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "not_yet_visible",
-                    "the write behind 'after' is not processed yet; retry", 1);
+        if (after.isPresent() && !state.hasProcessed(user, after.get())) {
+            awaitWrite(user, after.get());
         }
         ObjectNode answer = view.read(local.stores(), user).orElseThrow(() ->
                 new ApiException(HttpStatus.NOT_FOUND, "not_found", "no such item for user " + user));
         local.staleness().ifPresent(s -> ctx.header(STALENESS, s));
         json(ctx, answer);
+    }
+
+    /**
+     * Waits for the write behind a verified token, holding one of the bounded waiting places: when all
+     * are taken the read is refused at once, so reads waiting for writes never fill the server's threads.
+     */
+    private void awaitWrite(String user, ReadToken token) throws InterruptedException {
+        if (!waitingReads.tryAcquire()) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "not_yet_visible", "too many reads are waiting for "
+                    + "their writes on this instance; retry", 1);
+        }
+        StateSource.WriteWait outcome;
+        try {
+            outcome = state.awaitWrite(user, token, READ_YOUR_WRITES_WAIT);
+        } finally {
+            waitingReads.release();
+        }
+        switch (outcome) {
+            case PROCESSED -> {
+            }
+            case NOT_IN_LOG -> throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_token",
+                    "'after' names a position sync.device-events never held (a token of another cluster?)");
+            case TIMED_OUT -> throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "not_yet_visible",
+                    "the write behind 'after' is not processed yet; retry", 1);
+            default -> throw new IllegalStateException(outcome.name());
+        }
     }
 
     /**

@@ -9,10 +9,20 @@ import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.DecodedJWT;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.mediagateway.sync.model.Identifiers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Mints and verifies the HS256 tokens the API accepts: a user's ({@code sub}, {@code device_id}) or a
@@ -25,11 +35,22 @@ public final class JwtTokens {
     public static final String ROLE_CLAIM = "role";
     public static final String SERVICE_ROLE = "service";
 
+    private static final JsonFactory STRICT = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    private final byte[] secret;
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
 
-    /** Who a verified token speaks for. {@code deviceId} is null for a service. */
-    public record Principal(String subject, String deviceId, boolean service) {
+    /**
+     * Who a verified token speaks for, until when. {@code deviceId} is null for a service.
+     * {@code expiresAt} is the token's {@code exp}: a WebSocket session opened with it ends then unless refreshed.
+     */
+    public record Principal(String subject, String deviceId, boolean service, Instant expiresAt) {
+        /** Whether {@code other} speaks for the same user and device (or the same service): a session may switch to it. */
+        public boolean sameHolder(Principal other) {
+            return subject.equals(other.subject) && service == other.service && java.util.Objects.equals(deviceId, other.deviceId);
+        }
     }
 
     /** A token that is missing, malformed, badly signed, expired, or breaks a claim rule: 401. */
@@ -46,6 +67,7 @@ public final class JwtTokens {
     }
 
     JwtTokens(String secret, Clock clock) {
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
         this.algorithm = Algorithm.HMAC256(secret);
         JWTVerifier.BaseVerification verification = (JWTVerifier.BaseVerification) JWT.require(algorithm)
                 .withClaimPresence("exp").withClaimPresence("sub");
@@ -66,12 +88,20 @@ public final class JwtTokens {
         } catch (JWTVerificationException e) {
             throw new InvalidTokenException("the token is not valid: " + e.getMessage());
         }
+        if (!jwt.getHeaderClaim("crit").isMissing()) {
+            // RFC 7515 §4.1.11: a recipient must refuse a token whose critical extensions it does not
+            // implement; this service implements none.
+            throw new InvalidTokenException("the token's header lists critical extensions ('crit'); this service supports none");
+        }
+        refuseRepeatedMembers(jwt.getHeader(), "header");
+        refuseRepeatedMembers(jwt.getPayload(), "claims");
         String subject = jwt.getSubject();
+        Instant expiresAt = jwt.getExpiresAtAsInstant();
         if (SERVICE_ROLE.equals(jwt.getClaim(ROLE_CLAIM).asString())) {
             if (!Identifiers.isUserId(subject)) {
                 throw new InvalidTokenException("a service token's 'sub' must name the service: " + Identifiers.USER_ID_RULE);
             }
-            return new Principal(subject, null, true);
+            return new Principal(subject, null, true, expiresAt);
         }
         if (!Identifiers.isUserId(subject)) {
             throw new InvalidTokenException("the token's 'sub' is not a valid user id: " + Identifiers.USER_ID_RULE);
@@ -80,7 +110,45 @@ public final class JwtTokens {
         if (!Identifiers.isDeviceId(device)) {
             throw new InvalidTokenException("the token's 'device_id' claim must be " + Identifiers.DEVICE_ID_RULE);
         }
-        return new Principal(subject, device, false);
+        return new Principal(subject, device, false, expiresAt);
+    }
+
+    /**
+     * RFC 7519 §4 lets a parser either refuse repeated claim names or keep the last; the library keeps
+     * the last, so {@code {"sub":"alice","sub":"bob"}} would speak for whichever its parser picked. This
+     * service refuses such a token instead, header and claims alike.
+     */
+    private static void refuseRepeatedMembers(String base64Url, String part) {
+        byte[] json;
+        try {
+            json = Base64.getUrlDecoder().decode(base64Url);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTokenException("the token is not a JWT");
+        }
+        try (JsonParser parser = STRICT.createParser(json)) {
+            while (parser.nextToken() != null) {
+                // every member name is checked against its object's others as it is read
+            }
+        } catch (JsonParseException e) {
+            throw new InvalidTokenException("the token's " + part + " repeat a member (" + e.getOriginalMessage()
+                    + "); each may appear once");
+        } catch (IOException e) {
+            throw new InvalidTokenException("the token's " + part + " are not valid JSON");
+        }
+    }
+
+    /**
+     * A key for another use of the same secret (e.g. signing read tokens): HMAC-SHA256 of {@code purpose}
+     * under the secret, so every instance sharing {@code SYNC_JWT_SECRET} derives the same one.
+     */
+    public byte[] derivedKey(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(("media-gateway-sync/" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
     }
 
     public String forUser(String userId, String deviceId, Duration ttl, Instant now) {

@@ -11,11 +11,23 @@ public interface StateSource {
     Location locate(String userId);
 
     /**
-     * Waits until the store holding {@code userId} here has processed the write behind {@code token}.
-     *
-     * @return whether it has, within {@code timeout}
+     * Whether the store holding {@code userId} here has processed the write behind {@code token} already:
+     * a recent answer, no waiting.
      */
-    boolean awaitWrite(String userId, ReadToken token, Duration timeout) throws InterruptedException;
+    boolean hasProcessed(String userId, ReadToken token);
+
+    /** Waits until the store holding {@code userId} here has processed the write behind {@code token}. */
+    WriteWait awaitWrite(String userId, ReadToken token, Duration timeout) throws InterruptedException;
+
+    /** What {@link #awaitWrite} found. */
+    enum WriteWait {
+        /** The write is in the store. */
+        PROCESSED,
+        /** Not within the timeout. */
+        TIMED_OUT,
+        /** The log does not reach the token's position: no write of this log is behind it. */
+        NOT_IN_LOG
+    }
 
     /** The answer of {@link #locate}. */
     sealed interface Location {

@@ -3,10 +3,12 @@ package io.mediagateway.sync.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import io.mediagateway.sync.ingest.EventParser;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.LinkedHashMap;
@@ -54,6 +56,10 @@ public final class WebServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(json, false));
             config.jetty.host = host;
             config.jetty.port = port;
+            // No request of the API needs a body larger than one event; larger ones are refused unread (413).
+            config.http.maxRequestSize = EventParser.MAX_RECORD_BYTES;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JsonErrorHandler()));
             config.staticFiles.add(files -> {
                 files.hostedPath = "/";
                 files.directory = "/public";
@@ -75,6 +81,14 @@ public final class WebServer implements AutoCloseable {
             });
             config.routes.error(405, "*", ctx -> error(ctx, HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed",
                     ctx.method() + " is not allowed on " + ctx.path()));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                // Javalin's own refusals (a body over maxRequestSize, …), in the API's shape.
+                HttpStatus status = HttpStatus.forStatus(e.getStatus());
+                String message = status == HttpStatus.CONTENT_TOO_LARGE
+                        ? "the body is over " + EventParser.MAX_RECORD_BYTES + " bytes, the most any request may send"
+                        : e.getMessage();
+                error(ctx, status, JsonErrorHandler.code(e.getStatus()), message);
+            });
             config.routes.exception(Exception.class, (e, ctx) -> {
                 log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
                 error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal", "internal error; see the server log");

@@ -44,6 +44,7 @@ final class WsClient {
     private boolean started;
     private boolean overflowed;
     private long overflows;
+    private Runnable closer;
 
     WsClient(String userId, Socket session, Supplier<String> snapshot) {
         this.userId = userId;
@@ -61,9 +62,27 @@ final class WsClient {
         pump();
     }
 
+    /**
+     * Sends {@code last} after what is queued, then runs {@code close}: the client reads why the session
+     * ends before it ends. Nothing offered afterwards is sent.
+     */
+    void finish(String last, Runnable close) {
+        synchronized (this) {
+            if (closer != null) {
+                return;
+            }
+            queue.addLast(last);
+            closer = close;
+        }
+        pump();
+    }
+
     /** Queues a message (a delta, an ack); on overflow drops the queue and owes the client a snapshot. */
     void offer(String message) {
         synchronized (this) {
+            if (closer != null) {
+                return;
+            }
             if (queue.size() >= MAX_QUEUED) {
                 queue.clear();
                 overflowed = true;
@@ -83,22 +102,32 @@ final class WsClient {
 
     private void pump() {
         String next;
+        Runnable close = null;
         synchronized (this) {
             if (!started || sending || !session.isOpen()) {
                 return;
             }
-            if (overflowed) {
+            if (closer != null && queue.isEmpty()) {
+                close = closer;
+                closer = () -> { };
+                next = null;
+            } else if (overflowed && closer == null) {
                 // Behind: the snapshot goes first, then whatever queued since the overflow (a delta the
                 // snapshot already holds arrives twice, which deltas tolerate; none is lost).
                 overflowed = false;
                 next = null;
+                sending = true;
             } else {
                 next = queue.pollFirst();
                 if (next == null) {
                     return;
                 }
+                sending = true;
             }
-            sending = true;
+        }
+        if (close != null) {
+            close.run();
+            return;
         }
         if (next == null) {
             next = snapshot.get();

@@ -7,7 +7,11 @@ import io.javalin.websocket.WsContext;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
 import io.mediagateway.sync.ingest.RejectedException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,14 +20,21 @@ import org.slf4j.LoggerFactory;
  * {@code GET /ws} (contract §7): authenticated by the {@code Authorization} header or {@code ?token=};
  * a snapshot on connect, then every delta of the user as it is committed (delivered by the fan-out of
  * {@code sync.state-deltas} through {@link WsSessions}); inbound writes answered {@code ack} or
- * {@code error}; pings every 30 s, and a connection silent for 60 s is closed.
+ * {@code error}; pings every 30 s, and a connection silent for 60 s is closed. A session lasts as long as
+ * its token ({@link WsAuth}): {@code {"type":"auth","token":…}} extends it with a fresh one.
  */
 public final class WsRoutes {
     private static final Logger log = LoggerFactory.getLogger(WsRoutes.class);
     public static final Duration PING_INTERVAL = Duration.ofSeconds(30);
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     private static final String CLIENT = "sync.client";
-    private static final String PRINCIPAL = "sync.principal";
+    private static final String AUTH = "sync.auth";
+    /** Expires and warns sessions whose tokens run out; one daemon thread for every session. */
+    private static final ScheduledExecutorService EXPIRIES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "ws-token-expiry");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final ApiRoutes api;
     private final WsSessions sessions;
@@ -67,9 +78,30 @@ public final class WsRoutes {
             return;
         }
         String token = header != null ? header.substring(Math.min(7, header.length())).trim() : bare;
-        WsClient client = new WsClient(user, WsClient.Socket.of(ctx.session), () -> snapshot(user, token));
+        WsClient[] self = new WsClient[1];
+        WsAuth auth = new WsAuth(EXPIRIES, Clock.systemUTC(), new WsAuth.Listener() {
+            @Override
+            public void expiring(Instant expiresAt) {
+                ObjectNode warning = Json.object();
+                warning.put("type", "token_expiring");
+                warning.put("expires_at", expiresAt.toString());
+                warning.put("message", "this session's token expires at " + expiresAt + "; send {\"type\":\"auth\","
+                        + "\"token\":\"<a fresh token>\"} to keep the session open");
+                self[0].offer(Json.string(warning));
+            }
+
+            @Override
+            public void expired(Instant expiresAt) {
+                WsAuth current = ctx.attribute(AUTH);
+                if (current != null && current.expired()) {
+                    expire(ctx, self[0], current);
+                }
+            }
+        }, principal, token);
+        WsClient client = new WsClient(user, WsClient.Socket.of(ctx.session), () -> snapshot(user, auth.bearer()));
+        self[0] = client;
         ctx.attribute(CLIENT, client);
-        ctx.attribute(PRINCIPAL, principal);
+        ctx.attribute(AUTH, auth);
         sessions.add(client);
         ctx.enableAutomaticPings(pingInterval.toMillis(), TimeUnit.MILLISECONDS);
         client.start();
@@ -85,6 +117,13 @@ public final class WsRoutes {
         }
     }
 
+    /** The token ran out: the client is told why, then the session is closed (1008, {@code token_expired}). */
+    private static void expire(WsContext ctx, WsClient client, WsAuth auth) {
+        String message = "the session's token expired at " + auth.principal().expiresAt() + "; reconnect with a fresh "
+                + "token, or refresh it in time with {\"type\":\"auth\",\"token\":…}";
+        client.finish(error(null, "token_expired", message), () -> ctx.closeSession(1008, "token_expired"));
+    }
+
     private static void refuse(WsContext ctx, String code, String message) {
         ctx.send(error(null, code, message));
         ctx.closeSession(1008, code);
@@ -95,14 +134,23 @@ public final class WsRoutes {
         if (client != null) {
             sessions.remove(client);
         }
+        WsAuth auth = ctx.attribute(AUTH);
+        if (auth != null) {
+            auth.cancel();
+        }
     }
 
     private void receive(WsContext ctx, String text) {
         WsClient client = ctx.attribute(CLIENT);
-        JwtTokens.Principal principal = ctx.attribute(PRINCIPAL);
-        if (client == null || principal == null) {
+        WsAuth auth = ctx.attribute(AUTH);
+        if (client == null || auth == null) {
             return;
         }
+        if (auth.expired()) {
+            expire(ctx, client, auth);
+            return;
+        }
+        JwtTokens.Principal principal = auth.principal();
         JsonNode message;
         try {
             message = Json.parse(text);
@@ -116,6 +164,10 @@ public final class WsRoutes {
             return;
         }
         String type = message.path("type").asText("");
+        if ("auth".equals(type)) {
+            client.offer(refresh(auth, id, message.get("token")));
+            return;
+        }
         try {
             ObjectNode ack = switch (type) {
                 case "watchlist_update" -> api.write(principal, "watchlist_update", message, api::watchlistEvent);
@@ -153,6 +205,29 @@ public final class WsRoutes {
             log.error("WebSocket message of user {} failed", client.userId, e);
             client.offer(error(id, "internal", "internal error; see the server log"));
         }
+    }
+
+    /** {@code {"type":"auth","token":…}}: the session goes on with a fresh token of the same user and device. */
+    private String refresh(WsAuth auth, JsonNode id, JsonNode token) {
+        if (token == null || !token.isTextual()) {
+            return error(id, "missing_field", "'token' is required: a fresh token of this session's user and device");
+        }
+        JwtTokens.Principal fresh;
+        try {
+            fresh = api.authenticate(null, token.textValue());
+        } catch (JwtTokens.InvalidTokenException e) {
+            return error(id, "unauthorized", e.getMessage() + "; the session keeps its current token");
+        }
+        if (!auth.refresh(fresh, token.textValue())) {
+            return error(id, "forbidden", "the new token is for another user or device than this session's");
+        }
+        ObjectNode answer = Json.object();
+        answer.put("type", "auth_ok");
+        if (id != null) {
+            answer.set("id", id);
+        }
+        answer.put("expires_at", fresh.expiresAt().toString());
+        return Json.string(answer);
     }
 
     static String error(JsonNode id, String code, String message) {

@@ -36,82 +36,48 @@ import org.junit.jupiter.api.Test;
  * {@link TopologyTestDriver}) and reads coming from its stores.
  */
 class ApiRoutesTest {
-    private static final String SECRET = "api-routes-test-secret-long-enough-for-hs256";
-    private final JwtTokens tokens = new JwtTokens(SECRET);
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final AtomicReference<StateSource.Location> location = new AtomicReference<>();
-    private TopologyTestDriver driver;
+    private ApiFixture f;
+    private JwtTokens tokens;
+    private ObjectMapper mapper;
+    private AtomicReference<StateSource.Location> location;
     private TestInputTopic<String, byte[]> events;
-    private WebServer web;
-    private String base;
-    private long offset;
     private EventSink sink;
     private StateSource source;
 
     @BeforeEach
     void start() {
-        Properties props = StreamsProperties.of("api-" + System.nanoTime(), "localhost:9", Path.of("target", "ttd-api"), 1, 50, 0);
-        driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), SyncTopology.Settings.defaults()), props);
-        events = driver.createInputTopic(Topics.DEVICE_EVENTS.name(), new StringSerializer(), new ByteArraySerializer());
-        UserStateReader.Stores stores = name -> {
-            synchronized (this) {
-                @SuppressWarnings("unchecked")
-                ReadOnlyKeyValueStore<String, byte[]> s = (ReadOnlyKeyValueStore<String, byte[]>) (Object) driver.getKeyValueStore(name);
-                return s;
-            }
-        };
-        location.set(new StateSource.Local(stores, Optional.empty()));
-        sink = (user, event) -> {
-            synchronized (this) {
-                events.pipeInput(user, event);
-                return new ReadToken(0, offset++);
-            }
-        };
-        source = new StateSource() {
-            @Override
-            public Location locate(String userId) {
-                return location.get();
-            }
-
-            @Override
-            public boolean awaitWrite(String userId, ReadToken token, Duration timeout) {
-                return token.offset() < offset;
-            }
-        };
-        Hlc clock = new Hlc(System::currentTimeMillis, 60_000);
-        ApiRoutes api = new ApiRoutes(tokens, clock, sink, source, new UserStateReader(new StateCodec(OrElement.Policy.DEFAULT), 60_000),
-                System::currentTimeMillis);
-        web = WebServer.start("127.0.0.1", 0, "test", () -> new Readiness.Status(true, "RUNNING"), mapper, api::register);
-        base = "http://127.0.0.1:" + web.port();
+        f = new ApiFixture();
+        tokens = f.tokens;
+        mapper = f.mapper;
+        location = f.location;
+        events = f.events;
+        sink = f.sink;
+        source = f.source;
     }
 
     @AfterEach
     void stop() {
-        web.close();
-        driver.close();
+        f.close();
     }
 
     private String user(String user, String device) {
-        return tokens.forUser(user, device, Duration.ofHours(1), Instant.now());
+        return f.user(user, device);
     }
 
     private HttpResponse<String> post(String path, String token, String body) throws Exception {
-        return Http.call(base + path, token, body);
+        return f.post(path, token, body);
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
-        return Http.call(base + path, token, null);
+        return f.get(path, token);
     }
 
     private JsonNode json(HttpResponse<String> r) throws Exception {
-        return mapper.readTree(r.body());
+        return f.json(r);
     }
 
     private void assertError(HttpResponse<String> r, int status, String code) throws Exception {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
-        assertThat(json(r).path("error").asText()).isEqualTo(code);
-        assertThat(json(r).path("message").asText()).isNotBlank();
-        assertThat(r.body()).doesNotContain("Exception", "\tat ");
+        f.assertError(r, status, code);
     }
 
     @Test
@@ -228,7 +194,7 @@ class ApiRoutesTest {
         assertError(post("/api/v1/devices/command", alice, "{\"target_device_id\":\"tv\",\"command\":{\"type\":\"Explode\"}}"),
                 400, "invalid_field");
         assertError(get("/api/v1/sync/progress?filter=soon", alice), 400, "invalid_field");
-        assertError(get("/api/v1/sync/watchlist?after=not-a-token", alice), 400, "invalid_field");
+        assertError(get("/api/v1/sync/watchlist?after=not-a-token", alice), 400, "invalid_token");
         String big = "{\"key\":\"k\",\"value\":\"" + "x".repeat(40_000) + "\"}";
         assertError(post("/api/v1/sync/preferences", alice, big), 413, "too_large");
     }

@@ -7,6 +7,10 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 class JwtTokensTest {
@@ -17,13 +21,15 @@ class JwtTokensTest {
     @Test
     void aUserTokenVerifiesToItsUserAndDevice() {
         JwtTokens.Principal p = tokens.verify(tokens.forUser("alice", "tv-1", Duration.ofHours(1), now));
-        assertThat(p).isEqualTo(new JwtTokens.Principal("alice", "tv-1", false));
+        assertThat(p).isEqualTo(new JwtTokens.Principal("alice", "tv-1", false,
+                now.plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS)));
     }
 
     @Test
     void aServiceTokenActsForAnyUser() {
         assertThat(tokens.verify(tokens.forService("playback", Duration.ofHours(1), now)))
-                .isEqualTo(new JwtTokens.Principal("playback", null, true));
+                .isEqualTo(new JwtTokens.Principal("playback", null, true,
+                        now.plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS)));
     }
 
     @Test
@@ -46,5 +52,46 @@ class JwtTokensTest {
                 .hasMessageContaining("not a valid user id");
         assertThatThrownBy(() -> tokens.verify(tokens.forUser("alice", "living room tv", Duration.ofHours(1), now)))
                 .hasMessageContaining("device_id");
+    }
+
+    @Test
+    void aTokenThatRepeatsAClaimIsRefusedNotReadAsItsLastValue() throws Exception {
+        // given tokens, correctly signed, that name the user twice (the library would keep the last)
+        long exp = now.plusSeconds(3600).getEpochSecond();
+        String twoSubjects = signed("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+                "{\"sub\":\"alice\",\"device_id\":\"tv\",\"exp\":" + exp + ",\"sub\":\"bob\"}");
+        String twoRoles = signed("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+                "{\"sub\":\"playback\",\"role\":\"user\",\"exp\":" + exp + ",\"role\":\"service\"}");
+        String twoAlgs = signed("{\"alg\":\"none\",\"typ\":\"JWT\",\"alg\":\"HS256\"}",
+                "{\"sub\":\"alice\",\"device_id\":\"tv\",\"exp\":" + exp + "}");
+
+        // then each is refused, naming the repeat
+        assertThatThrownBy(() -> tokens.verify(twoSubjects)).isInstanceOf(JwtTokens.InvalidTokenException.class)
+                .hasMessageContaining("repeat").hasMessageContaining("sub");
+        assertThatThrownBy(() -> tokens.verify(twoRoles)).isInstanceOf(JwtTokens.InvalidTokenException.class)
+                .hasMessageContaining("role");
+        assertThatThrownBy(() -> tokens.verify(twoAlgs)).isInstanceOf(JwtTokens.InvalidTokenException.class);
+        // and the same claims once each verify (the check refuses repeats, not the shape)
+        assertThat(tokens.verify(signed("{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+                "{\"sub\":\"alice\",\"device_id\":\"tv\",\"exp\":" + exp + "}")).subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void aTokenWithCriticalExtensionsIsRefused() throws Exception {
+        long exp = now.plusSeconds(3600).getEpochSecond();
+        String critical = signed("{\"alg\":\"HS256\",\"crit\":[\"b64\"],\"b64\":false,\"typ\":\"JWT\"}",
+                "{\"sub\":\"alice\",\"device_id\":\"tv\",\"exp\":" + exp + "}");
+        assertThatThrownBy(() -> tokens.verify(critical)).isInstanceOf(JwtTokens.InvalidTokenException.class)
+                .hasMessageContaining("crit");
+    }
+
+    /** A token of exactly this header and these claims, signed with the test secret. */
+    private static String signed(String header, String claims) throws Exception {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String input = b64.encodeToString(header.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString(claims.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        return input + "." + b64.encodeToString(mac.doFinal(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 }

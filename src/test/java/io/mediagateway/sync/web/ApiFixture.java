@@ -1,0 +1,169 @@
+package io.mediagateway.sync.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mediagateway.sync.codec.StateCodec;
+import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.query.UserStateReader;
+import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.topology.DeadLetters;
+import io.mediagateway.sync.topology.StreamsProperties;
+import io.mediagateway.sync.topology.SyncTopology;
+import io.mediagateway.sync.topology.Topics;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The REST API and WebSocket on a real server, with writes going through the real topology (in a
+ * {@link TopologyTestDriver}: what it would dead-letter is visible) and reads coming from its stores.
+ */
+final class ApiFixture implements AutoCloseable {
+    static final String SECRET = "api-routes-test-secret-long-enough-for-hs256";
+    final JwtTokens tokens = new JwtTokens(SECRET);
+    final ObjectMapper mapper = new ObjectMapper();
+    final AtomicReference<StateSource.Location> location = new AtomicReference<>();
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, byte[]> events;
+    final TestOutputTopic<byte[], byte[]> deadLetters;
+    final EventSink sink;
+    final StateSource source;
+    final ApiRoutes api;
+    final WsSessions sessions = new WsSessions();
+    final WebServer web;
+    final String base;
+    private long offset;
+
+    ApiFixture() {
+        Properties props = StreamsProperties.of("api-" + System.nanoTime(), "localhost:9", Path.of("target", "ttd-api"), 1, 50, 0);
+        driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), SyncTopology.Settings.defaults()), props);
+        events = driver.createInputTopic(Topics.DEVICE_EVENTS.name(), new StringSerializer(), new ByteArraySerializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        UserStateReader.Stores stores = name -> {
+            synchronized (this) {
+                @SuppressWarnings("unchecked")
+                ReadOnlyKeyValueStore<String, byte[]> s = (ReadOnlyKeyValueStore<String, byte[]>) (Object) driver.getKeyValueStore(name);
+                return s;
+            }
+        };
+        location.set(new StateSource.Local(stores, Optional.empty()));
+        sink = (user, event) -> {
+            synchronized (this) {
+                events.pipeInput(user, event);
+                return new ReadToken(0, offset++);
+            }
+        };
+        source = new StateSource() {
+            @Override
+            public Location locate(String userId) {
+                return location.get();
+            }
+
+            @Override
+            public boolean hasProcessed(String userId, ReadToken token) {
+                return token.offset() < offset;
+            }
+
+            @Override
+            public WriteWait awaitWrite(String userId, ReadToken token, Duration timeout) {
+                return hasProcessed(userId, token) ? WriteWait.PROCESSED : WriteWait.NOT_IN_LOG;
+            }
+        };
+        api = routes(source, ApiRoutes.DEFAULT_MAX_WAITING_READS);
+        web = WebServer.start("127.0.0.1", 0, "test", () -> new Readiness.Status(true, "RUNNING"), mapper, c -> {
+            api.register(c);
+            new WsRoutes(api, sessions).register(c);
+        });
+        base = "http://127.0.0.1:" + web.port();
+    }
+
+    /** Routes over this fixture's topology, with another state source and bound on waiting reads. */
+    ApiRoutes routes(StateSource state, int maxWaitingReads) {
+        return new ApiRoutes(tokens, new Hlc(System::currentTimeMillis, 60_000), sink, state,
+                new UserStateReader(new StateCodec(OrElement.Policy.DEFAULT), 60_000), System::currentTimeMillis,
+                new RateLimiter(0, System::nanoTime), new RateLimiter(0, System::nanoTime), maxWaitingReads);
+    }
+
+    String user(String user, String device) {
+        return tokens.forUser(user, device, Duration.ofHours(1), Instant.now());
+    }
+
+    String wsUrl(String token) {
+        return "ws://127.0.0.1:" + web.port() + "/ws?token=" + token;
+    }
+
+    HttpResponse<String> post(String path, String token, String body) throws Exception {
+        return Http.call(base + path, token, body);
+    }
+
+    HttpResponse<String> get(String path, String token) throws Exception {
+        return Http.call(base + path, token, null);
+    }
+
+    JsonNode json(HttpResponse<String> r) throws Exception {
+        return mapper.readTree(r.body());
+    }
+
+    JsonNode json(String text) throws Exception {
+        return mapper.readTree(text);
+    }
+
+    void assertError(HttpResponse<String> r, int status, String code) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(json(r).path("error").asText()).as(r.body()).isEqualTo(code);
+        assertThat(json(r).path("message").asText()).isNotBlank();
+        assertThat(r.body()).doesNotContain("Exception", "\tat ");
+    }
+
+    /** The dead-letter reasons the topology wrote since the last call. */
+    List<String> deadLetterReasons() {
+        synchronized (this) {
+            return deadLetters.readRecordsToList().stream().map(r -> {
+                Header h = r.headers().lastHeader(DeadLetters.REASON);
+                return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
+            }).toList();
+        }
+    }
+
+    /** A store of the topology, to put values in as an older version of the service could have. */
+    @SuppressWarnings("unchecked")
+    KeyValueStore<String, byte[]> store(String name) {
+        synchronized (this) {
+            return (KeyValueStore<String, byte[]>) (Object) driver.getKeyValueStore(name);
+        }
+    }
+
+    /** Pipes a record straight into {@code sync.device-events}, as a gateway would produce it. */
+    void produce(String user, byte[] value) {
+        synchronized (this) {
+            events.pipeInput(user, value);
+            offset++;
+        }
+    }
+
+    @Override
+    public void close() {
+        web.close();
+        driver.close();
+    }
+}
