@@ -93,7 +93,7 @@ public final class DeltaCodec {
                 yield new Delta.Progress(user, hlc, device, id, Fields.text(n, "content_id"), position);
             }
             case "preference_update" -> new Delta.Preference(user, hlc, device, id, Fields.text(n, "key"),
-                    new PreferenceValue(Json.string(Fields.required(n, "value"))));
+                    new PreferenceValue(Json.string(Fields.present(n, "value"))));
             case "device_online", "device_offline", "device_updated" -> new Delta.Device(type, user, hlc, device, id,
                     n.has("capabilities") ? StateCodec.info(n) : null, Fields.bool(n, "online"),
                     Fields.optionalText(n, "reason"), n.has("last_seen") ? Fields.integer(n, "last_seen") : 0L);

@@ -142,6 +142,15 @@ final class Fields {
         return v;
     }
 
+    /** A field that must be there but may be JSON {@code null} (a preference's value may be null). */
+    static JsonNode present(JsonNode node, String name) {
+        JsonNode v = node == null ? null : node.get(name);
+        if (v == null) {
+            throw new CodecException("'" + name + "' is required");
+        }
+        return v;
+    }
+
     static JsonNode required(JsonNode node, String name) {
         JsonNode v = node == null ? null : node.get(name);
         if (v == null || v.isNull()) {

@@ -163,7 +163,7 @@ public final class StateCodec {
 
     public LwwRegister<PreferenceValue> decodePreference(byte[] bytes) {
         JsonNode node = Json.parse(bytes);
-        return LwwRegister.of(new PreferenceValue(Json.string(Fields.required(node, "value"))), Fields.stamp(node));
+        return LwwRegister.of(new PreferenceValue(Json.string(Fields.present(node, "value"))), Fields.stamp(node));
     }
 
     // ---- devices

@@ -84,9 +84,12 @@ public final class WebServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> {
                 // Javalin's own refusals (a body over maxRequestSize, …), in the API's shape.
                 HttpStatus status = HttpStatus.forStatus(e.getStatus());
-                String message = status == HttpStatus.CONTENT_TOO_LARGE
-                        ? "the body is over " + EventParser.MAX_RECORD_BYTES + " bytes, the most any request may send"
-                        : e.getMessage();
+                String message = switch (status) {
+                    case CONTENT_TOO_LARGE -> "the body is over " + EventParser.MAX_RECORD_BYTES + " bytes, the most any request may send";
+                    case NOT_FOUND -> "no route for " + ctx.method() + " " + ctx.path();
+                    case METHOD_NOT_ALLOWED -> ctx.method() + " is not allowed on " + ctx.path();
+                    default -> e.getMessage();
+                };
                 error(ctx, status, JsonErrorHandler.code(e.getStatus()), message);
             });
             config.routes.exception(Exception.class, (e, ctx) -> {

@@ -86,6 +86,15 @@ class CodecTest {
     }
 
     @Test
+    void shouldRoundTripAPreferenceWhoseValueIsJsonNull() {
+        // null is a JSON value like any other: a preference set to it is stored, read and sent on as null
+        LwwRegister<PreferenceValue> cleared = LwwRegister.of(new PreferenceValue("null"), new Stamp(HLC, "phone"));
+        assertThat(codec.decodePreference(codec.encodePreference(cleared))).isEqualTo(cleared);
+        Delta delta = new Delta.Preference("user-12345", HLC, "phone", deltaId(), "subtitles", new PreferenceValue("null"));
+        assertThat(DeltaCodec.decode(DeltaCodec.encode(delta))).isEqualTo(delta);
+    }
+
+    @Test
     void shouldRoundTripEveryDeltaKindAndKeepEachUnder500Bytes() {
         List<Delta> typical = List.of(
                 new Delta.Watchlist("user-12345", HLC, "tv-samsung-living-room", deltaId(), "add", "tmdb:550",

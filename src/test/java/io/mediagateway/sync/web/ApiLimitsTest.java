@@ -173,11 +173,13 @@ class ApiLimitsTest {
                 .path("token").asText();
         assertThat(f.get("/api/v1/sync/watchlist?after=" + issued, alice).statusCode()).isEqualTo(200);
 
+        // the form tokens had before they were signed, naming an offset the log never had
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String unsignedOfFarOffset = b64.encodeToString("v1:0:1000000000".getBytes(StandardCharsets.UTF_8));
+        f.assertError(f.get("/api/v1/sync/watchlist?after=" + unsignedOfFarOffset, alice), 400, "invalid_token");
         String[] parts = issued.split("\\.");
         String alteredOffset = b64.encodeToString("v2:0:1000000000".getBytes(StandardCharsets.UTF_8)) + "." + parts[1];
-        for (String forged : List.of(unsignedOfFarOffset, alteredOffset, issued + "x", "x".repeat(5000))) {
+        for (String forged : List.of(alteredOffset, issued + "x", "x".repeat(5000))) {
             f.assertError(f.get("/api/v1/sync/watchlist?after=" + forged, alice), 400, "invalid_token");
         }
         // a token is bound to its user: bob cannot wait on alice's position

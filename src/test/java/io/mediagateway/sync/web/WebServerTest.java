@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mediagateway.sync.testing.Http;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mediagateway.sync.testing.RawHttp;
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -97,6 +100,56 @@ class WebServerTest {
                     .contains("uri=\"STATIC\"")
                     .doesNotContain("/items/a")
                     .doesNotContain("/nope-");
+        }
+    }
+
+    @Test
+    void theServersOwnRefusalsAreJsonErrorsToo() throws Exception {
+        // given a server with the API's shape for errors, and one route that reads a body
+        try (WebServer web = WebServer.start("127.0.0.1", 0, "1", () -> new Readiness.Status(true, "RUNNING"), json,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                config -> config.routes.post("/echo", ctx -> ctx.result(ctx.bodyAsBytes())))) {
+            int port = web.port();
+            String huge = "x".repeat(100_000);
+            Map<String, RawHttp.Response> answers = new LinkedHashMap<>();
+
+            // when requests fail before any route runs
+            answers.put("header of 100 KB", RawHttp.send(port, "GET /health HTTP/1.1\r\nAuthorization: Bearer " + huge, null));
+            answers.put("WebSocket handshake with a 100 KB ?token=", RawHttp.send(port, "GET /ws?token=" + huge
+                    + " HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", null));
+            answers.put("%00 in the path", RawHttp.send(port, "GET /api/v1/sync/progress/a%00b HTTP/1.1", null));
+            answers.put("raw .. in the path", RawHttp.send(port, "GET /api/v1/../../etc/passwd HTTP/1.1", null));
+            answers.put("overlong UTF-8 dot", RawHttp.send(port, "GET /api/v1/sync/%c0%ae%c0%ae/x HTTP/1.1", null));
+            answers.put("CONNECT", RawHttp.send(port, "CONNECT example.com:443 HTTP/1.1", null));
+            answers.put("unknown method", RawHttp.send(port, "BREW /health HTTP/1.1", null));
+            answers.put("body over 1,000,000 bytes", RawHttp.send(port, "POST /echo HTTP/1.1\r\nContent-Type: application/json",
+                    new byte[1_000_001]));
+            answers.put("body over one event", RawHttp.send(port, "POST /echo HTTP/1.1\r\nContent-Type: application/json",
+                    new byte[40_000]));
+            answers.put("a header line without a colon", RawHttp.send(port, "GET /health HTTP/1.1\r\nNoColonHere", null));
+            answers.put("HTTP/9.9", RawHttp.send(port, "GET /health HTTP/9.9", null));
+
+            // then every one is a JSON error of the API's shape, never Jetty's HTML or plain text
+            answers.forEach((what, r) -> {
+                assertThat(r.status()).as(what).isBetween(400, 599);
+                assertThat(r.contentType()).as(what + ": " + r.body()).startsWith("application/json");
+                JsonNode body;
+                try {
+                    body = json.readTree(r.body());
+                } catch (Exception e) {
+                    throw new AssertionError(what + " answered " + r.body(), e);
+                }
+                assertThat(body.path("error").asText()).as(what).isNotBlank();
+                assertThat(body.path("message").asText()).as(what).isNotBlank();
+                assertThat(r.body()).as(what).doesNotContain("<html", "Exception", "\tat ");
+            });
+            assertThat(answers.get("header of 100 KB").status()).isEqualTo(431);
+            assertThat(json.readTree(answers.get("header of 100 KB").body()).path("error").asText()).isEqualTo("headers_too_large");
+            assertThat(answers.get("WebSocket handshake with a 100 KB ?token=").status()).isEqualTo(414);
+            assertThat(answers.get("body over 1,000,000 bytes").status()).isEqualTo(413);
+            assertThat(json.readTree(answers.get("body over one event").body()).path("error").asText()).isEqualTo("too_large");
+            assertThat(answers.get("%00 in the path").status()).isEqualTo(400);
         }
     }
 }
