@@ -71,6 +71,21 @@ public final class EventParser {
         return parse(node);
     }
 
+    /** An event as an ingress path will produce it: its exact bytes, and what the topology will read from them. */
+    public record Accepted(byte[] record, IngestEvent event) {
+    }
+
+    /**
+     * The final form of an event an ingress path built — the client's fields and whatever the service
+     * added (ids, HLC, tags) — serialized and parsed exactly as the topology will parse the record, size
+     * first. An ingress acknowledges only what this accepts, so nothing acknowledged is dead-lettered
+     * later (contract §18); a refusal carries the reason the topology would have given.
+     */
+    public Accepted accept(JsonNode event) {
+        byte[] record = Json.bytes(event);
+        return new Accepted(record, parse(record));
+    }
+
     /** Parses an event already read as JSON. */
     public IngestEvent parse(JsonNode node) {
         if (node == null || !node.isObject()) {

@@ -47,6 +47,8 @@ final class EnvironmentHelp {
               SYNC_RATE_LIMIT_USER_PER_SEC, SYNC_RATE_LIMIT_DEVICE_PER_SEC
                                             API requests per second per user (100) and per device (20),
                                             bursts of twice that; 0 = no limit; beyond: 429 + Retry-After
+              SYNC_MAX_WAITING_READS        reads with 'after' waiting for their write at once (64);
+                                            more are refused at once: 503 not_yet_visible + Retry-After
               SYNC_STREAM_THREADS           Kafka Streams threads (number of cores)
               SYNC_COMMIT_INTERVAL_MS       exactly-once commit interval: a floor of delta latency (20)
               SYNC_STANDBY_REPLICAS         standby copies of each store on other instances (1)

@@ -6,6 +6,7 @@ import io.mediagateway.sync.topology.BoundedRocksDb;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.web.ApiRoutes;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ public record SyncConfig(
         Duration dedupWindow,
         double rateLimitPerUser,
         double rateLimitPerDevice,
+        int maxWaitingReads,
         Duration presenceCheckInterval,
         boolean egress,
         int egressBatch,
@@ -121,6 +123,7 @@ public record SyncConfig(
                 SyncTopology.Settings.DEFAULT_PRESENCE_CHECK.toMillis(), 10, 60_000));
         double perUser = r.longValue("SYNC_RATE_LIMIT_USER_PER_SEC", 100, 0, 1_000_000);
         double perDevice = r.longValue("SYNC_RATE_LIMIT_DEVICE_PER_SEC", 20, 0, 1_000_000);
+        int maxWaitingReads = r.integer("SYNC_MAX_WAITING_READS", ApiRoutes.DEFAULT_MAX_WAITING_READS, 1, 10_000);
         boolean egress = r.bool("SYNC_EGRESS", true);
         int egressBatch = r.integer("SYNC_EGRESS_BATCH", 500, 1, 10_000);
         int pubnubConcurrency = r.integer("SYNC_PUBNUB_CONCURRENCY", 32, 1, 512);
@@ -136,7 +139,7 @@ public record SyncConfig(
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
                 jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, rocksDb, dedup, perUser,
-                perDevice, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown, analytics, serving);
+                perDevice, maxWaitingReads, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown, analytics, serving);
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */

@@ -154,7 +154,7 @@ public final class SyncService implements AutoCloseable {
                 sink, new StreamsStateSource(() -> streams, () -> self, admin, config.servingApplicationId()),
                 new UserStateReader(new StateCodec(config.watchlistPolicy()), config.presenceTimeoutMs()),
                 System::currentTimeMillis, new RateLimiter(config.rateLimitPerUser(), System::nanoTime),
-                new RateLimiter(config.rateLimitPerDevice(), System::nanoTime));
+                new RateLimiter(config.rateLimitPerDevice(), System::nanoTime), config.maxWaitingReads());
         WsSessions sessions = new WsSessions();
         Gauge.builder("sync.websocket.sessions", sessions, WsSessions::size)
                 .description("open WebSocket sessions on this instance").register(metrics.registry());

@@ -161,9 +161,9 @@ public final class ApiRoutes {
             clock.update(hlc);
             event.put("hlc", Long.toString(hlc));
         }
-        byte[] record = Json.bytes(event);
-        IngestEvent parsed = acceptedByTheTopology(record);
-        ReadToken token = sink.write(user, record);
+        EventParser.Accepted accepted = accept(event);
+        IngestEvent parsed = accepted.event();
+        ReadToken token = sink.write(user, accepted.record());
         ObjectNode answer = Json.object();
         answer.put("hlc", Long.toString(parsed.hlc()));
         if (parsed.payload() instanceof IngestEvent.WatchlistAdd add) {
@@ -174,15 +174,16 @@ public final class ApiRoutes {
     }
 
     /** The record as the topology will parse it; refused now, with the reason it would be dead-lettered for. */
-    private IngestEvent acceptedByTheTopology(byte[] record) {
+    private EventParser.Accepted accept(ObjectNode event) {
         try {
-            return parser.parse(record);
+            return parser.accept(event);
         } catch (RejectedException e) {
             if (e.reason() == RejectReason.OVERSIZED) {
+                int size = Json.bytes(event).length;
                 throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "too_large", "the event this request becomes is "
-                        + record.length + " bytes with what the service adds (msg_type, user_id, device_id, hlc, "
-                        + "unique_tag); the limit is " + EventParser.MAX_RECORD_BYTES + " bytes: shorten the request by "
-                        + (record.length - EventParser.MAX_RECORD_BYTES) + " bytes or more");
+                        + size + " bytes with what the service adds (msg_type, user_id, device_id, hlc, unique_tag); "
+                        + "the limit is " + EventParser.MAX_RECORD_BYTES + " bytes: shorten the request by "
+                        + (size - EventParser.MAX_RECORD_BYTES) + " bytes or more");
             }
             throw e;
         }

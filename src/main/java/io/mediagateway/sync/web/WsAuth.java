@@ -36,6 +36,12 @@ final class WsAuth {
         this.scheduler = scheduler;
         this.clock = clock;
         this.listener = listener;
+        this.principal = principal;
+        this.bearer = bearer;
+    }
+
+    /** Starts the timers: once the session is set up, since an expiring token may fire them at once. */
+    synchronized void start() {
         use(principal, bearer);
     }
 
@@ -84,6 +90,22 @@ final class WsAuth {
         long left = Math.max(0, Duration.between(clock.instant(), at).toMillis());
         long warnIn = Math.max(0, left - Math.min(WARNING.toMillis(), left / 2));
         warning = scheduler.schedule(() -> listener.expiring(at), warnIn, TimeUnit.MILLISECONDS);
-        expiry = scheduler.schedule(() -> listener.expired(at), left, TimeUnit.MILLISECONDS);
+        scheduleExpiry(at, left);
+    }
+
+    /** The wall clock and the scheduler's clock may disagree by a little: fire only once the token has truly expired. */
+    private void scheduleExpiry(Instant at, long inMs) {
+        expiry = scheduler.schedule(() -> {
+            synchronized (this) {
+                if (!principal.expiresAt().equals(at)) {
+                    return; // refreshed meanwhile
+                }
+                if (!expired()) {
+                    scheduleExpiry(at, Math.max(1, Duration.between(clock.instant(), at).toMillis() + 1));
+                    return;
+                }
+            }
+            listener.expired(at);
+        }, inMs, TimeUnit.MILLISECONDS);
     }
 }

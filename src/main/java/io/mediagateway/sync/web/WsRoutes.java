@@ -7,6 +7,7 @@ import io.javalin.websocket.WsContext;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
 import io.mediagateway.sync.ingest.RejectedException;
+import io.mediagateway.sync.model.Unicode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,8 @@ public final class WsRoutes {
     public static final Duration PING_INTERVAL = Duration.ofSeconds(30);
     public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(60);
     private static final String CLIENT = "sync.client";
+    /** The longest string {@code id} a message may carry (it is echoed in the answer). */
+    static final int MAX_ID = 128;
     private static final String AUTH = "sync.auth";
     /** Expires and warns sessions whose tokens run out; one daemon thread for every session. */
     private static final ScheduledExecutorService EXPIRIES = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -78,8 +81,9 @@ public final class WsRoutes {
             return;
         }
         String token = header != null ? header.substring(Math.min(7, header.length())).trim() : bare;
-        WsClient[] self = new WsClient[1];
-        WsAuth auth = new WsAuth(EXPIRIES, Clock.systemUTC(), new WsAuth.Listener() {
+        WsAuth[] auth = new WsAuth[1];
+        WsClient client = new WsClient(user, WsClient.Socket.of(ctx.session), () -> snapshot(user, auth[0].bearer()));
+        auth[0] = new WsAuth(EXPIRIES, Clock.systemUTC(), new WsAuth.Listener() {
             @Override
             public void expiring(Instant expiresAt) {
                 ObjectNode warning = Json.object();
@@ -87,22 +91,18 @@ public final class WsRoutes {
                 warning.put("expires_at", expiresAt.toString());
                 warning.put("message", "this session's token expires at " + expiresAt + "; send {\"type\":\"auth\","
                         + "\"token\":\"<a fresh token>\"} to keep the session open");
-                self[0].offer(Json.string(warning));
+                client.offer(Json.string(warning));
             }
 
             @Override
             public void expired(Instant expiresAt) {
-                WsAuth current = ctx.attribute(AUTH);
-                if (current != null && current.expired()) {
-                    expire(ctx, self[0], current);
-                }
+                expire(ctx, client, auth[0]);
             }
         }, principal, token);
-        WsClient client = new WsClient(user, WsClient.Socket.of(ctx.session), () -> snapshot(user, auth.bearer()));
-        self[0] = client;
         ctx.attribute(CLIENT, client);
-        ctx.attribute(AUTH, auth);
+        ctx.attribute(AUTH, auth[0]);
         sessions.add(client);
+        auth[0].start();
         ctx.enableAutomaticPings(pingInterval.toMillis(), TimeUnit.MILLISECONDS);
         client.start();
     }
@@ -158,9 +158,14 @@ public final class WsRoutes {
             client.offer(error(null, "invalid_json", e.getMessage()));
             return;
         }
-        JsonNode id = message.isObject() ? message.get("id") : null;
         if (!message.isObject()) {
-            client.offer(error(id, "invalid_json", "a message must be a JSON object"));
+            client.offer(error(null, "invalid_json", "a message must be a JSON object"));
+            return;
+        }
+        JsonNode id = message.get("id");
+        if (id != null && !isEchoable(id)) {
+            client.offer(error(null, "invalid_field", "'id' must be a number or a string of at most " + MAX_ID
+                    + " characters of valid Unicode"));
             return;
         }
         String type = message.path("type").asText("");
@@ -228,6 +233,11 @@ public final class WsRoutes {
         }
         answer.put("expires_at", fresh.expiresAt().toString());
         return Json.string(answer);
+    }
+
+    /** An {@code id} the answer can carry back as it came: a number, or a short string (never a nested value). */
+    private static boolean isEchoable(JsonNode id) {
+        return id.isNumber() || (id.isTextual() && id.textValue().length() <= MAX_ID && Unicode.isValid(id.textValue()));
     }
 
     static String error(JsonNode id, String code, String message) {

@@ -11,6 +11,8 @@ import io.mediagateway.sync.testing.RealServices;
 import io.mediagateway.sync.testing.TestDirs;
 import io.mediagateway.sync.testing.TopicReader;
 import io.mediagateway.sync.web.JwtTokens;
+import io.mediagateway.sync.web.ReadToken;
+import io.mediagateway.sync.web.ReadTokens;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import io.mediagateway.sync.topology.Topics;
@@ -102,6 +104,18 @@ class ServiceIT {
             var read = Http.call(base + "/api/v1/sync/watchlist?after=" + after, token, null);
             assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
             assertThat(read.body()).contains("\"content_id\":\"tmdb:550\"", "\"device_id\":\"phone-1\"");
+            // and a token the service did not issue is refused at once; one signed for a position the log
+            // never held (a token of another cluster sharing the secret) is refused after one look at the log
+            String unsigned = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString("v1:0:1000000000".getBytes(StandardCharsets.UTF_8));
+            var forged = Http.call(base + "/api/v1/sync/watchlist?after=" + unsigned, token, null);
+            assertThat(forged.statusCode()).as(forged.body()).isEqualTo(400);
+            assertThat(forged.body()).contains("\"error\":\"invalid_token\"");
+            String beyondTheLog = new ReadTokens(new JwtTokens(env.get("SYNC_JWT_SECRET")).derivedKey("read-token"))
+                    .issue(user, new ReadToken(sent.partition(), 1_000_000_000L));
+            var neverWritten = Http.call(base + "/api/v1/sync/watchlist?after=" + beyondTheLog, token, null);
+            assertThat(neverWritten.statusCode()).as(neverWritten.body()).isEqualTo(400);
+            assertThat(neverWritten.body()).contains("\"error\":\"invalid_token\"", "never held");
             assertThat(Http.get(base + "/health").body())
                     .contains("\"status\":\"healthy\"", "\"service\":\"media-gateway-sync\"", "\"version\"");
         }

@@ -87,6 +87,15 @@ class SyncConfigTest {
     }
 
     @Test
+    void shouldBoundTheReadsWaitingForTheirWrites() {
+        assertThat(SyncConfig.fromEnv(Map.of()).maxWaitingReads()).isEqualTo(64);
+        assertThat(SyncConfig.fromEnv(Map.of("SYNC_MAX_WAITING_READS", "8")).maxWaitingReads()).isEqualTo(8);
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("SYNC_MAX_WAITING_READS", "0")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().asString().startsWith("SYNC_MAX_WAITING_READS"));
+    }
+
+    @Test
     void shouldReportEveryInvalidVariableByNameAtOnce() {
         assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of(
                 "SYNC_PORT", "eighty",

@@ -164,6 +164,21 @@ class ApiLimitsTest {
         assertThat(f.json(wsSnapshot).path("preferences").path("subtitles").asText()).isEqualTo("fr");
     }
 
+    @Test
+    void aWebSocketMessageIdIsEchoedOnlyWhenItIsAScalarSoNoAnswerCanFailToBeWritten() throws Exception {
+        try (WsTestClient ws = WsTestClient.connect(f.wsUrl(f.user("alice", "tv")))) {
+            assertThat(ws.next(Duration.ofSeconds(5))).contains("\"type\":\"snapshot\"");
+            ws.send("{\"type\":\"preference_update\",\"id\":" + nested(999, "1") + ",\"key\":\"k\",\"value\":1}");
+            JsonNode refused = f.json(ws.next(Duration.ofSeconds(5)));
+            assertThat(refused.path("error").asText()).isEqualTo("invalid_field");
+            assertThat(refused.path("message").asText()).contains("'id'");
+            ws.send("{\"type\":\"preference_update\",\"id\":\"p-1\",\"key\":\"k\",\"value\":1}");
+            JsonNode ack = f.json(ws.next(Duration.ofSeconds(5)));
+            assertThat(ack.path("type").asText()).isEqualTo("ack");
+            assertThat(ack.path("id").asText()).isEqualTo("p-1");
+        }
+    }
+
     // ---- 3. read tokens are verified, and waiting reads are bounded
 
     @Test
