@@ -50,5 +50,8 @@ class IdentifiersTest {
         assertThat(Identifiers.isContentId("x".repeat(256))).isFalse();
         assertThat(Identifiers.isContentId("tmdb:\n550")).isFalse();
         assertThat(Identifiers.isContentId("")).isFalse();
+        assertThat(Identifiers.isContentId("a\ud800b")).as("a lone surrogate").isFalse();
+        assertThat(Identifiers.isContentId("a\udc00")).as("a lone low surrogate").isFalse();
+        assertThat(Identifiers.isContentId("clap \ud83d\udc4f")).as("a surrogate pair").isTrue();
     }
 }

@@ -65,6 +65,16 @@ class DeadLetterTopologyTest {
                         + "k".repeat(65) + "\",\"value\":1}", "invalid_field"),
                 Arguments.of("preference value over 4 KiB", "{\"msg_type\":\"preference_update\"," + ok
                         + ",\"key\":\"k\",\"value\":\"" + "v".repeat(4100) + "\"}", "invalid_field"),
+                Arguments.of("preference value nested 33 levels", "{\"msg_type\":\"preference_update\"," + ok
+                        + ",\"key\":\"k\",\"value\":" + "[".repeat(33) + "]".repeat(33) + "}", "invalid_field"),
+                Arguments.of("command params nested 999 levels", "{\"msg_type\":\"remote_command\"," + ok
+                        + ",\"target_device_id\":\"tv\",\"command\":{\"type\":\"Play\",\"params\":{\"x\":"
+                        + "[".repeat(999) + "]".repeat(999) + "}}}", "invalid_field"),
+                Arguments.of("content id with a lone surrogate", "{\"msg_type\":\"watchlist_update\"," + ok
+                        + ",\"operation\":\"Add\",\"content_id\":\"a\\ud800b\"}", "invalid_field"),
+                Arguments.of("metadata title with a lone surrogate", "{\"msg_type\":\"watchlist_update\"," + ok
+                        + ",\"operation\":\"Add\",\"content_id\":\"c\",\"content_metadata\":{\"title\":\"\\udfff\"}}",
+                        "invalid_field"),
                 Arguments.of("preference without value", "{\"msg_type\":\"preference_update\"," + ok + ",\"key\":\"k\"}",
                         "missing_field"),
                 Arguments.of("join without device_type", "{\"msg_type\":\"device_join\"," + ok + "}", "missing_field"),
