@@ -413,7 +413,10 @@ function connect(user) {
       setConnection("live", "Live");
     } else if (message.type === "error") {
       toast(`${message.error}: ${message.message}`, true);
-    } else if (message.type !== "ack") {
+    } else if (message.type === "token_expiring") {
+      // The session ends with its token; the page has no way to mint a fresh one, so it says so.
+      toast(`This token expires at ${new Date(message.expires_at).toLocaleTimeString()}; sign in with a fresh one to stay live.`, true);
+    } else if (message.type !== "ack" && message.type !== "auth_ok") {
       applyDelta(message);
     }
   };

@@ -59,7 +59,10 @@ final class JsonErrorHandler extends ErrorHandler {
             case 414 -> "the request line is over " + http.getRequestHeaderSize() + " bytes (a token belongs in the "
                     + "Authorization header, not the URI, where it can be)";
             case 431 -> "the request's headers are over " + http.getRequestHeaderSize() + " bytes";
-            case 400 -> "the request is malformed" + (reason == null || reason.isBlank() ? "" : ": " + plain(reason));
+            case 400 -> reason == null || reason.isBlank() || "Bad Request".equalsIgnoreCase(reason.trim())
+                    ? "the request is malformed: a path the server does not accept (such as %00, or '..' past the "
+                            + "root), or a request line or header it cannot read"
+                    : "the request is malformed: " + plain(reason);
             default -> reason == null || reason.isBlank() ? "HTTP " + status : plain(reason);
         };
     }
