@@ -1,6 +1,7 @@
 package io.mediagateway.sync.codec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,6 +59,8 @@ public final class Json {
     public static JsonNode parse(byte[] bytes) {
         try {
             return MAPPER.readTree(bytes);
+        } catch (StreamConstraintsException e) {
+            throw constraint(e);
         } catch (JsonProcessingException e) {
             throw new CodecException("not valid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
@@ -68,9 +71,24 @@ public final class Json {
     public static JsonNode parse(String json) {
         try {
             return MAPPER.readTree(json);
+        } catch (StreamConstraintsException e) {
+            throw constraint(e);
         } catch (JsonProcessingException e) {
             throw new CodecException("not valid JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * The parser stops at 1,000 levels: a document that deep breaks the nesting limit of
+     * {@link JsonLimits} as surely as one of 33 levels, and is refused for the same reason.
+     */
+    private static CodecException constraint(StreamConstraintsException e) {
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Document nesting depth")) {
+            return new NestingException("the document nests more than " + MAPPER.getFactory().streamReadConstraints()
+                    .getMaxNestingDepth() + " levels of arrays and objects; a value may nest at most "
+                    + JsonLimits.MAX_DEPTH, e);
+        }
+        return new CodecException("not valid JSON: " + e.getOriginalMessage(), e);
     }
 
     /** Any JSON text in canonical form: sorted keys, compact. */
@@ -92,8 +110,17 @@ public final class Json {
         }
     }
 
+    /** JSON nested too deep to be read at all: a field rule broken (nesting), not malformed JSON. */
+    public static final class NestingException extends CodecException {
+        private static final long serialVersionUID = 1L;
+
+        NestingException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** Bytes that cannot be decoded into the expected value. */
-    public static final class CodecException extends RuntimeException {
+    public static class CodecException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         public CodecException(String message) {

@@ -65,6 +65,8 @@ public final class EventParser {
         JsonNode node;
         try {
             node = Json.parse(value);
+        } catch (Json.NestingException e) {
+            throw new RejectedException(INVALID_FIELD, e.getMessage());
         } catch (CodecException e) {
             throw new RejectedException(INVALID_JSON, e.getMessage());
         }

@@ -235,6 +235,8 @@ public final class ApiRoutes {
         JsonNode body;
         try {
             body = Json.parse(bytes);
+        } catch (Json.NestingException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_field", e.getMessage());
         } catch (CodecException e) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", e.getMessage());
         }

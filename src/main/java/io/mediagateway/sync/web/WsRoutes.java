@@ -154,6 +154,9 @@ public final class WsRoutes {
         JsonNode message;
         try {
             message = Json.parse(text);
+        } catch (Json.NestingException e) {
+            client.offer(error(null, "invalid_field", e.getMessage()));
+            return;
         } catch (CodecException e) {
             client.offer(error(null, "invalid_json", e.getMessage()));
             return;
