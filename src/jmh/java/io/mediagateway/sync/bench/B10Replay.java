@@ -1,7 +1,7 @@
 package io.mediagateway.sync.bench;
 
-import io.mediagateway.sync.runtime.Replay;
-import io.mediagateway.sync.runtime.SyncConfig;
+import io.mediagateway.sync.app.SyncConfig;
+import io.mediagateway.sync.app.replay.Replay;
 import io.mediagateway.sync.topology.Workload;
 import java.time.Duration;
 import java.util.HashMap;

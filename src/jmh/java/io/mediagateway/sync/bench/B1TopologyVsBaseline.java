@@ -1,8 +1,8 @@
 package io.mediagateway.sync.bench;
 
+import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
-import io.mediagateway.sync.topology.Topics;
 import io.mediagateway.sync.topology.Workload;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +16,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -25,6 +24,7 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * B1: a backlog of mixed device events for 10,000 users through the full topology under

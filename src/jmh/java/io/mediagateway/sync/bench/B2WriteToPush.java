@@ -2,7 +2,7 @@ package io.mediagateway.sync.bench;
 
 import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.WsTestClient;
-import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.Workload;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

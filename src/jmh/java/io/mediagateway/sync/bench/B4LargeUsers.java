@@ -1,8 +1,8 @@
 package io.mediagateway.sync.bench;
 
+import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
-import io.mediagateway.sync.topology.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,10 +2,10 @@ package io.mediagateway.sync.bench;
 
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncStores;
 import io.mediagateway.sync.topology.SyncTopology;
-import io.mediagateway.sync.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

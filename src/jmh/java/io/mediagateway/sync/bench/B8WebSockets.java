@@ -1,8 +1,8 @@
 package io.mediagateway.sync.bench;
 
-import io.mediagateway.sync.testing.Ports;
 import io.mediagateway.sync.testing.Http;
-import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.testing.Ports;
+import io.mediagateway.sync.topics.Topics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

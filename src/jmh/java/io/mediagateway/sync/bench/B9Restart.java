@@ -1,7 +1,7 @@
 package io.mediagateway.sync.bench;
 
 import io.mediagateway.sync.testing.Http;
-import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.topics.Topics;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,9 @@
 package io.mediagateway.sync.bench;
 
-import io.mediagateway.sync.runtime.EmbeddedKafka;
-import io.mediagateway.sync.runtime.TopicProvisioner;
+import io.mediagateway.sync.app.embedded.EmbeddedKafka;
 import io.mediagateway.sync.testing.Ports;
-import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.topics.TopicProvisioner;
+import io.mediagateway.sync.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

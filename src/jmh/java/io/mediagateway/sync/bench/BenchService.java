@@ -1,7 +1,7 @@
 package io.mediagateway.sync.bench;
 
-import io.mediagateway.sync.runtime.SyncConfig;
-import io.mediagateway.sync.runtime.SyncService;
+import io.mediagateway.sync.app.SyncConfig;
+import io.mediagateway.sync.app.SyncService;
 import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.web.JwtTokens;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.mediagateway.sync.bench;
 
 import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
-import io.mediagateway.sync.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

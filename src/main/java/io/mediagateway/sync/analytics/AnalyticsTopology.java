@@ -2,8 +2,8 @@ package io.mediagateway.sync.analytics;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.SyncTopology;
-import io.mediagateway.sync.topology.Topics;
 import io.mediagateway.sync.topology.WindowMarkers;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package io.mediagateway.sync.ingest;
 
-import static io.mediagateway.sync.ingest.RejectReason.INVALID_CONTENT_ID;
-import static io.mediagateway.sync.ingest.RejectReason.INVALID_DEVICE_ID;
-import static io.mediagateway.sync.ingest.RejectReason.INVALID_FIELD;
-import static io.mediagateway.sync.ingest.RejectReason.INVALID_JSON;
-import static io.mediagateway.sync.ingest.RejectReason.MISSING_FIELD;
-import static io.mediagateway.sync.ingest.RejectReason.OVERSIZED;
-import static io.mediagateway.sync.ingest.RejectReason.UNKNOWN_MSG_TYPE;
+import static io.mediagateway.sync.deadletter.RejectReason.INVALID_CONTENT_ID;
+import static io.mediagateway.sync.deadletter.RejectReason.INVALID_DEVICE_ID;
+import static io.mediagateway.sync.deadletter.RejectReason.INVALID_FIELD;
+import static io.mediagateway.sync.deadletter.RejectReason.INVALID_JSON;
+import static io.mediagateway.sync.deadletter.RejectReason.MISSING_FIELD;
+import static io.mediagateway.sync.deadletter.RejectReason.OVERSIZED;
+import static io.mediagateway.sync.deadletter.RejectReason.UNKNOWN_MSG_TYPE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mediagateway.sync.codec.Json;

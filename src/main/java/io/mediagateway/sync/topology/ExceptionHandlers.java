@@ -1,6 +1,8 @@
 package io.mediagateway.sync.topology;
 
-import io.mediagateway.sync.ingest.RejectReason;
+import io.mediagateway.sync.deadletter.DeadLetters;
+import io.mediagateway.sync.deadletter.RejectReason;
+import io.mediagateway.sync.topics.Topics;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,5 +1,6 @@
 package io.mediagateway.sync.topology;
 
+import io.mediagateway.sync.deadletter.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;

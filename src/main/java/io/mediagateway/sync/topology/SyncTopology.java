@@ -1,7 +1,9 @@
 package io.mediagateway.sync.topology;
 
 import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.topics.Topics;
 import java.time.Duration;
+import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -15,7 +17,6 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.StoreBuilder;
-import java.util.Set;
 
 /**
  * Builds the service's Kafka Streams topology — the one function {@code serve} and the tests call.

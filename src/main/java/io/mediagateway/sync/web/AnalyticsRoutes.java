@@ -1,14 +1,13 @@
 package io.mediagateway.sync.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.mediagateway.sync.analytics.AnalyticsSource;
+import io.mediagateway.sync.analytics.ContentHours;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.model.Identifiers;
-import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,36 +62,8 @@ public final class AnalyticsRoutes {
                 throw new ApiRoutes.ApiException(HttpStatus.BAD_REQUEST, "invalid_field",
                         "'from' to 'to' may cover at most " + MAX_RANGE.toDays() + " days");
             }
-            answer(ctx, source.hours(content, from, to), () -> hoursAnswer(content, from, to, Json.mapper().createArrayNode()));
+            answer(ctx, source.hours(content, from, to), () -> ContentHours.answer(content, from, to, Json.mapper().createArrayNode()));
         });
-    }
-
-    /**
-     * The answer of {@code GET /api/v1/analytics/content/{id}}: the hours with figures, oldest first,
-     * and their totals.
-     */
-    public static ObjectNode hoursAnswer(String content, Instant from, Instant to, ArrayNode hours) {
-        ObjectNode out = Json.object();
-        out.put("content_id", content);
-        out.put("from", from.toString());
-        out.put("to", to.toString());
-        long starts = 0;
-        long completions = 0;
-        long abandons = 0;
-        BigDecimal watched = BigDecimal.ZERO.setScale(3);
-        for (JsonNode h : hours) {
-            starts += h.get("starts").asLong();
-            completions += h.get("completions").asLong();
-            abandons += h.get("abandons").asLong();
-            watched = watched.add(h.get("watch_time_seconds").decimalValue());
-        }
-        out.set("hours", hours);
-        ObjectNode totals = out.putObject("totals");
-        totals.put("starts", starts);
-        totals.put("completions", completions);
-        totals.put("abandons", abandons);
-        totals.put("watch_time_seconds", watched);
-        return out;
     }
 
     private void answer(Context ctx, AnalyticsSource.Answer answer, Supplier<ObjectNode> empty) {

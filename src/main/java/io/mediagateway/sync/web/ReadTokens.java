@@ -1,5 +1,6 @@
 package io.mediagateway.sync.web;
 
+import io.mediagateway.sync.ingest.ReadToken;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;

@@ -6,6 +6,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
+import io.mediagateway.sync.ingest.EventSink;
 import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Unicode;
 import java.time.Clock;

@@ -2,13 +2,13 @@ package io.mediagateway.sync.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.deadletter.RejectReason;
 import io.mediagateway.sync.ingest.EventParser;
 import io.mediagateway.sync.ingest.IngestEvent;
-import io.mediagateway.sync.ingest.RejectReason;
 import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Identifiers;
-import io.mediagateway.sync.codec.Json;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.mediagateway.sync.testing;
 
-import io.mediagateway.sync.runtime.TopicProvisioner;
-import io.mediagateway.sync.topology.Topics;
+import io.mediagateway.sync.topics.TopicProvisioner;
+import io.mediagateway.sync.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -12,7 +12,6 @@ import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
 /**

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.deadletter.DeadLetters;
+import io.mediagateway.sync.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;

@@ -17,6 +17,7 @@ import io.mediagateway.sync.testing.RealServices;
 import io.mediagateway.sync.testing.ServiceProcess;
 import io.mediagateway.sync.testing.TestDirs;
 import io.mediagateway.sync.testing.TopicReader;
+import io.mediagateway.sync.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,8 @@ package io.mediagateway.sync.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mediagateway.sync.deadletter.DeadLetters;
+import io.mediagateway.sync.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;

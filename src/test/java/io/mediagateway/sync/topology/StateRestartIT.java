@@ -16,6 +16,7 @@ import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.RealServices;
 import io.mediagateway.sync.testing.TestDirs;
 import io.mediagateway.sync.testing.TestTopics;
+import io.mediagateway.sync.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.mediagateway.sync.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mediagateway.sync.topics.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.kafka.streams.StreamsConfig;

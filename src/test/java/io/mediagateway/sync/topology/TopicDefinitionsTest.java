@@ -3,6 +3,9 @@ package io.mediagateway.sync.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mediagateway.sync.topics.Topic;
+import io.mediagateway.sync.topics.TopicDefinition;
+import io.mediagateway.sync.topics.Topics;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.JsonLimits;
 import io.mediagateway.sync.ingest.EventParser;
+import io.mediagateway.sync.ingest.ReadToken;
+import io.mediagateway.sync.query.StateSource;
 import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.WsTestClient;
 import io.mediagateway.sync.topology.SyncStores;

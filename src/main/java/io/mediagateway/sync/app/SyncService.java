@@ -1,0 +1,491 @@
+package io.mediagateway.sync.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.javalin.config.JavalinConfig;
+import io.mediagateway.sync.analytics.AnalyticsCounters;
+import io.mediagateway.sync.analytics.AnalyticsTopology;
+import io.mediagateway.sync.analytics.StreamsAnalyticsSource;
+import io.mediagateway.sync.app.embedded.EmbeddedDatabase;
+import io.mediagateway.sync.app.embedded.EmbeddedKafka;
+import io.mediagateway.sync.codec.StateCodec;
+import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.deadletter.DeadLetterWriter;
+import io.mediagateway.sync.egress.Backoff;
+import io.mediagateway.sync.egress.DeltaSink;
+import io.mediagateway.sync.egress.EgressLoop;
+import io.mediagateway.sync.egress.EgressMetrics;
+import io.mediagateway.sync.egress.postgres.PostgresSchema;
+import io.mediagateway.sync.egress.postgres.PostgresSink;
+import io.mediagateway.sync.egress.pubnub.PubNubSink;
+import io.mediagateway.sync.ingest.KafkaEventSink;
+import io.mediagateway.sync.query.StreamsStateSource;
+import io.mediagateway.sync.query.UserStateReader;
+import io.mediagateway.sync.topics.TopicProvisioner;
+import io.mediagateway.sync.topics.Topics;
+import io.mediagateway.sync.topology.BoundedRocksDb;
+import io.mediagateway.sync.topology.StreamsProperties;
+import io.mediagateway.sync.topology.SyncTopology;
+import io.mediagateway.sync.web.AnalyticsRoutes;
+import io.mediagateway.sync.web.ApiRoutes;
+import io.mediagateway.sync.web.JwtTokens;
+import io.mediagateway.sync.web.RateLimiter;
+import io.mediagateway.sync.web.Readiness;
+import io.mediagateway.sync.web.WebServer;
+import io.mediagateway.sync.web.WsRoutes;
+import io.mediagateway.sync.web.WsSessions;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance: embedded services where nothing is configured, topics, the web server and
+ * the streams. {@link #close()} stops them in the order that loses nothing: web (no new writes),
+ * streams (commit what was processed), database pool, then the embedded broker and database.
+ */
+public final class SyncService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SyncService.class);
+
+    /** What an instance runs: everything, or only the egress consumers ({@code egress} command). */
+    public enum Role { ALL, EGRESS_ONLY }
+
+    private final SyncConfig config;
+    private final Role role;
+    private final ServiceMetrics metrics;
+    private final Consumer<JavalinConfig> extraRoutes;
+    private final List<EgressLoop> egress = new ArrayList<>();
+    private final Deque<NamedCloseable> resources = new ArrayDeque<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private String bootstrapServers;
+    private String jwtSecret;
+    private Optional<DataSource> dataSource = Optional.empty();
+    private WebServer web;
+    private volatile KafkaStreams streams;
+    private volatile KafkaStreams analytics;
+    private final AnalyticsCounters analyticsCounters = new AnalyticsCounters();
+    private volatile HostInfo self;
+
+    private record NamedCloseable(String name, AutoCloseable closeable) {
+    }
+
+    private SyncService(SyncConfig config, Role role, Consumer<JavalinConfig> extraRoutes) {
+        this.config = config;
+        this.role = role;
+        this.extraRoutes = extraRoutes;
+        this.metrics = new ServiceMetrics(config.applicationId());
+    }
+
+    /** Starts everything; on failure stops what was started and rethrows. */
+    public static SyncService start(SyncConfig config) {
+        return start(config, Role.ALL);
+    }
+
+    /** Starts the given role; on failure stops what was started and rethrows. */
+    public static SyncService start(SyncConfig config, Role role) {
+        return start(config, role, c -> { });
+    }
+
+    /** As above; {@code extraRoutes} adds HTTP routes beside the API (the demo's session list). */
+    public static SyncService start(SyncConfig config, Role role, Consumer<JavalinConfig> extraRoutes) {
+        SyncService service = new SyncService(config, role, extraRoutes);
+        try {
+            service.startAll();
+            return service;
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        log.info("Starting media-gateway-sync {} ({}) with {}", Version.current(),
+                role == Role.ALL ? "service" : "egress only", config);
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create SYNC_DATA_DIR " + config.dataDir(), e);
+        }
+        if (role == Role.EGRESS_ONLY) {
+            startEgressOnly();
+            return;
+        }
+        startKafka();
+        startPostgres();
+        jwtSecret = config.jwtSecret().orElseGet(this::randomSecret);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            new TopicProvisioner(admin, config.startupTimeout()).ensure(Topics.definitions());
+        }
+        ObjectMapper json = new ObjectMapper();
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        resources.push(new NamedCloseable("admin client", admin));
+        KafkaEventSink sink = new KafkaEventSink(bootstrapServers);
+        resources.push(new NamedCloseable("API producer", sink));
+        metrics.bind(sink.clientMetrics());
+        ApiRoutes api = new ApiRoutes(new JwtTokens(jwtSecret), new Hlc(System::currentTimeMillis, config.maxClockSkewMs()),
+                sink, new StreamsStateSource(() -> streams, () -> self, admin, config.servingApplicationId()),
+                new UserStateReader(new StateCodec(config.watchlistPolicy()), config.presenceTimeoutMs()),
+                System::currentTimeMillis, new RateLimiter(config.rateLimitPerUser(), System::nanoTime),
+                new RateLimiter(config.rateLimitPerDevice(), System::nanoTime), config.maxWaitingReads());
+        WsSessions sessions = new WsSessions();
+        Gauge.builder("sync.websocket.sessions", sessions, WsSessions::size)
+                .description("open WebSocket sessions on this instance").register(metrics.registry());
+        WsRoutes ws = new WsRoutes(api, sessions);
+        AnalyticsRoutes analyticsRoutes = new AnalyticsRoutes(api, new StreamsAnalyticsSource(() -> analytics, () -> self),
+                Instant::now);
+        DeltaFanout fanout = new DeltaFanout(bootstrapServers, sessions);
+        resources.push(new NamedCloseable("WebSocket fan-out", fanout));
+        metrics.bind(fanout.clientMetrics());
+        web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json,
+                metrics.registry(), c -> {
+                    api.register(c);
+                    analyticsRoutes.register(c);
+                    ws.register(c);
+                    extraRoutes.accept(c);
+                });
+        startStreams();
+        if (config.analytics().enabled()) {
+            startAnalytics();
+        } else {
+            log.info("SYNC_ANALYTICS=off: the analytics application runs elsewhere (or not at all)");
+        }
+        if (config.egress()) {
+            startEgress();
+        } else {
+            log.info("SYNC_EGRESS=off: PubNub and PostgreSQL egress run elsewhere (the egress command)");
+        }
+        log.info("media-gateway-sync is up: http://{}:{} (advertised as {}), Kafka {}", config.host(), web.port(),
+                config.advertisedUrlFor(web.port()), bootstrapServers);
+    }
+
+    /** The egress command: the sinks' consumers, and a web server for /health and /ready. */
+    private void startEgressOnly() {
+        bootstrapServers = config.kafkaBootstrapServers().orElseThrow(() -> new IllegalStateException(
+                "the egress command reads the deltas of a running service: set KAFKA_BOOTSTRAP_SERVERS to its cluster"));
+        startPostgres();
+        startEgress();
+        if (egress.isEmpty()) {
+            throw new IllegalStateException("no egress is configured: set PG_URL and/or PUBNUB_PUBLISH_KEY and "
+                    + "PUBNUB_SUBSCRIBE_KEY");
+        }
+        web = WebServer.start(config.host(), config.port(), Version.current(),
+                () -> new Readiness.Status(true, "EGRESS"), new ObjectMapper(), metrics.registry(), c -> { });
+        log.info("media-gateway-sync egress is up: {} on Kafka {}, health on http://{}:{}",
+                egress.stream().map(EgressLoop::name).toList(), bootstrapServers, config.host(), web.port());
+    }
+
+    /**
+     * The PostgreSQL and PubNub egress: each its own consumer group on {@code sync.state-deltas}
+     * ({@code <application id>-postgres-sink}, {@code <application id>-pubnub-sink}), started after the
+     * pool and closed before it.
+     */
+    private void startEgress() {
+        if (dataSource.isEmpty() && config.pubnub().isEmpty()) {
+            log.info("No egress: PostgreSQL is off and PubNub is not configured");
+            return;
+        }
+        DeadLetterWriter deadLetters = DeadLetterWriter.create(bootstrapServers, config.applicationId() + "-egress");
+        resources.push(new NamedCloseable("egress dead-letter producer", deadLetters));
+        metrics.bind(deadLetters.clientMetrics());
+        dataSource.ifPresent(ds -> {
+            EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "postgres");
+            startEgressLoop(Topics.STATE_DELTAS.name(), new PostgresSink(ds, deadLetters, sinkMetrics, Backoff.DEFAULT),
+                    sinkMetrics);
+            // Every analytics application's hourly figures (the live one's and each replay's), by application id.
+            EgressMetrics statsMetrics = new EgressMetrics(metrics.registry(), "analytics-postgres");
+            startEgressLoop(Topics.CONTENT_HOURLY.name(), PostgresSink.contentHourly(ds, deadLetters, statsMetrics,
+                    Backoff.DEFAULT), statsMetrics);
+        });
+        config.pubnub().ifPresentOrElse(pn -> {
+            EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "pubnub");
+            PubNubSink.Connection connection = new PubNubSink.Connection(pn.publishKey(), pn.subscribeKey(),
+                    pn.secretKey(), pn.origin(), pn.secure(), pn.cipherKey(), config.applicationId());
+            log.info("PubNub egress to {} (TLS {}, {} users at once{})", pn.origin().orElse("the PubNub network"),
+                    pn.secure() ? "on" : "off", config.pubnubConcurrency(),
+                    pn.cipherKey().isPresent() ? ", messages encrypted with PUBNUB_CIPHER_KEY" : "");
+            startEgressLoop(Topics.STATE_DELTAS.name(), new PubNubSink(connection, deadLetters, sinkMetrics,
+                    Backoff.DEFAULT, config.pubnubConcurrency()), sinkMetrics);
+            // The live analytics application's trending list (not its replays') to global.trending.
+            EgressMetrics trendingMetrics = new EgressMetrics(metrics.registry(), "trending-pubnub");
+            startEgressLoop(Topics.TRENDING.name(), new PubNubSink("trending-pubnub",
+                    PubNubSink.trending(config.analytics().applicationId()), connection, deadLetters, trendingMetrics,
+                    Backoff.DEFAULT, 1), trendingMetrics);
+        }, () -> log.info("PubNub egress off: PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY are unset"));
+    }
+
+    private void startEgressLoop(String topic, DeltaSink sink, EgressMetrics sinkMetrics) {
+        EgressLoop loop = new EgressLoop(bootstrapServers, topic,
+                config.applicationId() + "-" + sink.name() + "-sink", sink, sinkMetrics, config.egressBatch(),
+                Duration.ofSeconds(10)).start();
+        egress.add(loop);
+        resources.push(new NamedCloseable(sink.name() + " egress", loop));
+        metrics.bind(loop.clientMetrics());
+    }
+
+    private void startKafka() {
+        if (config.kafkaBootstrapServers().isPresent()) {
+            bootstrapServers = config.kafkaBootstrapServers().get();
+            log.info("Using the Kafka cluster at {} (KAFKA_BOOTSTRAP_SERVERS)", bootstrapServers);
+            return;
+        }
+        log.info("KAFKA_BOOTSTRAP_SERVERS is unset: starting an embedded single-node KRaft broker on 127.0.0.1:{}"
+                + " (SYNC_EMBEDDED_KAFKA_PORT)", config.embeddedKafkaPort());
+        EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir(), config.embeddedKafkaPort());
+        resources.push(new NamedCloseable("embedded Kafka", kafka));
+        bootstrapServers = kafka.bootstrapServers();
+    }
+
+    private void startPostgres() {
+        SyncConfig.Postgres pg = config.postgres();
+        String url;
+        Optional<String> user;
+        Optional<String> password;
+        switch (pg.mode()) {
+            case OFF -> {
+                log.info("SYNC_PG=off: the PostgreSQL sink is disabled");
+                return;
+            }
+            case EMBEDDED -> {
+                log.info("PG_URL is unset: starting an embedded PostgreSQL (SYNC_EMBEDDED_PG_PORT={})", pg.embeddedPort());
+                EmbeddedDatabase db = EmbeddedDatabase.start(config.dataDir(), pg.embeddedPort());
+                resources.push(new NamedCloseable("embedded PostgreSQL", db));
+                url = db.jdbcUrl();
+                user = Optional.of(db.user());
+                password = Optional.empty();
+            }
+            default -> {
+                url = pg.jdbcUrl().orElseThrow();
+                user = pg.user();
+                password = pg.password();
+                log.info("Using PostgreSQL at {} (PG_URL)", PostgresUrl.redact(url));
+            }
+        }
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("sync-pg");
+        hikari.setJdbcUrl(url);
+        user.ifPresent(hikari::setUsername);
+        password.ifPresent(hikari::setPassword);
+        hikari.setMaximumPoolSize(4);
+        // Short: while PostgreSQL is away the sink retries with its own backoff, not inside the pool.
+        hikari.setConnectionTimeout(Math.min(5_000, config.startupTimeout().toMillis()));
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hikari.addDataSourceProperty("socketTimeout", "60");
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to PostgreSQL at " + PostgresUrl.redact(url)
+                    + " (PG_URL, PG_USER, PG_PASSWORD; SYNC_PG=off disables the sink): " + e.getMessage(), e);
+        }
+        resources.push(new NamedCloseable("PostgreSQL pool", ds));
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('server_version')")) {
+            rs.next();
+            log.info("PostgreSQL {} reachable at {}", rs.getString(1), PostgresUrl.redact(url));
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL at " + PostgresUrl.redact(url) + " does not answer: " + e.getMessage(), e);
+        }
+        PostgresSchema.migrate(ds);
+        dataSource = Optional.of(ds);
+    }
+
+    private void startStreams() {
+        Properties props = streamsProperties(config.servingApplicationId());
+        props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
+        streams = startStreams("Kafka Streams", "serving", SyncTopology.build(new StreamsConfig(props), config.topologySettings()),
+                props);
+    }
+
+    /**
+     * The analytics application: its own application id, offsets and stores beside the serving one, a
+     * quarter of the RocksDB budget on top of the serving stores' and its own stream threads (one by default).
+     */
+    private void startAnalytics() {
+        Properties props = streamsProperties(config.analytics().applicationId());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.analytics().streamThreads());
+        props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, Math.max(16L << 20, config.rocksDbMemoryBytes() / 4));
+        analytics = startStreams("Analytics streams", "analytics", AnalyticsTopology.build(new StreamsConfig(props),
+                config.analyticsSettings(), analyticsCounters), props);
+        FunctionCounter.builder("sync.analytics.events.late", analyticsCounters, AnalyticsCounters::lateCount)
+                .description("progress events dropped: their hour closed more than SYNC_ANALYTICS_GRACE_MS before")
+                .register(metrics.registry());
+        FunctionCounter.builder("sync.analytics.events.repeated", analyticsCounters, AnalyticsCounters::repeatedCount)
+                .description("progress events not counted: repeats, or older than one already counted")
+                .register(metrics.registry());
+        FunctionCounter.builder("sync.analytics.records.skipped", analyticsCounters, AnalyticsCounters::skippedCount)
+                .description("records that are not valid events (the serving application dead-letters them)")
+                .register(metrics.registry());
+    }
+
+    private Properties streamsProperties(String applicationId) {
+        URI advertised = config.advertisedUrlFor(web.port());
+        int advertisedPort = advertised.getPort() > 0 ? advertised.getPort() : ("https".equals(advertised.getScheme()) ? 443 : 80);
+        Properties props = StreamsProperties.of(applicationId, bootstrapServers,
+                config.dataDir().resolve("streams"), config.streamThreads(), config.commitIntervalMs(),
+                config.standbyReplicas());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.getHost() + ":" + advertisedPort);
+        self = new HostInfo(advertised.getHost(), advertisedPort);
+        String instanceId = config.instanceId().orElseGet(() -> InstanceId.loadOrCreate(config.dataDir()));
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        return props;
+    }
+
+    /** @param role the {@code streams} tag of its metrics: {@code serving} or {@code analytics} */
+    private KafkaStreams startStreams(String what, String role, Topology topology, Properties props) {
+        log.info("{}: application {} as static member {} (SYNC_INSTANCE_ID), state in {}", what,
+                props.get(StreamsConfig.APPLICATION_ID_CONFIG),
+                props.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)),
+                props.get(StreamsConfig.STATE_DIR_CONFIG));
+        KafkaStreams s = new KafkaStreams(topology, props);
+        s.setStateListener((now, before) -> log.info("{} {} -> {}", what, before, now));
+        RestoreProgress restoring = new RestoreProgress();
+        s.setGlobalStateRestoreListener(restoring);
+        FunctionCounter.builder("sync.streams.restored.records", restoring, RestoreProgress::restoredTotal)
+                .description("records restored into state stores from their changelogs since start")
+                .tag("streams", role).register(metrics.registry());
+        metrics.bindStreams(s);
+        s.setUncaughtExceptionHandler(e -> {
+            log.error("A stream thread of the {} died; replacing it", what, e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        s.start();
+        return s;
+    }
+
+    private void closeStreams() {
+        if (analytics != null) {
+            boolean clean = analytics.close(config.shutdownTimeout());
+            log.info(clean ? "Analytics streams closed" : "Analytics streams did not close within {} ms",
+                    config.shutdownTimeout().toMillis());
+        }
+        if (streams != null) {
+            boolean clean = streams.close(config.shutdownTimeout());
+            log.info(clean ? "Kafka Streams closed" : "Kafka Streams did not close within {} ms", config.shutdownTimeout().toMillis());
+        }
+    }
+
+    private String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String sample = new JwtTokens(secret).forUser("demo-user", "web-console", Duration.ofDays(1), Instant.now());
+        log.warn("SYNC_JWT_SECRET is unset: generated a random secret for this run only: {} "
+                + "(tokens stop working at restart). A sample token for user demo-user, device web-console: {}", secret, sample);
+        return secret;
+    }
+
+    private Readiness.Status readiness() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return new Readiness.Status(false, "STARTING");
+        }
+        KafkaStreams.State state = s.state();
+        return new Readiness.Status(state == KafkaStreams.State.RUNNING, state.name());
+    }
+
+    public int httpPort() {
+        return web.port();
+    }
+
+    /**
+     * Records this instance's local stores are behind their changelogs, over active and standby tasks
+     * (0 when caught up; -1 while the streams cannot say, e.g. before they run).
+     */
+    public long localStoreLag() {
+        KafkaStreams s = streams;
+        if (s == null) {
+            return -1;
+        }
+        try {
+            return s.allLocalStorePartitionLags().values().stream()
+                    .flatMap(byPartition -> byPartition.values().stream())
+                    .mapToLong(lag -> lag.offsetLag()).sum();
+        } catch (RuntimeException notRunning) {
+            return -1;
+        }
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String jwtSecret() {
+        return jwtSecret;
+    }
+
+    /** The instance's meters, as {@code /metrics} shows them. */
+    public MeterRegistry meters() {
+        return metrics.registry();
+    }
+
+    public Optional<DataSource> dataSource() {
+        return dataSource;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("Stopping media-gateway-sync");
+        // Web first (no new requests), then the streams (commit what they processed), then the rest
+        // in the reverse order of their start: pool, embedded PostgreSQL, embedded broker.
+        if (web != null) {
+            closeQuietly(new NamedCloseable("web", web));
+        }
+        closeQuietly(new NamedCloseable("streams", this::closeStreams));
+        while (!resources.isEmpty()) {
+            closeQuietly(resources.pop());
+        }
+        closeQuietly(new NamedCloseable("metrics", metrics));
+        log.info("media-gateway-sync stopped cleanly");
+        stopped.countDown();
+    }
+
+    private static void closeQuietly(NamedCloseable r) {
+        try {
+            r.closeable().close();
+        } catch (Exception e) {
+            log.error("Error while stopping {}", r.name(), e);
+        }
+    }
+}

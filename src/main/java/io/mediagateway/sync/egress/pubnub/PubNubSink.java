@@ -1,0 +1,411 @@
+package io.mediagateway.sync.egress.pubnub;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.pubnub.api.PubNubException;
+import com.pubnub.api.UserId;
+import com.pubnub.api.crypto.CryptoModule;
+import com.pubnub.api.enums.PNLogVerbosity;
+import com.pubnub.api.java.PubNub;
+import com.pubnub.api.java.v2.PNConfiguration;
+import com.pubnub.api.models.consumer.PNPublishResult;
+import com.pubnub.api.retry.RetryConfiguration;
+import com.pubnub.api.v2.callbacks.Result;
+import io.mediagateway.sync.deadletter.DeadLetterWriter;
+import io.mediagateway.sync.deadletter.RejectReason;
+import io.mediagateway.sync.egress.Backoff;
+import io.mediagateway.sync.egress.DeltaSink;
+import io.mediagateway.sync.egress.EgressMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PubNub egress (contract §8): each delta is published, as it is on the topic, to
+ * {@code user.{id}.sync} (watchlist, progress, preferences) or {@code user.{id}.devices} (devices,
+ * commands), with {@code {"delta_id": …}} as {@code meta} so subscribers can drop repeats.
+ *
+ * <p>A batch is split by user: each user's deltas are published one after the other (the next only
+ * once PubNub accepted the previous, so their order holds through retries), while up to
+ * {@code concurrency} users are published at once with the SDK's asynchronous calls. Network errors
+ * (status 0), 5xx, 408 and 429 are retried with backoff and jitter, never sooner than a 429's
+ * {@code Retry-After}; other 4xx, and messages over PubNub's 32 KiB limit, go to the dead-letter topic.
+ * Errors are classified by HTTP status, not by the SDK's categories, which name timeouts and refused
+ * connections misleadingly. The batch completes only when every delta is accepted or dead-lettered.
+ */
+public final class PubNubSink implements DeltaSink {
+    private static final Logger log = LoggerFactory.getLogger(PubNubSink.class);
+    /** PubNub refuses messages (with their channel and meta) above 32 KiB. */
+    public static final int MAX_MESSAGE_BYTES = 32 * 1024;
+    private static final long LOG_EVERY_MS = 30_000;
+
+    /** Where and how to publish; {@code cipherKey} encrypts messages with the SDK's AES-CBC crypto module. */
+    public record Connection(String publishKey, String subscribeKey, Optional<String> secretKey, Optional<String> origin,
+                             boolean secure, Optional<String> cipherKey, String userId) {
+    }
+
+    /**
+     * Where a record goes: its ordering key (records of one key are published one after the other), its
+     * channel and its {@code meta}; null when this sink does not publish it. Throws a
+     * {@link RuntimeException} for a record it cannot read (dead-lettered as {@code invalid_delta}).
+     */
+    @FunctionalInterface
+    public interface Router {
+        Route route(JsonObject message);
+
+        /**
+         * Whether only the newest message of each ordering key in a batch is worth publishing (a state that
+         * replaces the previous one, like the trending list): the older ones are passed over. A backlog
+         * (a first start, a long outage) then publishes one message per batch, not every list it missed.
+         */
+        default boolean latestOnly() {
+            return false;
+        }
+    }
+
+    /** The address of one message. */
+    public record Route(String orderKey, String channel, Map<String, String> meta) {
+    }
+
+    /** Deltas (contract §8): per user, to {@code user.{id}.sync} or {@code user.{id}.devices}, meta {@code delta_id}. */
+    public static final Router DELTAS = delta -> {
+        String user = delta.get("user_id").getAsString();
+        String type = delta.get("msg_type").getAsString();
+        return new Route(user, channel(user, type), Map.of("delta_id", delta.get("delta_id").getAsString()));
+    };
+
+    /** The channel of the trending list. */
+    public static final String TRENDING_CHANNEL = "global.trending";
+
+    /**
+     * Trending lists of the analytics application {@code applicationId} (not those of its replays) to
+     * {@value #TRENDING_CHANNEL}, meta {@code application_id} and {@code window_end}.
+     */
+    public static Router trending(String applicationId) {
+        return new Router() {
+            @Override
+            public Route route(JsonObject list) {
+                String app = list.get("application_id").getAsString();
+                if (!app.equals(applicationId)) {
+                    return null;
+                }
+                return new Route(TRENDING_CHANNEL, TRENDING_CHANNEL, Map.of("application_id", app,
+                        "window_end", list.get("window_end").getAsString()));
+            }
+
+            @Override
+            public boolean latestOnly() {
+                return true;
+            }
+        };
+    }
+
+    private final String name;
+    private final Router router;
+    private final PubNub pubnub;
+    private final CryptoModule crypto;
+    private final DeadLetterWriter deadLetters;
+    private final EgressMetrics metrics;
+    private final Backoff backoff;
+    private final int concurrency;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("egress-pubnub-retry"));
+    private final ExecutorService blocking = Executors.newSingleThreadExecutor(daemon("egress-pubnub-dead-letters"));
+    private volatile long lastOutageLogMs;
+
+    /** The delta egress of contract §8. */
+    public PubNubSink(Connection connection, DeadLetterWriter deadLetters, EgressMetrics metrics, Backoff backoff,
+                      int concurrency) {
+        this("pubnub", DELTAS, connection, deadLetters, metrics, backoff, concurrency);
+    }
+
+    /** A sink named {@code name} (metric tags, consumer group) publishing what {@code router} addresses. */
+    public PubNubSink(String name, Router router, Connection connection, DeadLetterWriter deadLetters,
+                      EgressMetrics metrics, Backoff backoff, int concurrency) {
+        this.name = name;
+        this.router = router;
+        this.crypto = connection.cipherKey().map(PubNubSink::cryptoModule).orElse(null);
+        this.pubnub = PubNub.create(configuration(connection, crypto, concurrency));
+        this.deadLetters = deadLetters;
+        this.metrics = metrics;
+        this.backoff = backoff;
+        this.concurrency = concurrency;
+    }
+
+    /** The SDK's recommended AES-CBC module (random IVs), which also reads the legacy format. */
+    public static CryptoModule cryptoModule(String cipherKey) {
+        return CryptoModule.createAesCbcCryptoModule(cipherKey, false);
+    }
+
+    private static PNConfiguration configuration(Connection c, CryptoModule crypto, int concurrency) {
+        UserId userId;
+        try {
+            userId = new UserId(c.userId());
+        } catch (PubNubException e) {
+            throw new IllegalArgumentException("not a PubNub user id: '" + c.userId() + "': " + e.getErrorMessage(), e);
+        }
+        PNConfiguration.Builder b = PNConfiguration.builder(userId, c.subscribeKey())
+                .publishKey(c.publishKey())
+                .secure(c.secure())
+                .logVerbosity(PNLogVerbosity.NONE)
+                .maximumConnections(concurrency)
+                // We retry, by status code and with Retry-After; the SDK's own retries would hide both.
+                .retryConfiguration(RetryConfiguration.None.INSTANCE);
+        c.secretKey().ifPresent(b::secretKey);
+        c.origin().ifPresent(b::origin);
+        if (crypto != null) {
+            b.cryptoModule(crypto);
+        }
+        return b.build();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** {@code user.{id}.sync} for watchlist, progress and preference deltas; {@code user.{id}.devices} for the rest. */
+    public static String channel(String userId, String msgType) {
+        boolean sync = "watchlist_update".equals(msgType) || "watch_progress_update".equals(msgType)
+                || "preference_update".equals(msgType);
+        return "user." + userId + (sync ? ".sync" : ".devices");
+    }
+
+    /** One message ready to publish, or with the reason it cannot be, or ({@code channel} null, no reason) to skip. */
+    private record Message(ConsumerRecord<byte[], byte[]> record, String user, String channel, JsonElement body,
+                           Map<String, String> meta, RejectReason refused, String why) {
+        boolean skipped() {
+            return channel == null && refused == null;
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> deliver(List<ConsumerRecord<byte[], byte[]>> batch, BooleanSupplier cancelled) {
+        Map<String, ArrayDeque<Message>> byUser = new LinkedHashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+            Message m = message(r);
+            ArrayDeque<Message> chain = byUser.computeIfAbsent(m.user(), u -> new ArrayDeque<>());
+            if (router.latestOnly() && m.refused() == null && m.channel() != null) {
+                chain.removeIf(older -> older.refused() == null);   // a newer state replaces it
+            }
+            chain.add(m);
+        }
+        return new Run(new ArrayDeque<>(byUser.values()), cancelled).start();
+    }
+
+    private Message message(ConsumerRecord<byte[], byte[]> r) {
+        String fallbackKey = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
+        JsonObject body;
+        Route route;
+        try {
+            body = JsonParser.parseString(new String(r.value(), StandardCharsets.UTF_8)).getAsJsonObject();
+            route = router.route(body);
+        } catch (RuntimeException e) {
+            return new Message(r, fallbackKey, null, null, null, RejectReason.INVALID_DELTA,
+                    "not a message this sink publishes (a delta needs msg_type, user_id, delta_id): " + e.getMessage());
+        }
+        if (route == null) {
+            return new Message(r, fallbackKey, null, null, null, null, null);
+        }
+        int size = publishedSize(r.value(), route.channel(), route.meta());
+        if (size > MAX_MESSAGE_BYTES) {
+            return new Message(r, route.orderKey(), route.channel(), body, route.meta(), RejectReason.OVERSIZED,
+                    "the PubNub message would be " + size + " bytes; PubNub refuses more than " + MAX_MESSAGE_BYTES);
+        }
+        return new Message(r, route.orderKey(), route.channel(), body, route.meta(), null, null);
+    }
+
+    /** The bytes PubNub counts: the message as sent (encrypted and base64-quoted with a cipher key), channel and meta. */
+    private int publishedSize(byte[] json, String channel, Map<String, String> meta) {
+        int message = json.length;
+        // Below 16 KiB even the encrypted form (base64 of IV + padding + header) stays well under the limit.
+        if (crypto != null && json.length > 16 * 1024) {
+            message = Base64.getEncoder().encodeToString(crypto.encrypt(json)).length() + 2;
+        }
+        int metaBytes = 2;
+        for (Map.Entry<String, String> e : meta.entrySet()) {
+            metaBytes += e.getKey().length() + e.getValue().length() + 6;
+        }
+        return message + channel.length() + metaBytes;
+    }
+
+    /**
+     * One batch in flight: a queue of per-user chains, at most {@code concurrency} running. A chain
+     * publishes its next delta only once the previous one is accepted or dead-lettered.
+     */
+    private final class Run {
+        private final ArrayDeque<ArrayDeque<Message>> waiting;
+        private final BooleanSupplier cancelled;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private int running;
+
+        Run(ArrayDeque<ArrayDeque<Message>> chains, BooleanSupplier cancelled) {
+            this.waiting = chains;
+            this.cancelled = cancelled;
+        }
+
+        CompletableFuture<Void> start() {
+            startChains();
+            return done;
+        }
+
+        /** Starts waiting chains up to the concurrency limit; completes the batch when nothing is left. */
+        private void startChains() {
+            while (true) {
+                ArrayDeque<Message> chain;
+                synchronized (this) {
+                    if (done.isDone()) {
+                        return;
+                    }
+                    boolean stop = cancelled.getAsBoolean();
+                    if (running == 0 && (stop || waiting.isEmpty())) {
+                        if (stop) {
+                            done.completeExceptionally(new Cancelled());
+                        } else {
+                            done.complete(null);
+                        }
+                        return;
+                    }
+                    if (stop || waiting.isEmpty() || running >= concurrency) {
+                        return;
+                    }
+                    chain = waiting.poll();
+                    running++;
+                }
+                step(chain, 0);
+            }
+        }
+
+        private void chainEnded() {
+            synchronized (this) {
+                running--;
+            }
+            startChains();
+        }
+
+        /** Publishes the chain's next delta ({@code attempt} = retries so far). */
+        private void step(ArrayDeque<Message> chain, int attempt) {
+            try {
+                Message m = chain.peek();
+                if (m == null || cancelled.getAsBoolean()) {
+                    chainEnded();
+                    return;
+                }
+                if (m.skipped()) {
+                    chain.poll();
+                    step(chain, 0);
+                    return;
+                }
+                if (m.refused() != null) {
+                    blocking.execute(() -> deadLetterThenNext(chain, m, m.refused(), m.why()));
+                    return;
+                }
+                pubnub.publish(m.body(), m.channel()).meta(m.meta()).usePOST(true)
+                        .async(result -> published(chain, m, attempt, result));
+            } catch (RuntimeException e) {
+                log.error("PubNub sink: unexpected error; the batch will be read again", e);
+                fail(e);
+            }
+        }
+
+        private void published(ArrayDeque<Message> chain, Message m, int attempt, Result<PNPublishResult> result) {
+            try {
+                if (result.isSuccess()) {
+                    metrics.delivered(1);
+                    chain.poll();
+                    step(chain, 0);
+                    return;
+                }
+                PubNubException e = result.exceptionOrNull();
+                int status = e == null ? 0 : e.getStatusCode();
+                if (isRetryable(status)) {
+                    long retryAfterMs = e != null && e.getRetryAfterHeaderValue() != null
+                            ? e.getRetryAfterHeaderValue() * 1000L : 0L;
+                    long delay = backoff.delayMs(attempt, retryAfterMs);
+                    metrics.retried();
+                    logOutage(status, e, attempt, delay);
+                    scheduler.schedule(() -> step(chain, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                } else {
+                    String why = "PubNub answered HTTP " + status + ": " + (e == null ? "" : e.getErrorMessage());
+                    blocking.execute(() -> deadLetterThenNext(chain, m, RejectReason.PUBNUB_REJECTED, why));
+                }
+            } catch (RuntimeException ex) {
+                log.error("PubNub sink: unexpected error; the batch will be read again", ex);
+                fail(ex);
+            }
+        }
+
+        private void deadLetterThenNext(ArrayDeque<Message> chain, Message m, RejectReason reason, String why) {
+            for (int attempt = 0; ; attempt++) {
+                if (cancelled.getAsBoolean()) {
+                    chainEnded();
+                    return;
+                }
+                try {
+                    deadLetters.send(m.record(), reason, why);
+                    metrics.deadLettered(reason.code());
+                    chain.poll();
+                    step(chain, 0);
+                    return;
+                } catch (RuntimeException e) {
+                    metrics.retried();
+                    log.warn("PubNub sink: cannot write a dead letter yet: {}", e.getMessage());
+                    try {
+                        Thread.sleep(backoff.delayMs(attempt, 0));
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        fail(ie);
+                        return;
+                    }
+                }
+            }
+        }
+
+        private void fail(Throwable e) {
+            done.completeExceptionally(e);
+        }
+    }
+
+    /** Network errors (no status), timeouts, throttling and server errors pass; other 4xx will not. */
+    static boolean isRetryable(int status) {
+        return status < 400 || status == 408 || status == 429 || status >= 500;
+    }
+
+    private void logOutage(int status, PubNubException e, int attempt, long delay) {
+        long now = System.currentTimeMillis();
+        if (attempt == 0 || now - lastOutageLogMs >= LOG_EVERY_MS) {
+            lastOutageLogMs = now;
+            String cause = e == null ? "no answer" : e.getErrorMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
+            log.warn("PubNub publish failed (HTTP {}: {}); retry {} in {} ms, later deltas of the user wait",
+                    status == 0 ? "none" : status, cause, attempt + 1, delay);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        blocking.shutdownNow();
+        pubnub.forceDestroy();
+    }
+}

@@ -1,0 +1,171 @@
+package io.mediagateway.sync.query;
+
+import io.mediagateway.sync.ingest.ReadToken;
+import io.mediagateway.sync.topics.Topics;
+import io.mediagateway.sync.topology.PartitionRouter;
+import io.mediagateway.sync.topology.SyncStores;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Interactive queries over the running streams. A user's key maps to one partition; if this instance
+ * runs that partition's active task, the read is local; if another does, it is forwarded there (with
+ * this instance's standby or restoring copy, if any, as the fallback); during a rebalance or a restore
+ * the local copy answers, flagged stale with its lag. A read-your-writes wait checks the application's
+ * committed offset on {@code sync.device-events}: under exactly-once, committed means processed and durable.
+ */
+public final class StreamsStateSource implements StateSource {
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final Supplier<KafkaStreams> streams;
+    private final Supplier<HostInfo> self;
+    private final Admin admin;
+    private final String applicationId;
+    private volatile Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+    private volatile long committedAtNanos;
+
+    public StreamsStateSource(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, Admin admin, String applicationId) {
+        this.streams = streams;
+        this.self = self;
+        this.admin = admin;
+        this.applicationId = applicationId;
+    }
+
+    @Override
+    public Location locate(String userId) {
+        KafkaStreams s = streams.get();
+        if (s == null) {
+            return new Unavailable("the service is starting");
+        }
+        KeyQueryMetadata meta;
+        try {
+            meta = s.queryMetadataForKey(SyncStores.WATCHLIST, userId, KEYS);
+        } catch (IllegalStateException e) {
+            return new Unavailable("the streams are " + s.state());
+        }
+        if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE) || meta.activeHost().equals(HostInfo.unavailable())) {
+            // Mid-rebalance nobody is the owner: a local copy of the user's partition may still answer.
+            int partition = PartitionRouter.partitionFor(userId.getBytes(StandardCharsets.UTF_8),
+                    Topics.DEVICE_EVENTS.definition().partitions());
+            return localCopy(s, partition).<Location>map(l -> l).orElse(new Unavailable("the streams are " + s.state()));
+        }
+        int partition = meta.partition();
+        if (meta.activeHost().equals(self.get())) {
+            Optional<Local> active = activeCopy(s, partition);
+            if (active.isPresent()) {
+                return active.get();
+            }
+            return localCopy(s, partition).<Location>map(l -> l).orElse(new Unavailable("the store is restoring"));
+        }
+        return new Remote("http://" + meta.activeHost().host() + ":" + meta.activeHost().port(), localCopy(s, partition));
+    }
+
+    private Optional<Local> activeCopy(KafkaStreams s, int partition) {
+        try {
+            UserStateReader.Stores stores = storesOf(s, partition, false);
+            stores.store(SyncStores.WATCHLIST);
+            return Optional.of(new Local(stores, Optional.empty()));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A standby or restoring copy of the partition here, flagged with its lag. */
+    private Optional<Local> localCopy(KafkaStreams s, int partition) {
+        if (partition < 0) {
+            return Optional.empty();
+        }
+        try {
+            UserStateReader.Stores stores = storesOf(s, partition, true);
+            stores.store(SyncStores.WATCHLIST);
+            LagInfo lag = s.allLocalStorePartitionLags().getOrDefault(SyncStores.WATCHLIST, Map.of()).get(partition);
+            String staleness = lag == null ? "stale; lag unknown"
+                    : "stale; lag " + lag.offsetLag() + " records (" + lag.currentOffsetPosition() + " of " + lag.endOffsetPosition() + ")";
+            return Optional.of(new Local(stores, Optional.of(staleness)));
+        } catch (InvalidStateStoreException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static UserStateReader.Stores storesOf(KafkaStreams s, int partition, boolean stale) {
+        return name -> {
+            StoreQueryParameters<ReadOnlyKeyValueStore<String, byte[]>> p = StoreQueryParameters
+                    .fromNameAndType(name, QueryableStoreTypes.<String, byte[]>keyValueStore()).withPartition(partition);
+            return s.store(stale ? p.enableStaleStores() : p);
+        };
+    }
+
+    @Override
+    public boolean hasProcessed(String userId, ReadToken token) {
+        OffsetAndMetadata c = committedOffsets().get(new TopicPartition(Topics.DEVICE_EVENTS.name(), token.partition()));
+        return c != null && c.offset() > token.offset();
+    }
+
+    @Override
+    public WriteWait awaitWrite(String userId, ReadToken token, Duration timeout) throws InterruptedException {
+        TopicPartition tp = new TopicPartition(Topics.DEVICE_EVENTS.name(), token.partition());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // Asked once per wait, after the write was acknowledged: a log that ends at or before the token's
+        // position never held it (a token of another cluster sharing the secret, or of a log since deleted).
+        if (logEnd(tp) <= token.offset()) {
+            return WriteWait.NOT_IN_LOG;
+        }
+        while (true) {
+            OffsetAndMetadata c = committedOffsets().get(tp);
+            if (c != null && c.offset() > token.offset()) {
+                return WriteWait.PROCESSED;
+            }
+            if (System.nanoTime() > deadline) {
+                return WriteWait.TIMED_OUT;
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** The partition's end offset, or {@link Long#MAX_VALUE} when Kafka does not say (the wait then decides). */
+    private long logEnd(TopicPartition tp) {
+        try {
+            return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp)
+                    .get(2, java.util.concurrent.TimeUnit.SECONDS).offset();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Long.MAX_VALUE;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** The group's committed offsets, fetched at most every 10 ms however many reads wait. */
+    private Map<TopicPartition, OffsetAndMetadata> committedOffsets() {
+        if (System.nanoTime() - committedAtNanos > 10_000_000L) {
+            synchronized (this) {
+                if (System.nanoTime() - committedAtNanos > 10_000_000L) {
+                    try {
+                        committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
+                                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        // keep the last answer; the caller's deadline bounds the wait
+                    }
+                    committedAtNanos = System.nanoTime();
+                }
+            }
+        }
+        return committed;
+    }
+}

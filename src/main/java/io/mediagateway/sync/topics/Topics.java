@@ -1,0 +1,45 @@
+package io.mediagateway.sync.topics;
+
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The typed registry of the service's topics. Names, partitions and configs come from the files in
+ * {@code topics/}; this class adds the serdes. Processors and clients name topics only through it.
+ */
+public final class Topics {
+
+    /** Ingest and replay log: key user id, value one JSON event kept as raw bytes so bad input can be dead-lettered verbatim. */
+    public static final Topic<String, byte[]> DEVICE_EVENTS =
+            Topic.load("sync.device-events", Serdes.String(), Serdes.ByteArray());
+
+    /** One JSON delta per state change, key user id. */
+    public static final Topic<String, byte[]> STATE_DELTAS =
+            Topic.load("sync.state-deltas", Serdes.String(), Serdes.ByteArray());
+
+    /** Rejected records: the original key and value bytes, with error and source headers. */
+    public static final Topic<byte[], byte[]> DEAD_LETTERS =
+            Topic.load("sync.dead-letters", Serdes.ByteArray(), Serdes.ByteArray());
+
+    /** Viewing statistics per content and hour (analytics): key {@code <hour start>|<content id>}, value JSON. */
+    public static final Topic<String, byte[]> CONTENT_HOURLY =
+            Topic.load("sync.analytics.content-hourly", Serdes.String(), Serdes.ByteArray());
+
+    /** The trending list (analytics): one partition, key the application id, value JSON. */
+    public static final Topic<String, byte[]> TRENDING =
+            Topic.load("sync.analytics.trending", Serdes.String(), Serdes.ByteArray());
+
+    private static final List<Topic<?, ?>> ALL = List.of(DEVICE_EVENTS, STATE_DELTAS, DEAD_LETTERS, CONTENT_HOURLY,
+            TRENDING);
+
+    private Topics() {
+    }
+
+    public static List<Topic<?, ?>> all() {
+        return ALL;
+    }
+
+    public static List<TopicDefinition> definitions() {
+        return ALL.stream().map(Topic::definition).toList();
+    }
+}

@@ -1,0 +1,28 @@
+package io.mediagateway.sync.app;
+
+import io.mediagateway.sync.testing.KafkaBroker;
+import io.mediagateway.sync.testing.TestDirs;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The environment of one instance of a multi-instance test: the harness's broker, its own port, URL and data dir. */
+final class InstanceEnv {
+    private InstanceEnv() {
+    }
+
+    static Map<String, String> of(KafkaBroker kafka, String applicationId, String dirPrefix, int port, String secret)
+            throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("SYNC_PG", "off");
+        env.put("SYNC_HOST", "127.0.0.1");
+        env.put("SYNC_PORT", Integer.toString(port));
+        env.put("SYNC_ADVERTISED_URL", "http://127.0.0.1:" + port);
+        env.put("SYNC_DATA_DIR", TestDirs.create(dirPrefix).toString());
+        env.put("SYNC_APPLICATION_ID", applicationId);
+        env.put("SYNC_STREAM_THREADS", "1");
+        env.put("SYNC_JWT_SECRET", secret);
+        return env;
+    }
+}

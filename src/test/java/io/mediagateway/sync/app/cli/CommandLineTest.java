@@ -1,0 +1,109 @@
+package io.mediagateway.sync.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class CommandLineTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(CommandLine cli, String... args) {
+        cli.setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"serve", "demo", "egress", "replay", "token", "topics"})
+    void shouldPrintHelpForEveryCommand(String command) {
+        assertThat(run(Main.commandLine(), command, "--help")).isZero();
+
+        assertThat(out.toString()).contains("Usage: media-gateway-sync " + command);
+        if (command.equals("topics")) {
+            assertThat(out.toString()).contains("--bootstrap-server", "KAFKA_BOOTSTRAP_SERVERS");
+        } else if (command.equals("replay")) {
+            assertThat(out.toString()).contains("serving", "analytics", "--from", "--to", "--into", "KAFKA_BOOTSTRAP_SERVERS",
+                    "SYNC_SERVING_APPLICATION_ID", "ETA");
+        } else if (!command.equals("token")) {
+            assertThat(out.toString()).contains("KAFKA_BOOTSTRAP_SERVERS", "SYNC_JWT_SECRET", "PG_URL");
+        }
+    }
+
+    @Test
+    void shouldListTheCommandsAndFailWithoutOne() {
+        assertThat(run(Main.commandLine())).isEqualTo(2);
+
+        assertThat(err.toString()).contains("serve", "demo", "egress", "replay", "token", "topics", "Missing a command");
+    }
+
+    @Test
+    void shouldRefuseAReplayItCannotRunBeforeReachingKafka() {
+        assertThat(run(Main.commandLine(), "replay", "everything")).isEqualTo(2);
+        assertThat(err.toString()).contains("APPLICATION must be serving or analytics, not 'everything'");
+
+        assertThat(run(Main.commandLine(), "replay", "analytics", "--from", "yesterday")).isEqualTo(2);
+        assertThat(err.toString()).contains("--from 'yesterday' is not a time");
+
+        assertThat(run(Main.commandLine(), "replay", "serving", "--into", "media-gateway-sync")).isEqualTo(2);
+        assertThat(err.toString()).contains("a serving replay builds beside the running application");
+
+        assertThat(run(Main.commandLine(), "replay", "analytics", "--from", "2026-11-22", "--to", "2026-11-21")).isEqualTo(2);
+        assertThat(err.toString()).contains("--from must be before --to");
+    }
+
+    @Test
+    void shouldReadReplayTimesAsInstantsDatesOrEpochMilliseconds() {
+        assertThat(ReplayCommand.parseTime("2026-11-21T10:00:00Z")).isEqualTo(java.time.Instant.parse("2026-11-21T10:00:00Z"));
+        assertThat(ReplayCommand.parseTime("2026-11-21T12:00:00+02:00")).isEqualTo(java.time.Instant.parse("2026-11-21T10:00:00Z"));
+        assertThat(ReplayCommand.parseTime("2026-11-21")).isEqualTo(java.time.Instant.parse("2026-11-21T00:00:00Z"));
+        assertThat(ReplayCommand.parseTime("2026-11-21T10:30")).isEqualTo(java.time.Instant.parse("2026-11-21T10:30:00Z"));
+        assertThat(ReplayCommand.parseTime("1763719200000")).isEqualTo(java.time.Instant.ofEpochMilli(1763719200000L));
+    }
+
+    @Test
+    void shouldMintAUserTokenThatVerifiesWithTheSecret() {
+        CommandLine cli = new CommandLine(new TokenCommand(Map.of("SYNC_JWT_SECRET", "a-secret")));
+
+        assertThat(run(cli, "--user", "alice", "--device", "tv-living-room", "--ttl", "2h")).isZero();
+
+        DecodedJWT jwt = JWT.require(Algorithm.HMAC256("a-secret")).build().verify(out.toString().trim());
+        assertThat(jwt.getSubject()).isEqualTo("alice");
+        assertThat(jwt.getClaim("device_id").asString()).isEqualTo("tv-living-room");
+        assertThat(jwt.getExpiresAtAsInstant()).isBetween(jwt.getIssuedAtAsInstant().plusSeconds(7199),
+                jwt.getIssuedAtAsInstant().plusSeconds(7201));
+    }
+
+    @Test
+    void shouldMintAServiceToken() {
+        CommandLine cli = new CommandLine(new TokenCommand(Map.of("SYNC_JWT_SECRET", "a-secret")));
+
+        assertThat(run(cli, "--service", "playback")).isZero();
+
+        DecodedJWT jwt = JWT.require(Algorithm.HMAC256("a-secret")).build().verify(out.toString().trim());
+        assertThat(jwt.getSubject()).isEqualTo("playback");
+        assertThat(jwt.getClaim("role").asString()).isEqualTo("service");
+    }
+
+    @Test
+    void shouldRefuseWithoutASecretOrWithABadIdentifier() {
+        assertThat(run(new CommandLine(new TokenCommand(Map.of())), "--user", "alice", "--device", "tv")).isEqualTo(2);
+        assertThat(err.toString()).contains("SYNC_JWT_SECRET is not set");
+
+        assertThat(run(new CommandLine(new TokenCommand(Map.of("SYNC_JWT_SECRET", "s"))),
+                "--user", "user.with.dots", "--device", "tv")).isEqualTo(2);
+        assertThat(err.toString()).contains("--user must be 1-64 chars of [A-Za-z0-9_-], got 'user.with.dots'");
+
+        assertThat(run(new CommandLine(new TokenCommand(Map.of("SYNC_JWT_SECRET", "s"))),
+                "--user", "alice", "--device", "tv", "--ttl", "forever")).isEqualTo(2);
+        assertThat(err.toString()).contains("--ttl must be a number followed by s, m, h or d");
+    }
+}

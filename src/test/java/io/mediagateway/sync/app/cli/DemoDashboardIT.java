@@ -1,0 +1,115 @@
+package io.mediagateway.sync.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mediagateway.sync.testing.Browser;
+import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.testing.Ports;
+import io.mediagateway.sync.testing.ServiceProcess;
+import io.mediagateway.sync.testing.TestDirs;
+import io.mediagateway.sync.testing.TopicReader;
+import io.mediagateway.sync.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's first command as a newcomer runs it — the packaged jar's {@code demo} with nothing
+ * configured (embedded Kafka and PostgreSQL) — looked at in a real headless Chromium: the dashboard
+ * signs in by itself with a demo user, shows the simulated devices online, and a watchlist add made
+ * through the REST API appears on the page without a reload. The screenshot is saved as
+ * {@code target/dashboard.png}.
+ */
+class DemoDashboardIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration START = Duration.ofSeconds(120);
+
+    @Test
+    void shouldShowLiveDevicesAndAWatchlistAddMadeThroughTheApiWithoutAReload() throws Exception {
+        Browser.Binaries binaries = Browser.find();
+        Assumptions.assumeTrue(binaries.usable(), binaries::why);
+
+        // given the demo, started as the README says, on free ports
+        Path dataDir = TestDirs.create("demo-it");
+        int http = Ports.free();
+        int kafkaPort = Ports.freePair();
+        Map<String, String> env = Map.of(
+                "SYNC_DATA_DIR", dataDir.toString(),
+                "SYNC_PORT", Integer.toString(http),
+                "SYNC_EMBEDDED_KAFKA_PORT", Integer.toString(kafkaPort),
+                "SYNC_EMBEDDED_PG_PORT", Integer.toString(Ports.free()),
+                "SYNC_STREAM_THREADS", "1");
+        String base = "http://localhost:" + http;
+        try (ServiceProcess demo = ServiceProcess.start(env, dataDir.resolve("demo.log"), "demo");
+             Browser browser = Browser.launch(binaries, 1440, 1000)) {
+            demo.awaitReady(http, START);
+            await().atMost(Duration.ofSeconds(30)).until(() -> demo.output().contains("#token="));
+            assertThat(demo.output()).contains("Dashboard: " + base + "/", "alice", "bob", "carol");
+            JsonNode sessions = JSON.readTree(Http.get(base + "/demo/sessions").body()).path("users");
+            String aliceToken = sessions.get(0).path("token").asText();
+            assertThat(sessions.get(0).path("user_id").asText()).isEqualTo("alice");
+
+            // when a browser opens the dashboard with no token of its own
+            browser.open(base + "/");
+
+            // then it signs in as the first demo user and shows the simulated TV, phone and web client online
+            try {
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> onlineDevices(browser)
+                        .containsAll(Set.of("tv-alice-living-room", "phone-alice", "web-alice")));
+                assertThat(browser.script("return document.getElementById('connection').dataset.state").asText())
+                        .isEqualTo("live");
+                await().atMost(Duration.ofSeconds(30)).until(() -> browser.script(
+                        "return document.querySelectorAll('#watchlist .watchlist-item').length").asInt() >= 3
+                        && browser.script("return document.querySelectorAll('#progress .progress-item').length").asInt() >= 1
+                        && browser.script("return document.querySelectorAll('#feed .feed-item').length").asInt() >= 1);
+
+                // and when a watchlist add is made through the REST API (not the page)
+                browser.script("window.__notReloaded = true; return true");
+                String content = "test:browser-" + UUID.randomUUID().toString().substring(0, 8);
+                var answer = Http.call(base + "/api/v1/sync/watchlist", aliceToken, "{\"operation\":\"add\",\"content_id\":\""
+                        + content + "\",\"content_metadata\":{\"title\":\"Added Through The API\",\"year\":2026}}");
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+
+                // then it appears on the page, in the watchlist and the live feed, without a reload
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> browser.script(
+                        "const item = document.querySelector(`#watchlist .watchlist-item[data-content-id=\"${arguments[0]}\"]`);"
+                                + "return item ? item.textContent : ''", content).asText().contains("Added Through The API"));
+                assertThat(browser.script("return window.__notReloaded === true").asBoolean()).as("no reload").isTrue();
+                assertThat(browser.script("return [...document.querySelectorAll('#feed .feed-item')]"
+                        + ".some(i => i.dataset.type === 'watchlist_update' && i.textContent.includes('Added Through The API'))")
+                        .asBoolean()).as("the add is in the live feed").isTrue();
+            } finally {
+                browser.screenshot(Path.of("target", "dashboard.png"));
+            }
+
+            // and the simulator's malformed records are in the dead-letter topic, each with its reason
+            await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterReasons("127.0.0.1:" + kafkaPort)
+                    .containsAll(Set.of("invalid_json", "unknown_msg_type", "invalid_field", "invalid_user_id")));
+        }
+    }
+
+    private static Set<String> onlineDevices(Browser browser) throws Exception {
+        JsonNode ids = browser.script("return [...document.querySelectorAll('#devices .device')]"
+                + ".filter(d => d.dataset.online === 'true' && d.textContent.includes('Online')).map(d => d.dataset.deviceId)");
+        Set<String> out = new java.util.HashSet<>();
+        ids.forEach(id -> out.add(id.asText()));
+        return out;
+    }
+
+    private static Set<String> deadLetterReasons(String bootstrap) {
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readCommitted(bootstrap, Topics.DEAD_LETTERS.name());
+        return records.stream().map(r -> r.headers().lastHeader("error.reason"))
+                .filter(h -> h != null).map(h -> new String(h.value(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
+    }
+}
