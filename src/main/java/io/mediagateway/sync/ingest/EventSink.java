@@ -9,7 +9,7 @@ public interface EventSink {
      * @return where it landed, for the read-your-writes token
      * @throws UnavailableException when Kafka does not acknowledge in time
      */
-    ReadToken write(String userId, byte[] event);
+    LogPosition write(String userId, byte[] event);
 
     /** Kafka did not take the write: 503. */
     final class UnavailableException extends RuntimeException {

@@ -37,11 +37,11 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     }
 
     @Override
-    public ReadToken write(String userId, byte[] event) {
+    public LogPosition write(String userId, byte[] event) {
         try {
             RecordMetadata meta = producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS.name(), userId, event))
                     .get(ACK_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-            return new ReadToken(meta.partition(), meta.offset());
+            return new LogPosition(meta.partition(), meta.offset());
         } catch (ExecutionException | TimeoutException e) {
             throw new UnavailableException("Kafka did not acknowledge the write: " + e.getMessage(), e);
         } catch (InterruptedException e) {

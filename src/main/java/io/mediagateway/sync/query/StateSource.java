@@ -1,6 +1,6 @@
 package io.mediagateway.sync.query;
 
-import io.mediagateway.sync.ingest.ReadToken;
+import io.mediagateway.sync.ingest.LogPosition;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -14,10 +14,10 @@ public interface StateSource {
      * Whether the store holding {@code userId} here has processed the write behind {@code token} already:
      * a recent answer, no waiting.
      */
-    boolean hasProcessed(String userId, ReadToken token);
+    boolean hasProcessed(String userId, LogPosition token);
 
     /** Waits until the store holding {@code userId} here has processed the write behind {@code token}. */
-    WriteWait awaitWrite(String userId, ReadToken token, Duration timeout) throws InterruptedException;
+    WriteWait awaitWrite(String userId, LogPosition token, Duration timeout) throws InterruptedException;
 
     /** What {@link #awaitWrite} found. */
     enum WriteWait {

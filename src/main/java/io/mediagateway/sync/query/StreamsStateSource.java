@@ -1,6 +1,6 @@
 package io.mediagateway.sync.query;
 
-import io.mediagateway.sync.ingest.ReadToken;
+import io.mediagateway.sync.ingest.LogPosition;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.PartitionRouter;
 import io.mediagateway.sync.topology.SyncStores;
@@ -112,13 +112,13 @@ public final class StreamsStateSource implements StateSource {
     }
 
     @Override
-    public boolean hasProcessed(String userId, ReadToken token) {
+    public boolean hasProcessed(String userId, LogPosition token) {
         OffsetAndMetadata c = committedOffsets().get(new TopicPartition(Topics.DEVICE_EVENTS.name(), token.partition()));
         return c != null && c.offset() > token.offset();
     }
 
     @Override
-    public WriteWait awaitWrite(String userId, ReadToken token, Duration timeout) throws InterruptedException {
+    public WriteWait awaitWrite(String userId, LogPosition token, Duration timeout) throws InterruptedException {
         TopicPartition tp = new TopicPartition(Topics.DEVICE_EVENTS.name(), token.partition());
         long deadline = System.nanoTime() + timeout.toNanos();
         // Asked once per wait, after the write was acknowledged: a log that ends at or before the token's

@@ -12,7 +12,7 @@ import io.mediagateway.sync.deadletter.RejectReason;
 import io.mediagateway.sync.ingest.EventParser;
 import io.mediagateway.sync.ingest.EventSink;
 import io.mediagateway.sync.ingest.IngestEvent;
-import io.mediagateway.sync.ingest.ReadToken;
+import io.mediagateway.sync.ingest.LogPosition;
 import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Identifiers;
 import io.mediagateway.sync.query.StateSource;
@@ -166,7 +166,7 @@ public final class ApiRoutes {
         }
         EventParser.Accepted accepted = accept(event);
         IngestEvent parsed = accepted.event();
-        ReadToken token = sink.write(user, accepted.record());
+        LogPosition token = sink.write(user, accepted.record());
         ObjectNode answer = Json.object();
         answer.put("hlc", Long.toString(parsed.hlc()));
         if (parsed.payload() instanceof IngestEvent.WatchlistAdd add) {
@@ -260,7 +260,7 @@ public final class ApiRoutes {
         JwtTokens.Principal principal = authenticate(ctx);
         String user = readUser(principal, ctx.queryParam("user_id"));
         limit(principal, user);
-        Optional<ReadToken> after = Optional.ofNullable(ctx.queryParam("after")).map(t -> readTokens.verify(user, t)
+        Optional<LogPosition> after = Optional.ofNullable(ctx.queryParam("after")).map(t -> readTokens.verify(user, t)
                 .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_token",
                         "'after' is not a token this service issued for user " + user)));
         long deadline = System.nanoTime() + STORE_MOVE_WAIT.toNanos();
@@ -280,7 +280,7 @@ public final class ApiRoutes {
         }
     }
 
-    private void readOnce(Context ctx, View view, String user, Optional<ReadToken> after) throws InterruptedException {
+    private void readOnce(Context ctx, View view, String user, Optional<LogPosition> after) throws InterruptedException {
         StateSource.Location location = state.locate(user);
         if (location instanceof StateSource.Remote remote) {
             // An owner that is restoring answers 503; a standby here answers instead (flagged stale) — but not
@@ -316,7 +316,7 @@ public final class ApiRoutes {
      * Waits for the write behind a verified token, holding one of the bounded waiting places: when all
      * are taken the read is refused at once, so reads waiting for writes never fill the server's threads.
      */
-    private void awaitWrite(String user, ReadToken token) throws InterruptedException {
+    private void awaitWrite(String user, LogPosition token) throws InterruptedException {
         if (!waitingReads.tryAcquire()) {
             throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "not_yet_visible", "too many reads are waiting for "
                     + "their writes on this instance; retry", 1);

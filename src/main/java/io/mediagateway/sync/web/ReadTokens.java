@@ -1,6 +1,6 @@
 package io.mediagateway.sync.web;
 
-import io.mediagateway.sync.ingest.ReadToken;
+import io.mediagateway.sync.ingest.LogPosition;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -36,13 +36,13 @@ public final class ReadTokens {
     }
 
     /** The token of {@code position}, for reads of {@code user}. */
-    public String issue(String user, ReadToken position) {
+    public String issue(String user, LogPosition position) {
         String payload = VERSION + ":" + position.partition() + ":" + position.offset();
         return ENCODER.encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + ENCODER.encodeToString(mac(user, payload));
     }
 
     /** The position behind {@code token}, or empty if this service did not issue it for {@code user}. */
-    public Optional<ReadToken> verify(String user, String token) {
+    public Optional<LogPosition> verify(String user, String token) {
         if (token == null || token.length() > MAX_LENGTH) {
             return Optional.empty();
         }
@@ -62,7 +62,7 @@ public final class ReadTokens {
             }
             int partition = Integer.parseInt(parts[1]);
             long offset = Long.parseLong(parts[2]);
-            return partition < 0 || offset < 0 ? Optional.empty() : Optional.of(new ReadToken(partition, offset));
+            return partition < 0 || offset < 0 ? Optional.empty() : Optional.of(new LogPosition(partition, offset));
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

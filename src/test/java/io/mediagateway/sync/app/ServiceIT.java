@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.mediagateway.sync.ingest.ReadToken;
+import io.mediagateway.sync.ingest.LogPosition;
 import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.PostgresDatabase;
@@ -112,7 +112,7 @@ class ServiceIT {
             assertThat(forged.statusCode()).as(forged.body()).isEqualTo(400);
             assertThat(forged.body()).contains("\"error\":\"invalid_token\"");
             String beyondTheLog = new ReadTokens(new JwtTokens(env.get("SYNC_JWT_SECRET")).derivedKey("read-token"))
-                    .issue(user, new ReadToken(sent.partition(), 1_000_000_000L));
+                    .issue(user, new LogPosition(sent.partition(), 1_000_000_000L));
             var neverWritten = Http.call(base + "/api/v1/sync/watchlist?after=" + beyondTheLog, token, null);
             assertThat(neverWritten.statusCode()).as(neverWritten.body()).isEqualTo(400);
             assertThat(neverWritten.body()).contains("\"error\":\"invalid_token\"", "never held");

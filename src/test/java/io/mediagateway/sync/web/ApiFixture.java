@@ -9,7 +9,7 @@ import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.deadletter.DeadLetters;
 import io.mediagateway.sync.ingest.EventSink;
-import io.mediagateway.sync.ingest.ReadToken;
+import io.mediagateway.sync.ingest.LogPosition;
 import io.mediagateway.sync.query.StateSource;
 import io.mediagateway.sync.query.UserStateReader;
 import io.mediagateway.sync.testing.Http;
@@ -72,7 +72,7 @@ final class ApiFixture implements AutoCloseable {
         sink = (user, event) -> {
             synchronized (this) {
                 events.pipeInput(user, event);
-                return new ReadToken(0, offset++);
+                return new LogPosition(0, offset++);
             }
         };
         source = new StateSource() {
@@ -82,12 +82,12 @@ final class ApiFixture implements AutoCloseable {
             }
 
             @Override
-            public boolean hasProcessed(String userId, ReadToken token) {
+            public boolean hasProcessed(String userId, LogPosition token) {
                 return token.offset() < offset;
             }
 
             @Override
-            public WriteWait awaitWrite(String userId, ReadToken token, Duration timeout) {
+            public WriteWait awaitWrite(String userId, LogPosition token, Duration timeout) {
                 return hasProcessed(userId, token) ? WriteWait.PROCESSED : WriteWait.NOT_IN_LOG;
             }
         };

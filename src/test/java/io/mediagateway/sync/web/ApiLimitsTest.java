@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.JsonLimits;
 import io.mediagateway.sync.ingest.EventParser;
-import io.mediagateway.sync.ingest.ReadToken;
+import io.mediagateway.sync.ingest.LogPosition;
 import io.mediagateway.sync.query.StateSource;
 import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.WsTestClient;
@@ -214,12 +214,12 @@ class ApiLimitsTest {
             }
 
             @Override
-            public boolean hasProcessed(String userId, ReadToken token) {
+            public boolean hasProcessed(String userId, LogPosition token) {
                 return false;
             }
 
             @Override
-            public WriteWait awaitWrite(String userId, ReadToken token, Duration timeout) throws InterruptedException {
+            public WriteWait awaitWrite(String userId, LogPosition token, Duration timeout) throws InterruptedException {
                 return release.await(timeout.toMillis(), TimeUnit.MILLISECONDS) ? WriteWait.PROCESSED : WriteWait.TIMED_OUT;
             }
         };
