@@ -2,11 +2,11 @@ package io.mediagateway.sync.app;
 
 import io.mediagateway.sync.analytics.AnalyticsSettings;
 import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.BoundedRocksDb;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
-import io.mediagateway.sync.web.ApiRoutes;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -123,7 +123,7 @@ public record SyncConfig(
                 SyncTopology.Settings.DEFAULT_PRESENCE_CHECK.toMillis(), 10, 60_000));
         double perUser = r.longValue("SYNC_RATE_LIMIT_USER_PER_SEC", 100, 0, 1_000_000);
         double perDevice = r.longValue("SYNC_RATE_LIMIT_DEVICE_PER_SEC", 20, 0, 1_000_000);
-        int maxWaitingReads = r.integer("SYNC_MAX_WAITING_READS", ApiRoutes.DEFAULT_MAX_WAITING_READS, 1, 10_000);
+        int maxWaitingReads = r.integer("SYNC_MAX_WAITING_READS", ReadRouter.DEFAULT_MAX_WAITING_READS, 1, 10_000);
         boolean egress = r.bool("SYNC_EGRESS", true);
         int egressBatch = r.integer("SYNC_EGRESS_BATCH", 500, 1, 10_000);
         int pubnubConcurrency = r.integer("SYNC_PUBNUB_CONCURRENCY", 32, 1, 512);

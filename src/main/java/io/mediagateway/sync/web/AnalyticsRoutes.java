@@ -6,6 +6,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.mediagateway.sync.analytics.AnalyticsSource;
 import io.mediagateway.sync.analytics.ContentHours;
+import io.mediagateway.sync.query.OwnerClient;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.model.Identifiers;
 import java.net.http.HttpResponse;

@@ -15,15 +15,13 @@ import io.mediagateway.sync.ingest.IngestEvent;
 import io.mediagateway.sync.ingest.LogPosition;
 import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Identifiers;
+import io.mediagateway.sync.query.OwnerClient;
+import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.query.StateSource;
 import io.mediagateway.sync.query.UserStateReader;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
  * The REST API of contract §6 under {@code /api/v1}. Writes are validated by the same
@@ -33,26 +31,18 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  */
 public final class ApiRoutes {
     public static final String FORWARDED = OwnerClient.FORWARDED;
-    public static final String STALENESS = "X-Sync-Staleness";
-    static final Duration READ_YOUR_WRITES_WAIT = Duration.ofSeconds(5);
-    /** Reads that may wait for their write at once, by default; more are refused at once (503) instead of holding threads. */
-    public static final int DEFAULT_MAX_WAITING_READS = 64;
-    /** How long a read looks for a user's store again when it closes under the read, and how often. */
-    static final Duration STORE_MOVE_WAIT = Duration.ofSeconds(2);
-    static final Duration STORE_MOVE_RETRY = Duration.ofMillis(50);
+    public static final String STALENESS = OwnerClient.STALENESS;
 
     private final JwtTokens tokens;
     private final Hlc clock;
     private final EventSink sink;
-    private final StateSource state;
     private final UserStateReader reader;
     private final LongSupplier wallClockMs;
     private final RateLimiter perUser;
     private final RateLimiter perDevice;
     private final EventParser parser = new EventParser();
-    private final OwnerClient owners = new OwnerClient();
     private final ReadTokens readTokens;
-    private final Semaphore waitingReads;
+    private final ReadRouter router;
 
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs) {
@@ -63,20 +53,19 @@ public final class ApiRoutes {
     /** With request limits per user and per device (429 with {@code Retry-After} beyond them). */
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs, RateLimiter perUser, RateLimiter perDevice) {
-        this(tokens, clock, sink, state, reader, wallClockMs, perUser, perDevice, DEFAULT_MAX_WAITING_READS);
+        this(tokens, clock, sink, state, reader, wallClockMs, perUser, perDevice, ReadRouter.DEFAULT_MAX_WAITING_READS);
     }
 
     /** With at most {@code maxWaitingReads} reads waiting for their writes at once ({@code SYNC_MAX_WAITING_READS}). */
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs, RateLimiter perUser, RateLimiter perDevice, int maxWaitingReads) {
         this.readTokens = new ReadTokens(tokens.derivedKey("read-token"));
-        this.waitingReads = new Semaphore(maxWaitingReads);
+        this.router = new ReadRouter(state, reader, wallClockMs, maxWaitingReads);
         this.perUser = perUser;
         this.perDevice = perDevice;
         this.tokens = tokens;
         this.clock = clock;
         this.sink = sink;
-        this.state = state;
         this.reader = reader;
         this.wallClockMs = wallClockMs;
     }
@@ -107,11 +96,6 @@ public final class ApiRoutes {
                 ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds));
             }
             WebServer.error(ctx, e.status, e.code, e.getMessage());
-        });
-        config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> {
-            // The store moved between finding it and reading it (a rebalance): try again shortly.
-            ctx.header("Retry-After", "1");
-            WebServer.error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the user's store is moving; retry");
         });
         config.routes.exception(EventSink.UnavailableException.class, (e, ctx) -> {
             ctx.header("Retry-After", "1");
@@ -251,133 +235,37 @@ public final class ApiRoutes {
 
     // ---- reads
 
-    @FunctionalInterface
-    private interface View {
-        Optional<ObjectNode> read(UserStateReader.Stores stores, String user);
-    }
-
-    private void read(Context ctx, View view) throws InterruptedException {
+    private void read(Context ctx, ReadRouter.View view) throws InterruptedException {
         JwtTokens.Principal principal = authenticate(ctx);
         String user = readUser(principal, ctx.queryParam("user_id"));
         limit(principal, user);
         Optional<LogPosition> after = Optional.ofNullable(ctx.queryParam("after")).map(t -> readTokens.verify(user, t)
                 .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_token",
                         "'after' is not a token this service issued for user " + user)));
-        long deadline = System.nanoTime() + STORE_MOVE_WAIT.toNanos();
-        while (true) {
-            try {
-                readOnce(ctx, view, user, after);
-                return;
-            } catch (InvalidStateStoreException e) {
-                // The store closed under the read: its task is moving (a rebalance, a standby promoted to
-                // active, a restored task handed to its thread). It is back within moments, often on this
-                // very instance: look for the user again before answering 503.
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(STORE_MOVE_RETRY.toMillis());
-            }
+        Optional<ReadRouter.Forward> forward = ctx.header(OwnerClient.FORWARDED) != null ? Optional.empty()
+                : Optional.of(new ReadRouter.Forward(ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()),
+                        ctx.header("Authorization")));
+        ReadRouter.Outcome outcome = router.read(user, after, view, forward);
+        if (outcome instanceof ReadRouter.Found found) {
+            found.staleness().ifPresent(s -> ctx.header(OwnerClient.STALENESS, s));
+            json(ctx, found.body());
+        } else if (outcome instanceof ReadRouter.Relayed relayed) {
+            ctx.status(relayed.status()).contentType("application/json").result(relayed.body());
+            relayed.staleness().ifPresent(v -> ctx.header(OwnerClient.STALENESS, v));
+            relayed.retryAfter().ifPresent(v -> ctx.header("Retry-After", v));
+        } else if (outcome instanceof ReadRouter.Absent absent) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "not_found", absent.message());
+        } else if (outcome instanceof ReadRouter.NotReady notReady) {
+            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, notReady.code(), notReady.message(),
+                    notReady.retryAfterSeconds());
+        } else if (outcome instanceof ReadRouter.UnknownWrite unknown) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_token", unknown.message());
         }
     }
 
-    private void readOnce(Context ctx, View view, String user, Optional<LogPosition> after) throws InterruptedException {
-        StateSource.Location location = state.locate(user);
-        if (location instanceof StateSource.Remote remote) {
-            // An owner that is restoring answers 503; a standby here answers instead (flagged stale) — but not
-            // a read-your-writes read, which a standby behind the owner could not honour.
-            boolean standbyMayAnswer = remote.fallback().isPresent() && after.isEmpty();
-            if (ctx.header(FORWARDED) == null && forward(ctx, remote.baseUrl(), standbyMayAnswer)) {
-                return;
-            }
-            if (remote.fallback().isPresent()) {
-                location = remote.fallback().get();
-            }
-        }
-        if (after.isPresent() && location instanceof StateSource.Local copy && copy.staleness().isPresent()) {
-            // A committed write is in the owner's stores, not necessarily yet in a standby or restoring copy.
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
-                    "only a stale copy of this user is reachable, and a read with 'after' needs the owner; retry", 1);
-        }
-        if (!(location instanceof StateSource.Local local)) {
-            String reason = location instanceof StateSource.Unavailable u ? u.reason()
-                    : "the instance holding this user did not answer";
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", reason, 1);
-        }
-        if (after.isPresent() && !state.hasProcessed(user, after.get())) {
-            awaitWrite(user, after.get());
-        }
-        ObjectNode answer = view.read(local.stores(), user).orElseThrow(() ->
-                new ApiException(HttpStatus.NOT_FOUND, "not_found", "no such item for user " + user));
-        local.staleness().ifPresent(s -> ctx.header(STALENESS, s));
-        json(ctx, answer);
-    }
-
-    /**
-     * Waits for the write behind a verified token, holding one of the bounded waiting places: when all
-     * are taken the read is refused at once, so reads waiting for writes never fill the server's threads.
-     */
-    private void awaitWrite(String user, LogPosition token) throws InterruptedException {
-        if (!waitingReads.tryAcquire()) {
-            throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "not_yet_visible", "too many reads are waiting for "
-                    + "their writes on this instance; retry", 1);
-        }
-        StateSource.WriteWait outcome;
-        try {
-            outcome = state.awaitWrite(user, token, READ_YOUR_WRITES_WAIT);
-        } finally {
-            waitingReads.release();
-        }
-        switch (outcome) {
-            case PROCESSED -> {
-            }
-            case NOT_IN_LOG -> throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_token",
-                    "'after' names a position sync.device-events never held (a token of another cluster?)");
-            case TIMED_OUT -> throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "not_yet_visible",
-                    "the write behind 'after' is not processed yet; retry", 1);
-            default -> throw new IllegalStateException(outcome.name());
-        }
-    }
-
-    /**
-     * A user's snapshot for a new WebSocket session, from wherever the user's state lives (forwarded
-     * with the session's own token when another instance holds it).
-     */
+    /** A user's snapshot for a new WebSocket session, from wherever the user's state lives. */
     Optional<String> snapshot(String user, String bearerToken) {
-        StateSource.Location location = state.locate(user);
-        if (location instanceof StateSource.Remote remote) {
-            Optional<HttpResponse<byte[]>> answer = askOwner(remote.baseUrl() + "/api/v1/sync/snapshot?user_id=" + user,
-                    "Bearer " + bearerToken);
-            if (answer.isPresent() && answer.get().statusCode() == 200) {
-                return Optional.of(new String(answer.get().body(), java.nio.charset.StandardCharsets.UTF_8));
-            }
-            location = remote.fallback().isPresent() ? remote.fallback().get() : location;
-        }
-        if (location instanceof StateSource.Local local) {
-            return Optional.of(Json.string(reader.snapshot(local.stores(), user, wallClockMs.getAsLong())));
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * Relays the read to the instance holding the user; false when it does not answer, or answers 503
-     * (restoring, rebalancing) while {@code unlessUnavailable} — there is a local copy to answer instead.
-     */
-    private boolean forward(Context ctx, String baseUrl, boolean unlessUnavailable) {
-        String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-        Optional<HttpResponse<byte[]>> answer = askOwner(baseUrl + ctx.path() + query, ctx.header("Authorization"));
-        if (unlessUnavailable && answer.isPresent() && answer.get().statusCode() == HttpStatus.SERVICE_UNAVAILABLE.getCode()) {
-            return false;
-        }
-        answer.ifPresent(response -> {
-            ctx.status(response.statusCode()).contentType("application/json").result(response.body());
-            response.headers().firstValue(STALENESS).ifPresent(v -> ctx.header(STALENESS, v));
-            response.headers().firstValue("Retry-After").ifPresent(v -> ctx.header("Retry-After", v));
-        });
-        return answer.isPresent();
-    }
-
-    private Optional<HttpResponse<byte[]>> askOwner(String url, String authorization) {
-        return owners.get(url, authorization);
+        return router.snapshot(user, bearerToken);
     }
 
     /** The user a request is about: the token's own, or for a service token the one it names. */

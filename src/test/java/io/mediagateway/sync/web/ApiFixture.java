@@ -10,6 +10,7 @@ import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.deadletter.DeadLetters;
 import io.mediagateway.sync.ingest.EventSink;
 import io.mediagateway.sync.ingest.LogPosition;
+import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.query.StateSource;
 import io.mediagateway.sync.query.UserStateReader;
 import io.mediagateway.sync.testing.Http;
@@ -91,7 +92,7 @@ final class ApiFixture implements AutoCloseable {
                 return hasProcessed(userId, token) ? WriteWait.PROCESSED : WriteWait.NOT_IN_LOG;
             }
         };
-        api = routes(source, ApiRoutes.DEFAULT_MAX_WAITING_READS);
+        api = routes(source, ReadRouter.DEFAULT_MAX_WAITING_READS);
         web = WebServer.start("127.0.0.1", 0, "test", () -> new Readiness.Status(true, "RUNNING"), mapper, c -> {
             api.register(c);
             new WsRoutes(api, sessions).register(c);

@@ -9,6 +9,7 @@ import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.ingest.EventSink;
+import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.query.StateSource;
 import io.mediagateway.sync.query.UserStateReader;
 import io.mediagateway.sync.testing.Http;
@@ -275,7 +276,7 @@ class ApiRoutesTest {
         HttpResponse<String> closed = get("/api/v1/sync/watchlist", alice);
         assertError(closed, 503, "unavailable");
         assertThat(closed.headers().firstValue("Retry-After")).contains("1");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(ApiRoutes.STORE_MOVE_WAIT);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(ReadRouter.STORE_MOVE_WAIT);
     }
 
     @Test

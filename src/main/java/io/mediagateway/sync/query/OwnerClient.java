@@ -1,4 +1,4 @@
-package io.mediagateway.sync.web;
+package io.mediagateway.sync.query;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,15 +13,17 @@ import org.slf4j.LoggerFactory;
  * Asks the instance that holds a key: a GET marked as forwarded ({@link #FORWARDED}), so the owner
  * answers from what it has rather than forwarding again.
  */
-final class OwnerClient {
+public final class OwnerClient {
     private static final Logger log = LoggerFactory.getLogger(OwnerClient.class);
-    static final String FORWARDED = "X-Sync-Forwarded";
+    public static final String FORWARDED = "X-Sync-Forwarded";
+    /** The header a copy that may be behind the owner marks its answers with, saying why. */
+    public static final String STALENESS = "X-Sync-Staleness";
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** The owner's answer within {@link #TIMEOUT}; empty when it does not answer. */
-    Optional<HttpResponse<byte[]>> get(String url, String authorization) {
+    public Optional<HttpResponse<byte[]>> get(String url, String authorization) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header(FORWARDED, "1").GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
