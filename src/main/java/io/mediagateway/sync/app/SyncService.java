@@ -1,8 +1,6 @@
 package io.mediagateway.sync.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.config.JavalinConfig;
 import io.mediagateway.sync.analytics.AnalyticsCounters;
 import io.mediagateway.sync.analytics.AnalyticsTopology;
@@ -16,7 +14,7 @@ import io.mediagateway.sync.egress.Backoff;
 import io.mediagateway.sync.egress.DeltaSink;
 import io.mediagateway.sync.egress.EgressLoop;
 import io.mediagateway.sync.egress.EgressMetrics;
-import io.mediagateway.sync.egress.postgres.PostgresSchema;
+import io.mediagateway.sync.egress.postgres.SinkDatabase;
 import io.mediagateway.sync.egress.postgres.PostgresSink;
 import io.mediagateway.sync.egress.pubnub.PubNubSink;
 import io.mediagateway.sync.ingest.KafkaEventSink;
@@ -44,9 +42,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -60,7 +55,6 @@ import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -93,7 +87,7 @@ public final class SyncService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private String bootstrapServers;
     private String jwtSecret;
-    private Optional<DataSource> dataSource = Optional.empty();
+    private Optional<SinkDatabase> database = Optional.empty();
     private WebServer web;
     private volatile KafkaStreams streams;
     private volatile KafkaStreams analytics;
@@ -214,14 +208,14 @@ public final class SyncService implements AutoCloseable {
      * pool and closed before it.
      */
     private void startEgress() {
-        if (dataSource.isEmpty() && config.pubnub().isEmpty()) {
+        if (database.isEmpty() && config.pubnub().isEmpty()) {
             log.info("No egress: PostgreSQL is off and PubNub is not configured");
             return;
         }
         DeadLetterWriter deadLetters = DeadLetterWriter.create(bootstrapServers, config.applicationId() + "-egress");
         resources.push(new NamedCloseable("egress dead-letter producer", deadLetters));
         metrics.bind(deadLetters.clientMetrics());
-        dataSource.ifPresent(ds -> {
+        database.map(SinkDatabase::dataSource).ifPresent(ds -> {
             EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "postgres");
             startEgressLoop(Topics.STATE_DELTAS.name(), new PostgresSink(ds, deadLetters, sinkMetrics, Backoff.DEFAULT),
                     sinkMetrics);
@@ -294,33 +288,9 @@ public final class SyncService implements AutoCloseable {
                 log.info("Using PostgreSQL at {} (PG_URL)", PostgresUrl.redact(url));
             }
         }
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("sync-pg");
-        hikari.setJdbcUrl(url);
-        user.ifPresent(hikari::setUsername);
-        password.ifPresent(hikari::setPassword);
-        hikari.setMaximumPoolSize(4);
-        // Short: while PostgreSQL is away the sink retries with its own backoff, not inside the pool.
-        hikari.setConnectionTimeout(Math.min(5_000, config.startupTimeout().toMillis()));
-        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-        hikari.addDataSourceProperty("socketTimeout", "60");
-        HikariDataSource ds;
-        try {
-            ds = new HikariDataSource(hikari);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot connect to PostgreSQL at " + PostgresUrl.redact(url)
-                    + " (PG_URL, PG_USER, PG_PASSWORD; SYNC_PG=off disables the sink): " + e.getMessage(), e);
-        }
-        resources.push(new NamedCloseable("PostgreSQL pool", ds));
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT current_setting('server_version')")) {
-            rs.next();
-            log.info("PostgreSQL {} reachable at {}", rs.getString(1), PostgresUrl.redact(url));
-        } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + PostgresUrl.redact(url) + " does not answer: " + e.getMessage(), e);
-        }
-        PostgresSchema.migrate(ds);
-        dataSource = Optional.of(ds);
+        SinkDatabase db = SinkDatabase.open(url, user, password, config.startupTimeout(), PostgresUrl::redact);
+        resources.push(new NamedCloseable("PostgreSQL pool", db));
+        database = Optional.of(db);
     }
 
     private void startStreams() {
@@ -452,8 +422,9 @@ public final class SyncService implements AutoCloseable {
         return metrics.registry();
     }
 
-    public Optional<DataSource> dataSource() {
-        return dataSource;
+    /** The sink's database, when this instance runs the PostgreSQL sink. */
+    public Optional<SinkDatabase> database() {
+        return database;
     }
 
     /** Blocks until {@link #close()} has finished. */

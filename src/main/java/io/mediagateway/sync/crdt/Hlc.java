@@ -106,7 +106,26 @@ public final class Hlc {
 
     /** Whether a value's physical time is more than the allowed skew ahead of the wall clock. */
     public boolean isTooFarAhead(long value) {
-        return physicalMs(value) - wallClockMs.getAsLong() > maxSkewMs;
+        return isTooFarAhead(value, wallClockMs.getAsLong(), maxSkewMs);
+    }
+
+    /** Why {@code value} is refused by this clock's skew rule. */
+    public String skewMessage(long value) {
+        return skewMessage(value, wallClockMs.getAsLong(), maxSkewMs);
+    }
+
+    /**
+     * The clock-skew rule of contract §2, the one place it is written: a value whose physical time is more
+     * than {@code maxSkewMs} ahead of {@code wallMs} is refused (reason {@code clock_skew}).
+     */
+    public static boolean isTooFarAhead(long value, long wallMs, long maxSkewMs) {
+        return physicalMs(value) - wallMs > maxSkewMs;
+    }
+
+    /** What the rule says of {@code value}, naming the setting that bounds it. */
+    public static String skewMessage(long value, long wallMs, long maxSkewMs) {
+        return "event time " + physicalMs(value) + " ms is " + (physicalMs(value) - wallMs)
+                + " ms ahead of the service clock (max " + maxSkewMs + " ms, SYNC_MAX_CLOCK_SKEW_MS)";
     }
 
     /** The greatest value handed out or seen so far. */
@@ -119,8 +138,7 @@ public final class Hlc {
         private static final long serialVersionUID = 1L;
 
         ClockSkewException(long received, long wallMs, long maxSkewMs) {
-            super("event time " + physicalMs(received) + " ms is " + (physicalMs(received) - wallMs)
-                    + " ms ahead of the service clock (max " + maxSkewMs + " ms)");
+            super(skewMessage(received, wallMs, maxSkewMs));
         }
     }
 }

@@ -135,10 +135,8 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
                     + "' but the record key is '" + user + "'");
         }
         long wallNow = context.currentSystemTimeMs();
-        if (event.hasHlc() && Hlc.physicalMs(event.hlc()) - wallNow > settings.maxClockSkewMs()) {
-            throw new RejectedException(RejectReason.CLOCK_SKEW, "event time " + Hlc.physicalMs(event.hlc())
-                    + " ms is " + (Hlc.physicalMs(event.hlc()) - wallNow) + " ms ahead of the service clock (max "
-                    + settings.maxClockSkewMs() + " ms, SYNC_MAX_CLOCK_SKEW_MS)");
+        if (event.hasHlc() && Hlc.isTooFarAhead(event.hlc(), wallNow, settings.maxClockSkewMs())) {
+            throw new RejectedException(RejectReason.CLOCK_SKEW, Hlc.skewMessage(event.hlc(), wallNow, settings.maxClockSkewMs()));
         }
         noteRecordTime(record.timestamp(), wallNow);
         if (streamTimeMs - windowMarkedAtMs >= markInterval) {

@@ -143,7 +143,7 @@ public final class ApiRoutes {
         long hlc = parser.parse(event).hlc();
         if (event.hasNonNull("timestamp")) {
             if (clock.isTooFarAhead(hlc)) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "clock_skew", "'timestamp' is too far ahead of the service clock");
+                throw new ApiException(HttpStatus.BAD_REQUEST, "clock_skew", "'timestamp': " + clock.skewMessage(hlc));
             }
             clock.update(hlc);
             event.put("hlc", Long.toString(hlc));

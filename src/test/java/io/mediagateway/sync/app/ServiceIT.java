@@ -50,7 +50,7 @@ class ServiceIT {
         try (SyncService service = SyncService.start(SyncConfig.fromEnv(env)); Admin admin = kafka.admin()) {
             port = service.httpPort();
             String base = "http://127.0.0.1:" + port;
-            assertThat(service.dataSource()).isPresent();
+            assertThat(service.database()).isPresent();
 
             // when the streams are running
             await().atMost(Duration.ofSeconds(60)).until(() -> Http.status(base + "/ready") == 200);

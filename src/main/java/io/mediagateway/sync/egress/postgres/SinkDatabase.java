@@ -1,0 +1,74 @@
+package io.mediagateway.sync.egress.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink's database: a small connection pool, checked to answer and migrated to the current schema
+ * before any sink uses it. The only place a pool is built (JDBC stays in this package).
+ */
+public final class SinkDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SinkDatabase.class);
+
+    private final HikariDataSource pool;
+
+    private SinkDatabase(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Connects to {@code jdbcUrl}, says which PostgreSQL answered, and applies the migrations.
+     *
+     * @param redact how the URL is written in logs and errors (no password)
+     * @throws IllegalStateException naming the variables to check when the database cannot be reached
+     */
+    public static SinkDatabase open(String jdbcUrl, Optional<String> user, Optional<String> password,
+                                    Duration connectTimeout, UnaryOperator<String> redact) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("sync-pg");
+        hikari.setJdbcUrl(jdbcUrl);
+        user.ifPresent(hikari::setUsername);
+        password.ifPresent(hikari::setPassword);
+        hikari.setMaximumPoolSize(4);
+        // Short: while PostgreSQL is away the sink retries with its own backoff, not inside the pool.
+        hikari.setConnectionTimeout(Math.min(5_000, connectTimeout.toMillis()));
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hikari.addDataSourceProperty("socketTimeout", "60");
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hikari);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot connect to PostgreSQL at " + redact.apply(jdbcUrl)
+                    + " (PG_URL, PG_USER, PG_PASSWORD; SYNC_PG=off disables the sink): " + e.getMessage(), e);
+        }
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('server_version')")) {
+            rs.next();
+            log.info("PostgreSQL {} reachable at {}", rs.getString(1), redact.apply(jdbcUrl));
+            PostgresSchema.migrate(pool);
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw new IllegalStateException("PostgreSQL at " + redact.apply(jdbcUrl) + " does not answer: " + e.getMessage(), e);
+        }
+        return new SinkDatabase(pool);
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
