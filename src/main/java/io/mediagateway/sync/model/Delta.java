@@ -20,6 +20,15 @@ public sealed interface Delta {
     String deltaId();
 
     /**
+     * The user's PubNub channel that carries it (contract §8): {@code user.{id}.sync} for the state a
+     * user edits (watchlist, progress, preferences), {@code user.{id}.devices} for devices and commands.
+     */
+    default String channel() {
+        boolean sync = this instanceof Watchlist || this instanceof Progress || this instanceof Preference;
+        return "user." + userId() + (sync ? ".sync" : ".devices");
+    }
+
+    /**
      * A watchlist item's new state: present with its live tags and metadata, or gone. {@code addedTags}
      * are the live tags this change added (or re-stamped), {@code removedTags} those it removed: what a
      * sink needs to apply the change without knowing the state before it, in any replay.

@@ -1,8 +1,6 @@
 package io.mediagateway.sync.egress.pubnub;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.pubnub.api.PubNubException;
 import com.pubnub.api.UserId;
 import com.pubnub.api.crypto.CryptoModule;
@@ -12,11 +10,14 @@ import com.pubnub.api.java.v2.PNConfiguration;
 import com.pubnub.api.models.consumer.PNPublishResult;
 import com.pubnub.api.retry.RetryConfiguration;
 import com.pubnub.api.v2.callbacks.Result;
+import io.mediagateway.sync.codec.DeltaCodec;
+import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.deadletter.DeadLetterWriter;
 import io.mediagateway.sync.deadletter.RejectReason;
 import io.mediagateway.sync.egress.Backoff;
 import io.mediagateway.sync.egress.DeltaSink;
 import io.mediagateway.sync.egress.EgressMetrics;
+import io.mediagateway.sync.model.Delta;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
@@ -65,7 +66,7 @@ public final class PubNubSink implements DeltaSink {
      */
     @FunctionalInterface
     public interface Router {
-        Route route(JsonObject message);
+        Route route(byte[] record);
 
         /**
          * Whether only the newest message of each ordering key in a batch is worth publishing (a state that
@@ -77,15 +78,20 @@ public final class PubNubSink implements DeltaSink {
         }
     }
 
-    /** The address of one message. */
-    public record Route(String orderKey, String channel, Map<String, String> meta) {
+    /**
+     * The address of one message, and the message as the SDK takes it: the record's JSON as plain maps,
+     * lists and values (the SDK writes those out as they are).
+     */
+    public record Route(String orderKey, String channel, Map<String, String> meta, Object message) {
     }
 
-    /** Deltas (contract §8): per user, to {@code user.{id}.sync} or {@code user.{id}.devices}, meta {@code delta_id}. */
-    public static final Router DELTAS = delta -> {
-        String user = delta.get("user_id").getAsString();
-        String type = delta.get("msg_type").getAsString();
-        return new Route(user, channel(user, type), Map.of("delta_id", delta.get("delta_id").getAsString()));
+    /**
+     * Deltas (contract §8), read by the one codec of deltas: per user, to the channel the delta type names
+     * ({@link Delta#channel()}), meta {@code delta_id}.
+     */
+    public static final Router DELTAS = record -> {
+        Delta delta = DeltaCodec.decode(record);
+        return new Route(delta.userId(), delta.channel(), Map.of("delta_id", delta.deltaId()), message(Json.parse(record)));
     };
 
     /** The channel of the trending list. */
@@ -98,13 +104,14 @@ public final class PubNubSink implements DeltaSink {
     public static Router trending(String applicationId) {
         return new Router() {
             @Override
-            public Route route(JsonObject list) {
-                String app = list.get("application_id").getAsString();
+            public Route route(byte[] record) {
+                JsonNode list = Json.parse(record);
+                String app = list.get("application_id").asText();
                 if (!app.equals(applicationId)) {
                     return null;
                 }
                 return new Route(TRENDING_CHANNEL, TRENDING_CHANNEL, Map.of("application_id", app,
-                        "window_end", list.get("window_end").getAsString()));
+                        "window_end", list.get("window_end").asText()), message(list));
             }
 
             @Override
@@ -177,15 +184,13 @@ public final class PubNubSink implements DeltaSink {
         return name;
     }
 
-    /** {@code user.{id}.sync} for watchlist, progress and preference deltas; {@code user.{id}.devices} for the rest. */
-    public static String channel(String userId, String msgType) {
-        boolean sync = "watchlist_update".equals(msgType) || "watch_progress_update".equals(msgType)
-                || "preference_update".equals(msgType);
-        return "user." + userId + (sync ? ".sync" : ".devices");
+    /** A JSON tree as the SDK serializes it faithfully: maps (in the tree's order), lists and plain values. */
+    private static Object message(JsonNode tree) {
+        return Json.mapper().convertValue(tree, Object.class);
     }
 
     /** One message ready to publish, or with the reason it cannot be, or ({@code channel} null, no reason) to skip. */
-    private record Message(ConsumerRecord<byte[], byte[]> record, String user, String channel, JsonElement body,
+    private record Message(ConsumerRecord<byte[], byte[]> record, String user, String channel, Object body,
                            Map<String, String> meta, RejectReason refused, String why) {
         boolean skipped() {
             return channel == null && refused == null;
@@ -208,11 +213,9 @@ public final class PubNubSink implements DeltaSink {
 
     private Message message(ConsumerRecord<byte[], byte[]> r) {
         String fallbackKey = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
-        JsonObject body;
         Route route;
         try {
-            body = JsonParser.parseString(new String(r.value(), StandardCharsets.UTF_8)).getAsJsonObject();
-            route = router.route(body);
+            route = router.route(r.value());
         } catch (RuntimeException e) {
             return new Message(r, fallbackKey, null, null, null, RejectReason.INVALID_DELTA,
                     "not a message this sink publishes (a delta needs msg_type, user_id, delta_id): " + e.getMessage());
@@ -222,10 +225,10 @@ public final class PubNubSink implements DeltaSink {
         }
         int size = publishedSize(r.value(), route.channel(), route.meta());
         if (size > MAX_MESSAGE_BYTES) {
-            return new Message(r, route.orderKey(), route.channel(), body, route.meta(), RejectReason.OVERSIZED,
+            return new Message(r, route.orderKey(), route.channel(), route.message(), route.meta(), RejectReason.OVERSIZED,
                     "the PubNub message would be " + size + " bytes; PubNub refuses more than " + MAX_MESSAGE_BYTES);
         }
-        return new Message(r, route.orderKey(), route.channel(), body, route.meta(), null, null);
+        return new Message(r, route.orderKey(), route.channel(), route.message(), route.meta(), null, null);
     }
 
     /** The bytes PubNub counts: the message as sent (encrypted and base64-quoted with a cipher key), channel and meta. */
