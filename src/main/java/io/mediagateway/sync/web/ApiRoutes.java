@@ -20,7 +20,6 @@ import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.query.StateSource;
 import io.mediagateway.sync.query.UserStateReader;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
@@ -72,13 +71,7 @@ public final class ApiRoutes {
 
     /** Registers the routes and the error mapping. */
     public void register(JavalinConfig config) {
-        config.routes.post("/api/v1/sync/watchlist", ctx -> write(ctx, "watchlist_update", this::watchlistEvent));
-        config.routes.post("/api/v1/sync/progress", ctx -> write(ctx, "watch_progress_update", this::progressEvent));
-        config.routes.post("/api/v1/sync/preferences", ctx -> write(ctx, "preference_update", (b, e) -> copy(b, e, "key", "value")));
-        config.routes.post("/api/v1/devices/handoff", ctx -> write(ctx, "handoff",
-                (b, e) -> copy(b, e, "target_device_id", "content_id")));
-        config.routes.post("/api/v1/devices/command", ctx -> write(ctx, "remote_command",
-                (b, e) -> copy(b, e, "target_device_id", "command", "expires_at")));
+        Writes.BY_PATH.forEach((path, kind) -> config.routes.post(path, ctx -> write(ctx, kind)));
         config.routes.get("/api/v1/sync/watchlist", ctx -> read(ctx, (s, u) -> Optional.of(reader.watchlist(s, u))));
         config.routes.get("/api/v1/sync/progress", ctx -> {
             UserStateReader.ProgressFilter filter = progressFilter(ctx.queryParam("filter"));
@@ -91,36 +84,14 @@ public final class ApiRoutes {
         config.routes.get("/api/v1/sync/preferences", ctx -> read(ctx, (s, u) -> Optional.of(reader.preferences(s, u))));
         config.routes.get("/api/v1/devices", ctx -> read(ctx, (s, u) -> Optional.of(reader.devices(s, u, wallClockMs.getAsLong()))));
         config.routes.get("/api/v1/sync/snapshot", ctx -> read(ctx, (s, u) -> Optional.of(reader.snapshot(s, u, wallClockMs.getAsLong()))));
-        config.routes.exception(ApiException.class, (e, ctx) -> {
-            if (e.retryAfterSeconds > 0) {
-                ctx.header("Retry-After", Integer.toString(e.retryAfterSeconds));
-            }
-            WebServer.error(ctx, e.status, e.code, e.getMessage());
-        });
-        config.routes.exception(EventSink.UnavailableException.class, (e, ctx) -> {
-            ctx.header("Retry-After", "1");
-            WebServer.error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", e.getMessage());
-        });
-        config.routes.exception(UserStateReader.UnreadableValueException.class, (e, ctx) ->
-                WebServer.error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "unreadable_value", e.getMessage()));
-        config.routes.exception(RejectedException.class, (e, ctx) ->
-                WebServer.error(ctx, HttpStatus.BAD_REQUEST, e.reason().code(), e.getMessage()));
-        config.routes.exception(JwtTokens.InvalidTokenException.class, (e, ctx) -> {
-            ctx.header("WWW-Authenticate", "Bearer");
-            WebServer.error(ctx, HttpStatus.UNAUTHORIZED, "unauthorized", e.getMessage());
-        });
+        ApiErrors.register(config);
     }
 
     // ---- writes
 
-    @FunctionalInterface
-    interface EventBuilder {
-        void fill(JsonNode body, ObjectNode event);
-    }
-
-    private void write(Context ctx, String msgType, EventBuilder builder) {
+    private void write(Context ctx, Writes.Kind kind) {
         JwtTokens.Principal principal = authenticate(ctx);
-        json(ctx.status(HttpStatus.ACCEPTED), write(principal, msgType, body(ctx), builder));
+        json(ctx.status(HttpStatus.ACCEPTED), write(principal, kind, body(ctx)));
     }
 
     /**
@@ -129,14 +100,14 @@ public final class ApiRoutes {
      * topology runs, after everything the service adds to it, so a write acknowledged here is never
      * refused there (contract §18).
      */
-    ObjectNode write(JwtTokens.Principal principal, String msgType, JsonNode body, EventBuilder builder) {
+    ObjectNode write(JwtTokens.Principal principal, Writes.Kind kind, JsonNode body) {
         String user = writeUser(principal, body);
         limit(principal, user);
         ObjectNode event = Json.object();
-        event.put("msg_type", msgType);
+        event.put("msg_type", kind.msgType());
         event.put("user_id", user);
         event.put("device_id", writeDevice(principal, body));
-        builder.fill(body, event);
+        kind.builder().fill(body, event);
         if (!event.hasNonNull("timestamp")) {
             event.put("hlc", Long.toString(clock.now()));
         }
@@ -173,29 +144,6 @@ public final class ApiRoutes {
                         + (size - EventParser.MAX_RECORD_BYTES) + " bytes or more");
             }
             throw e;
-        }
-    }
-
-    void watchlistEvent(JsonNode body, ObjectNode event) {
-        copy(body, event, "operation", "content_id", "observed_tags", "content_metadata", "unique_tag");
-        if ("add".equalsIgnoreCase(body.path("operation").asText()) && !body.hasNonNull("unique_tag")) {
-            event.put("unique_tag", UUID.randomUUID().toString());
-        }
-    }
-
-    void progressEvent(JsonNode body, ObjectNode event) {
-        copy(body, event, "content_id", "position_seconds", "progress_seconds", "duration_seconds", "state",
-                "platform_id", "device_type", "timestamp");
-        if (!body.hasNonNull("state")) {
-            event.put("state", "Paused");
-        }
-    }
-
-    static void copy(JsonNode body, ObjectNode event, String... fields) {
-        for (String f : fields) {
-            if (body.has(f)) {
-                event.set(f, body.get(f));
-            }
         }
     }
 

@@ -6,12 +6,11 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
-import io.mediagateway.sync.ingest.EventSink;
-import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Unicode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -177,42 +176,26 @@ public final class WsRoutes {
             client.offer(refresh(auth, id, message.get("token")));
             return;
         }
+        Writes.Kind kind = Writes.BY_MESSAGE_TYPE.get(type);
+        if (kind == null) {
+            client.offer(error(id, "unknown_type", "'type' must be one of " + Writes.messageTypes() + " or auth"));
+            return;
+        }
         try {
-            ObjectNode ack = switch (type) {
-                case "watchlist_update" -> api.write(principal, "watchlist_update", message, api::watchlistEvent);
-                case "progress_update", "watch_progress_update" ->
-                        api.write(principal, "watch_progress_update", message, api::progressEvent);
-                case "preference_update" -> api.write(principal, "preference_update", message,
-                        (b, e) -> ApiRoutes.copy(b, e, "key", "value"));
-                case "device_heartbeat" -> api.write(principal, "device_heartbeat", message, (b, e) -> ApiRoutes.copy(b, e,
-                        "device_type", "platform", "capabilities", "app_version", "device_name", "battery_level",
-                        "network_quality"));
-                case "remote_command" -> api.write(principal, "remote_command", message,
-                        (b, e) -> ApiRoutes.copy(b, e, "target_device_id", "command", "expires_at"));
-                case "handoff" -> api.write(principal, "handoff", message,
-                        (b, e) -> ApiRoutes.copy(b, e, "target_device_id", "content_id"));
-                default -> throw new ApiRoutes.ApiException(io.javalin.http.HttpStatus.BAD_REQUEST, "unknown_type",
-                        "'type' must be watchlist_update, progress_update, preference_update, device_heartbeat, "
-                                + "remote_command or handoff");
-            };
             ObjectNode answer = Json.object();
             answer.put("type", "ack");
             if (id != null) {
                 answer.set("id", id);
             }
-            answer.setAll(ack);
+            answer.setAll(api.write(principal, kind, message));
             client.offer(Json.string(answer));
-        } catch (RejectedException e) {
-            client.offer(error(id, e.reason().code(), e.getMessage()));
-        } catch (ApiRoutes.ApiException e) {
-            client.offer(error(id, e.code, e.getMessage()));
-        } catch (JwtTokens.InvalidTokenException e) {
-            client.offer(error(id, "unauthorized", e.getMessage()));
-        } catch (EventSink.UnavailableException e) {
-            client.offer(error(id, "unavailable", e.getMessage()));
         } catch (RuntimeException e) {
-            log.error("WebSocket message of user {} failed", client.userId, e);
-            client.offer(error(id, "internal", "internal error; see the server log"));
+            Optional<ApiErrors.Mapped> mapped = ApiErrors.of(e);
+            if (mapped.isEmpty()) {
+                log.error("WebSocket message of user {} failed", client.userId, e);
+            }
+            client.offer(mapped.map(m -> error(id, m.code(), m.message()))
+                    .orElseGet(() -> error(id, "internal", "internal error; see the server log")));
         }
     }
 
