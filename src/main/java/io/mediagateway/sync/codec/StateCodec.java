@@ -15,6 +15,7 @@ import io.mediagateway.sync.model.Capabilities;
 import io.mediagateway.sync.model.ContentMetadata;
 import io.mediagateway.sync.model.DeviceInfo;
 import io.mediagateway.sync.model.DeviceRecord;
+import io.mediagateway.sync.model.NowPlaying;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PlaybackState;
 import io.mediagateway.sync.model.Presence;
@@ -164,6 +165,28 @@ public final class StateCodec {
     public LwwRegister<PreferenceValue> decodePreference(byte[] bytes) {
         JsonNode node = Json.parse(bytes);
         return LwwRegister.of(new PreferenceValue(Json.string(Fields.present(node, "value"))), Fields.stamp(node));
+    }
+
+    // ---- what a device plays, and the command a handoff becomes
+
+    public byte[] encodeNowPlaying(NowPlaying playing) {
+        ObjectNode node = Json.object();
+        node.put("hlc", playing.hlc());
+        node.put("content_id", playing.contentId());
+        return Json.bytes(node);
+    }
+
+    public NowPlaying decodeNowPlaying(byte[] bytes) {
+        JsonNode node = Json.parse(bytes);
+        return new NowPlaying(Fields.integer(node, "hlc"), Fields.text(node, "content_id"));
+    }
+
+    /** The parameters of the {@code LoadContent} command a handoff becomes. */
+    public static PreferenceValue loadContentParams(String contentId, double startPosition) {
+        ObjectNode params = Json.object();
+        params.put("content_id", contentId);
+        params.put("start_position", startPosition);
+        return new PreferenceValue(Json.string(params));
     }
 
     // ---- devices

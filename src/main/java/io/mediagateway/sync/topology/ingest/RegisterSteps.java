@@ -1,0 +1,55 @@
+package io.mediagateway.sync.topology.ingest;
+
+import io.mediagateway.sync.crdt.LwwRegister;
+import io.mediagateway.sync.crdt.Stamp;
+import io.mediagateway.sync.ingest.IngestEvent;
+import io.mediagateway.sync.model.Delta;
+import io.mediagateway.sync.model.NowPlaying;
+import io.mediagateway.sync.model.PlaybackPosition;
+import io.mediagateway.sync.model.PreferenceValue;
+
+/**
+ * Progress and preferences, one last-writer-wins register per content or key: a write that wins is
+ * stored and shown; one that loses changes nothing. A progress report also notes what its device plays.
+ */
+public final class RegisterSteps {
+    private final UserStores stores;
+
+    public RegisterSteps(UserStores stores) {
+        this.stores = stores;
+    }
+
+    public void progress(Deltas out, IngestEvent.ProgressWrite write, Stamp stamp) {
+        LwwRegister<PlaybackPosition> stored = stores.progress(out.user, write.contentId());
+        LwwRegister<PlaybackPosition> after = merged(stored, LwwRegister.of(write.position(), stamp));
+        if (!after.equals(stored)) {
+            stores.putProgress(out.user, write.contentId(), after);
+            out.emit(new Delta.Progress(out.user, stamp.hlc(), stamp.deviceId(), out.nextId(), write.contentId(),
+                    write.position()));
+        }
+        notePlaying(out.user, stamp, write.contentId());
+    }
+
+    /** Remembers which content a device last reported progress for: {@code Seek} needs its target to be playing. */
+    private void notePlaying(String user, Stamp stamp, String contentId) {
+        NowPlaying stored = stores.nowPlaying(user, stamp.deviceId());
+        if (stored == null || stored.hlc() < stamp.hlc()) {
+            stores.putNowPlaying(user, stamp.deviceId(), new NowPlaying(stamp.hlc(), contentId));
+        }
+    }
+
+    /** The register after a write: the CRDT's own merge, as {@code UserState} applies it whole. */
+    private static <T extends Comparable<? super T>> LwwRegister<T> merged(LwwRegister<T> stored, LwwRegister<T> write) {
+        return stored == null ? write : stored.merge(write);
+    }
+
+    public void preference(Deltas out, IngestEvent.PreferenceWrite write, Stamp stamp) {
+        LwwRegister<PreferenceValue> stored = stores.preference(out.user, write.key());
+        LwwRegister<PreferenceValue> after = merged(stored, LwwRegister.of(write.value(), stamp));
+        if (!after.equals(stored)) {
+            stores.putPreference(out.user, write.key(), after);
+            out.emit(new Delta.Preference(out.user, stamp.hlc(), stamp.deviceId(), out.nextId(), write.key(),
+                    write.value()));
+        }
+    }
+}

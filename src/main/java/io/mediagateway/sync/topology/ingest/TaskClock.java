@@ -1,0 +1,41 @@
+package io.mediagateway.sync.topology.ingest;
+
+import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.ingest.IngestEvent;
+import io.mediagateway.sync.topology.SyncStores;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The task's Hybrid Logical Clock (contract §2). It lives in a store, and an event without a time is
+ * stamped from its record's timestamp, not from the wall clock, so a replay of the log assigns the same
+ * HLCs as the first run did.
+ */
+public final class TaskClock {
+    private static final String KEY = "hlc";
+
+    private final KeyValueStore<String, Long> clock;
+
+    public TaskClock(ProcessorContext<?, ?> context) {
+        this.clock = context.getStateStore(SyncStores.CLOCK);
+    }
+
+    /** The event HLC, and the clock updated with it. */
+    public long observe(IngestEvent event, long recordTimestamp) {
+        Long stored = clock.get(KEY);
+        long last = stored == null ? 0L : stored;
+        long eventHlc;
+        long next;
+        if (event.hasHlc()) {
+            eventHlc = event.hlc();
+            next = Math.max(last, eventHlc);
+        } else {
+            eventHlc = Math.max(Hlc.pack(Math.max(0L, recordTimestamp), 0), last + 1);
+            next = eventHlc;
+        }
+        if (next != last) {
+            clock.put(KEY, next);
+        }
+        return eventHlc;
+    }
+}

@@ -1,0 +1,107 @@
+package io.mediagateway.sync.topology.ingest;
+
+import io.mediagateway.sync.codec.StateCodec;
+import io.mediagateway.sync.crdt.LwwRegister;
+import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.model.ContentMetadata;
+import io.mediagateway.sync.model.DeviceRecord;
+import io.mediagateway.sync.model.NowPlaying;
+import io.mediagateway.sync.model.PlaybackPosition;
+import io.mediagateway.sync.model.PreferenceValue;
+import io.mediagateway.sync.topology.SyncStores;
+import io.mediagateway.sync.topology.UserKeys;
+import java.util.Objects;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One task's per-item stores, read and written as model values: one item per call, so an event's cost
+ * does not grow with the size of its user's state. The presence index is kept in step with the devices.
+ */
+public final class UserStores {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final StateCodec codec;
+    private final KeyValueStore<String, byte[]> watchlist;
+    private final KeyValueStore<String, byte[]> progress;
+    private final KeyValueStore<String, byte[]> preferences;
+    private final KeyValueStore<String, byte[]> devices;
+    private final KeyValueStore<String, byte[]> nowPlaying;
+    private final KeyValueStore<Bytes, byte[]> presenceIndex;
+
+    public UserStores(ProcessorContext<?, ?> context, StateCodec codec) {
+        this.codec = codec;
+        watchlist = context.getStateStore(SyncStores.WATCHLIST);
+        progress = context.getStateStore(SyncStores.PROGRESS);
+        preferences = context.getStateStore(SyncStores.PREFERENCES);
+        devices = context.getStateStore(SyncStores.DEVICES);
+        nowPlaying = context.getStateStore(SyncStores.NOW_PLAYING);
+        presenceIndex = context.getStateStore(SyncStores.PRESENCE_INDEX);
+    }
+
+    OrElement<ContentMetadata> watchlistItem(String user, String contentId) {
+        byte[] stored = watchlist.get(UserKeys.key(user, contentId));
+        return stored == null ? OrElement.empty() : codec.decodeElement(stored);
+    }
+
+    void putWatchlistItem(String user, String contentId, OrElement<ContentMetadata> element) {
+        String key = UserKeys.key(user, contentId);
+        if (element.isEmpty()) {
+            watchlist.delete(key);
+        } else {
+            watchlist.put(key, codec.encodeElement(element));
+        }
+    }
+
+    LwwRegister<PlaybackPosition> progress(String user, String contentId) {
+        byte[] stored = progress.get(UserKeys.key(user, contentId));
+        return stored == null ? null : codec.decodeProgress(stored);
+    }
+
+    void putProgress(String user, String contentId, LwwRegister<PlaybackPosition> register) {
+        progress.put(UserKeys.key(user, contentId), codec.encodeProgress(register));
+    }
+
+    LwwRegister<PreferenceValue> preference(String user, String key) {
+        byte[] stored = preferences.get(UserKeys.key(user, key));
+        return stored == null ? null : codec.decodePreference(stored);
+    }
+
+    void putPreference(String user, String key, LwwRegister<PreferenceValue> register) {
+        preferences.put(UserKeys.key(user, key), codec.encodePreference(register));
+    }
+
+    NowPlaying nowPlaying(String user, String deviceId) {
+        byte[] stored = nowPlaying.get(UserKeys.key(user, deviceId));
+        return stored == null ? null : codec.decodeNowPlaying(stored);
+    }
+
+    void putNowPlaying(String user, String deviceId, NowPlaying playing) {
+        nowPlaying.put(UserKeys.key(user, deviceId), codec.encodeNowPlaying(playing));
+    }
+
+    DeviceRecord device(String user, String deviceId) {
+        byte[] stored = devices.get(UserKeys.key(user, deviceId));
+        return stored == null ? null : codec.decodeDevice(stored);
+    }
+
+    /** Saves a device and keeps the presence index in step: an entry exactly for each online device. */
+    void putDevice(String user, String deviceId, DeviceRecord before, DeviceRecord after) {
+        devices.put(UserKeys.key(user, deviceId), codec.encodeDevice(after));
+        Bytes oldEntry = before != null && before.online() ? UserKeys.deadlineKey(before.lastSeenMs(), user, deviceId) : null;
+        Bytes newEntry = after.online() ? UserKeys.deadlineKey(after.lastSeenMs(), user, deviceId) : null;
+        if (!Objects.equals(oldEntry, newEntry)) {
+            if (oldEntry != null) {
+                presenceIndex.delete(oldEntry);
+            }
+            if (newEntry != null) {
+                presenceIndex.put(newEntry, EMPTY);
+            }
+        }
+    }
+
+    KeyValueStore<Bytes, byte[]> presenceIndex() {
+        return presenceIndex;
+    }
+}
