@@ -1,7 +1,6 @@
 package io.mediagateway.sync.app;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.codec.DeltaCodec;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.web.WsSessions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -61,11 +60,7 @@ final class DeltaFanout implements AutoCloseable {
                         continue;
                     }
                     try {
-                        ObjectNode delta = (ObjectNode) Json.parse(r.value());
-                        ObjectNode message = Json.object();
-                        message.put("type", delta.path("msg_type").asText());
-                        message.setAll(delta);
-                        sessions.deliver(r.key(), Json.string(message));
+                        sessions.deliver(r.key(), DeltaCodec.pushMessage(r.value()));
                     } catch (RuntimeException e) {
                         log.warn("Skipping an unreadable delta at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
                     }

@@ -1,5 +1,7 @@
 package io.mediagateway.sync.app;
 
+import io.mediagateway.sync.analytics.AnalyticsCounters;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -48,6 +50,19 @@ final class ServiceMetrics implements AutoCloseable {
     }
 
     /** Kafka Streams' own metrics: threads, tasks, processors, state stores and its embedded clients. */
+    /** The analytics application's own counts (late, repeated, skipped records). */
+    void bindAnalytics(AnalyticsCounters counters) {
+        FunctionCounter.builder("sync.analytics.events.late", counters, AnalyticsCounters::lateCount)
+                .description("progress events dropped: their hour closed more than SYNC_ANALYTICS_GRACE_MS before")
+                .register(registry());
+        FunctionCounter.builder("sync.analytics.events.repeated", counters, AnalyticsCounters::repeatedCount)
+                .description("progress events not counted: repeats, or older than one already counted")
+                .register(registry());
+        FunctionCounter.builder("sync.analytics.records.skipped", counters, AnalyticsCounters::skippedCount)
+                .description("records that are not valid events (the serving application dead-letters them)")
+                .register(registry());
+    }
+
     void bindStreams(KafkaStreams streams) {
         bind(new KafkaStreamsMetrics(streams));
     }

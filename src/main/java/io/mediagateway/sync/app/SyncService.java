@@ -7,16 +7,10 @@ import io.mediagateway.sync.analytics.AnalyticsTopology;
 import io.mediagateway.sync.analytics.StreamsAnalyticsSource;
 import io.mediagateway.sync.app.embedded.EmbeddedDatabase;
 import io.mediagateway.sync.app.embedded.EmbeddedKafka;
+import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
-import io.mediagateway.sync.deadletter.DeadLetterWriter;
-import io.mediagateway.sync.egress.Backoff;
-import io.mediagateway.sync.egress.DeltaSink;
-import io.mediagateway.sync.egress.EgressLoop;
-import io.mediagateway.sync.egress.EgressMetrics;
 import io.mediagateway.sync.egress.postgres.SinkDatabase;
-import io.mediagateway.sync.egress.postgres.PostgresSink;
-import io.mediagateway.sync.egress.pubnub.PubNubSink;
 import io.mediagateway.sync.ingest.KafkaEventSink;
 import io.mediagateway.sync.query.StreamsStateSource;
 import io.mediagateway.sync.query.UserStateReader;
@@ -40,15 +34,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.security.SecureRandom;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -70,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * One running instance: embedded services where nothing is configured, topics, the web server and
  * the streams. {@link #close()} stops them in the order that loses nothing: web (no new writes),
  * streams (commit what was processed), database pool, then the embedded broker and database.
+ *
+ * <p>Why this file is over 300 lines: it is the one place the service's parts are started and stopped, in
+ * order (embedded services, topics, web, streams, egress) and the state that order needs; each part lives in
+ * its own class (Egresses, SinkDatabase, ServiceMetrics, ReadRouter, …), so what remains here is the sequence,
+ * which reads best whole.
  */
 public final class SyncService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncService.class);
@@ -81,7 +75,7 @@ public final class SyncService implements AutoCloseable {
     private final Role role;
     private final ServiceMetrics metrics;
     private final Consumer<JavalinConfig> extraRoutes;
-    private final List<EgressLoop> egress = new ArrayList<>();
+    private Egresses egress;
     private final Deque<NamedCloseable> resources = new ArrayDeque<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -144,7 +138,7 @@ public final class SyncService implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             new TopicProvisioner(admin, config.startupTimeout()).ensure(Topics.definitions());
         }
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Json.mapper();
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         resources.push(new NamedCloseable("admin client", admin));
         KafkaEventSink sink = new KafkaEventSink(bootstrapServers);
@@ -197,57 +191,15 @@ public final class SyncService implements AutoCloseable {
                     + "PUBNUB_SUBSCRIBE_KEY");
         }
         web = WebServer.start(config.host(), config.port(), Version.current(),
-                () -> new Readiness.Status(true, "EGRESS"), new ObjectMapper(), metrics.registry(), c -> { });
+                () -> new Readiness.Status(true, "EGRESS"), Json.mapper(), metrics.registry(), c -> { });
         log.info("media-gateway-sync egress is up: {} on Kafka {}, health on http://{}:{}",
-                egress.stream().map(EgressLoop::name).toList(), bootstrapServers, config.host(), web.port());
+                egress.names(), bootstrapServers, config.host(), web.port());
     }
 
-    /**
-     * The PostgreSQL and PubNub egress: each its own consumer group on {@code sync.state-deltas}
-     * ({@code <application id>-postgres-sink}, {@code <application id>-pubnub-sink}), started after the
-     * pool and closed before it.
-     */
+    /** The egress consumers (started after the pool, closed before it). */
     private void startEgress() {
-        if (database.isEmpty() && config.pubnub().isEmpty()) {
-            log.info("No egress: PostgreSQL is off and PubNub is not configured");
-            return;
-        }
-        DeadLetterWriter deadLetters = DeadLetterWriter.create(bootstrapServers, config.applicationId() + "-egress");
-        resources.push(new NamedCloseable("egress dead-letter producer", deadLetters));
-        metrics.bind(deadLetters.clientMetrics());
-        database.map(SinkDatabase::dataSource).ifPresent(ds -> {
-            EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "postgres");
-            startEgressLoop(Topics.STATE_DELTAS.name(), new PostgresSink(ds, deadLetters, sinkMetrics, Backoff.DEFAULT),
-                    sinkMetrics);
-            // Every analytics application's hourly figures (the live one's and each replay's), by application id.
-            EgressMetrics statsMetrics = new EgressMetrics(metrics.registry(), "analytics-postgres");
-            startEgressLoop(Topics.CONTENT_HOURLY.name(), PostgresSink.contentHourly(ds, deadLetters, statsMetrics,
-                    Backoff.DEFAULT), statsMetrics);
-        });
-        config.pubnub().ifPresentOrElse(pn -> {
-            EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "pubnub");
-            PubNubSink.Connection connection = new PubNubSink.Connection(pn.publishKey(), pn.subscribeKey(),
-                    pn.secretKey(), pn.origin(), pn.secure(), pn.cipherKey(), config.applicationId());
-            log.info("PubNub egress to {} (TLS {}, {} users at once{})", pn.origin().orElse("the PubNub network"),
-                    pn.secure() ? "on" : "off", config.pubnubConcurrency(),
-                    pn.cipherKey().isPresent() ? ", messages encrypted with PUBNUB_CIPHER_KEY" : "");
-            startEgressLoop(Topics.STATE_DELTAS.name(), new PubNubSink(connection, deadLetters, sinkMetrics,
-                    Backoff.DEFAULT, config.pubnubConcurrency()), sinkMetrics);
-            // The live analytics application's trending list (not its replays') to global.trending.
-            EgressMetrics trendingMetrics = new EgressMetrics(metrics.registry(), "trending-pubnub");
-            startEgressLoop(Topics.TRENDING.name(), new PubNubSink("trending-pubnub",
-                    PubNubSink.trending(config.analytics().applicationId()), connection, deadLetters, trendingMetrics,
-                    Backoff.DEFAULT, 1), trendingMetrics);
-        }, () -> log.info("PubNub egress off: PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY are unset"));
-    }
-
-    private void startEgressLoop(String topic, DeltaSink sink, EgressMetrics sinkMetrics) {
-        EgressLoop loop = new EgressLoop(bootstrapServers, topic,
-                config.applicationId() + "-" + sink.name() + "-sink", sink, sinkMetrics, config.egressBatch(),
-                Duration.ofSeconds(10)).start();
-        egress.add(loop);
-        resources.push(new NamedCloseable(sink.name() + " egress", loop));
-        metrics.bind(loop.clientMetrics());
+        egress = Egresses.start(config, bootstrapServers, metrics, database);
+        resources.push(new NamedCloseable("egress", egress));
     }
 
     private void startKafka() {
@@ -310,15 +262,7 @@ public final class SyncService implements AutoCloseable {
         props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, Math.max(16L << 20, config.rocksDbMemoryBytes() / 4));
         analytics = startStreams("Analytics streams", "analytics", AnalyticsTopology.build(new StreamsConfig(props),
                 config.analyticsSettings(), analyticsCounters), props);
-        FunctionCounter.builder("sync.analytics.events.late", analyticsCounters, AnalyticsCounters::lateCount)
-                .description("progress events dropped: their hour closed more than SYNC_ANALYTICS_GRACE_MS before")
-                .register(metrics.registry());
-        FunctionCounter.builder("sync.analytics.events.repeated", analyticsCounters, AnalyticsCounters::repeatedCount)
-                .description("progress events not counted: repeats, or older than one already counted")
-                .register(metrics.registry());
-        FunctionCounter.builder("sync.analytics.records.skipped", analyticsCounters, AnalyticsCounters::skippedCount)
-                .description("records that are not valid events (the serving application dead-letters them)")
-                .register(metrics.registry());
+        metrics.bindAnalytics(analyticsCounters);
     }
 
     private Properties streamsProperties(String applicationId) {
@@ -369,9 +313,7 @@ public final class SyncService implements AutoCloseable {
     }
 
     private String randomSecret() {
-        byte[] bytes = new byte[32];
-        new SecureRandom().nextBytes(bytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String secret = JwtTokens.randomSecret();
         String sample = new JwtTokens(secret).forUser("demo-user", "web-console", Duration.ofDays(1), Instant.now());
         log.warn("SYNC_JWT_SECRET is unset: generated a random secret for this run only: {} "
                 + "(tokens stop working at restart). A sample token for user demo-user, device web-console: {}", secret, sample);

@@ -76,6 +76,21 @@ public final class DeltaCodec {
         return n.has(field) ? Fields.strings(n, field) : List.of();
     }
 
+    /**
+     * A delta as the WebSocket pushes it (contract §7): {@code {"type":"<msg_type>", …the delta's fields}}.
+     * The delta is read as it was written, whatever fields a newer version added to it.
+     */
+    public static String pushMessage(byte[] delta) {
+        JsonNode node = Json.parse(delta);
+        if (!node.isObject() || !node.path("msg_type").isTextual()) {
+            throw new CodecException("a delta is a JSON object with a 'msg_type'");
+        }
+        ObjectNode message = Json.object();
+        message.put("type", node.get("msg_type").asText());
+        message.setAll((ObjectNode) node);
+        return Json.string(message);
+    }
+
     public static Delta decode(byte[] bytes) {
         JsonNode n = Json.parse(bytes);
         String type = Fields.text(n, "msg_type");

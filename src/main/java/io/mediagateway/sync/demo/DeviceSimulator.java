@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * hand playback off and send remote commands — produced to {@code sync.device-events} like any
  * gateway would. One device per cycle goes silent so its presence times out, then comes back; and
  * now and then a few malformed records are sent so the dead-letter topic has something to show.
+ *
+ * <p>Why this file is over 300 lines: it is the demo's whole script — each simulated device's behaviour and
+ * the malformed records it sends on purpose — kept in one place so what the demo shows can be read at once.
  */
 public final class DeviceSimulator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeviceSimulator.class);

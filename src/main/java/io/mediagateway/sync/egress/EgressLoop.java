@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * out for minutes — the loop pauses its partitions and keeps polling, so the group does not evict it;
  * a rebalance cancels the batch and nothing of it is committed (the next owner reads it again, and
  * the sinks are idempotent). Keys and values are read as bytes, so no record can fail the consumer.
+ *
+ * <p>Why this file is over 300 lines: it is the consumer loop every sink shares — batches, pause and resume
+ * while a sink retries, commits only of what was delivered, rebalances — and its correctness lives in how
+ * those interleave.
  */
 public final class EgressLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EgressLoop.class);

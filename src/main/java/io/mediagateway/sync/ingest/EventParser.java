@@ -40,6 +40,10 @@ import java.util.Set;
  * broken is a {@link RejectedException} whose reason is the dead-letter code and whose message names
  * the field. Stateless and thread-safe; the REST and WebSocket writes go through it too, so the API and
  * the topic accept exactly the same events.
+ *
+ * <p>Why this file is over 300 lines: it is the one parser of every rule of contract §1, §2 and §4 —
+ * identifiers, time, each event kind's fields, the §18 limits — kept in one place, in the contract's order, so
+ * the rules an event must pass can be read (and compared with the contract) in one file.
  */
 public final class EventParser {
     /** Records above this size are rejected ({@code oversized}). */

@@ -27,6 +27,9 @@ import java.util.function.LongSupplier;
  * {@link EventParser} the topology uses, stamped with this process's HLC, produced to
  * {@code sync.device-events} and answered 202 with the HLC and a read-your-writes token. Reads come
  * from the stores of whichever instance holds the user, forwarded when that is another one.
+ *
+ * <p>Why this file is about 300 lines: the REST routes of contract §6 and the one write path every channel
+ * uses (REST, WebSocket); reads are delegated to ReadRouter, writes' shapes to Writes, errors to ApiErrors.
  */
 public final class ApiRoutes {
     public static final String FORWARDED = OwnerClient.FORWARDED;

@@ -137,6 +137,13 @@ public final class JwtTokens {
         }
     }
 
+    /** A fresh random secret of 256 bits (base64url), for a run without {@code SYNC_JWT_SECRET}. */
+    public static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     /**
      * A key for another use of the same secret (e.g. signing read tokens): HMAC-SHA256 of {@code purpose}
      * under the secret, so every instance sharing {@code SYNC_JWT_SECRET} derives the same one.

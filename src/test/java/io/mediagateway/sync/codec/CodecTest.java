@@ -3,6 +3,7 @@ package io.mediagateway.sync.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.LwwRegister;
 import io.mediagateway.sync.crdt.OrElement;
@@ -83,6 +84,17 @@ class CodecTest {
                 new PlaybackPosition(1, 2, PlaybackState.PAUSED, null, null), new Stamp(HLC, "tv"))), StandardCharsets.UTF_8);
 
         assertThat(json).contains("\"hlc\":\"" + HLC + "\"");
+    }
+
+    @Test
+    void shouldPushADeltaToTheWebSocketAsItsTypeAndItsFields() {
+        Delta delta = new Delta.Preference("user-12345", HLC, "phone", deltaId(), "subtitles", new PreferenceValue("\"fr\""));
+        JsonNode message = Json.parse(DeltaCodec.pushMessage(DeltaCodec.encode(delta)));
+        assertThat(message.path("type").asText()).isEqualTo("preference_update");
+        assertThat(message.path("key").asText()).isEqualTo("subtitles");
+        assertThat(message.path("delta_id").asText()).isEqualTo(delta.deltaId());
+        assertThatThrownBy(() -> DeltaCodec.pushMessage("[1]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(Json.CodecException.class);
     }
 
     @Test

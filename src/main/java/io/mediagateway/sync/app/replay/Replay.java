@@ -63,6 +63,10 @@ import org.slf4j.LoggerFactory;
  * stores and writes no deltas and no dead letters (the running application wrote them the first
  * time). The analytics topology writes its figures under the target's application id, so they sit
  * beside the live application's; with a period, only events whose event time is inside it count.
+ *
+ * <p>Why this file is over 300 lines: it is the replay procedure step by step, as Kafka's application reset
+ * tool does it (wait for the members to go, delete internal topics and local state, set offsets, run to the
+ * end of the log, summarise); the steps share their plan and read best in order.
  */
 public final class Replay {
     private static final Logger log = LoggerFactory.getLogger(Replay.class);

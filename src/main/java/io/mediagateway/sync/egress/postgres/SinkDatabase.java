@@ -2,6 +2,9 @@ package io.mediagateway.sync.egress.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.mediagateway.sync.deadletter.DeadLetterWriter;
+import io.mediagateway.sync.egress.Backoff;
+import io.mediagateway.sync.egress.EgressMetrics;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -65,6 +68,16 @@ public final class SinkDatabase implements AutoCloseable {
 
     public DataSource dataSource() {
         return pool;
+    }
+
+    /** The sink of {@code sync.state-deltas} into the tables of contract §9. */
+    public PostgresSink deltasSink(DeadLetterWriter deadLetters, EgressMetrics metrics, Backoff backoff) {
+        return new PostgresSink(pool, deadLetters, metrics, backoff);
+    }
+
+    /** The sink of the analytics application's hourly figures into {@code content_hourly_stats}. */
+    public PostgresSink contentHourlySink(DeadLetterWriter deadLetters, EgressMetrics metrics, Backoff backoff) {
+        return PostgresSink.contentHourly(pool, deadLetters, metrics, backoff);
     }
 
     @Override

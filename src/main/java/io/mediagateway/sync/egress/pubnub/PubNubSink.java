@@ -47,6 +47,10 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After}; other 4xx, and messages over PubNub's 32 KiB limit, go to the dead-letter topic.
  * Errors are classified by HTTP status, not by the SDK's categories, which name timeouts and refused
  * connections misleadingly. The batch completes only when every delta is accepted or dead-lettered.
+ *
+ * <p>Why this file is over 300 lines: it is the PubNub SDK's asynchronous publishing with per-user order,
+ * classified retries (network, 5xx, 429 with Retry-After) and dead letters — one state machine, whose parts
+ * only make sense together.
  */
 public final class PubNubSink implements DeltaSink {
     private static final Logger log = LoggerFactory.getLogger(PubNubSink.class);

@@ -1,0 +1,102 @@
+package io.mediagateway.sync.app;
+
+import io.mediagateway.sync.deadletter.DeadLetterWriter;
+import io.mediagateway.sync.egress.Backoff;
+import io.mediagateway.sync.egress.DeltaSink;
+import io.mediagateway.sync.egress.EgressLoop;
+import io.mediagateway.sync.egress.EgressMetrics;
+import io.mediagateway.sync.egress.postgres.SinkDatabase;
+import io.mediagateway.sync.egress.pubnub.PubNubSink;
+import io.mediagateway.sync.topics.Topics;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The egress consumers of one process: the PostgreSQL and PubNub sinks, each its own consumer group on
+ * {@code sync.state-deltas} ({@code <application id>-postgres-sink}, {@code <application id>-pubnub-sink}),
+ * and the analytics topics' sinks; closed in the reverse order of their start, the dead-letter producer last.
+ */
+final class Egresses implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Egresses.class);
+
+    private final SyncConfig config;
+    private final String bootstrapServers;
+    private final ServiceMetrics metrics;
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Deque<EgressLoop> loops = new ArrayDeque<>();
+
+    private Egresses(SyncConfig config, String bootstrapServers, ServiceMetrics metrics) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.metrics = metrics;
+    }
+
+    /** Starts every egress the configuration asks for (none when PostgreSQL is off and PubNub unset). */
+    static Egresses start(SyncConfig config, String bootstrapServers, ServiceMetrics metrics, Optional<SinkDatabase> database) {
+        Egresses egresses = new Egresses(config, bootstrapServers, metrics);
+        if (database.isEmpty() && config.pubnub().isEmpty()) {
+            log.info("No egress: PostgreSQL is off and PubNub is not configured");
+            return egresses;
+        }
+        DeadLetterWriter deadLetters = DeadLetterWriter.create(bootstrapServers, config.applicationId() + "-egress");
+        egresses.started.push(deadLetters);
+        metrics.bind(deadLetters.clientMetrics());
+        database.ifPresent(db -> {
+            EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "postgres");
+            egresses.loop(Topics.STATE_DELTAS.name(), db.deltasSink(deadLetters, sinkMetrics, Backoff.DEFAULT), sinkMetrics);
+            // Every analytics application's hourly figures (the live one's and each replay's), by application id.
+            EgressMetrics statsMetrics = new EgressMetrics(metrics.registry(), "analytics-postgres");
+            egresses.loop(Topics.CONTENT_HOURLY.name(), db.contentHourlySink(deadLetters, statsMetrics, Backoff.DEFAULT),
+                    statsMetrics);
+        });
+        config.pubnub().ifPresentOrElse(pn -> {
+            EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "pubnub");
+            PubNubSink.Connection connection = new PubNubSink.Connection(pn.publishKey(), pn.subscribeKey(),
+                    pn.secretKey(), pn.origin(), pn.secure(), pn.cipherKey(), config.applicationId());
+            log.info("PubNub egress to {} (TLS {}, {} users at once{})", pn.origin().orElse("the PubNub network"),
+                    pn.secure() ? "on" : "off", config.pubnubConcurrency(),
+                    pn.cipherKey().isPresent() ? ", messages encrypted with PUBNUB_CIPHER_KEY" : "");
+            egresses.loop(Topics.STATE_DELTAS.name(), new PubNubSink(connection, deadLetters, sinkMetrics,
+                    Backoff.DEFAULT, config.pubnubConcurrency()), sinkMetrics);
+            // The live analytics application's trending list (not its replays') to global.trending.
+            EgressMetrics trendingMetrics = new EgressMetrics(metrics.registry(), "trending-pubnub");
+            egresses.loop(Topics.TRENDING.name(), new PubNubSink("trending-pubnub",
+                    PubNubSink.trending(config.analytics().applicationId()), connection, deadLetters, trendingMetrics,
+                    Backoff.DEFAULT, 1), trendingMetrics);
+        }, () -> log.info("PubNub egress off: PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY are unset"));
+        return egresses;
+    }
+
+    private void loop(String topic, DeltaSink sink, EgressMetrics sinkMetrics) {
+        EgressLoop loop = new EgressLoop(bootstrapServers, topic, config.applicationId() + "-" + sink.name() + "-sink", sink,
+                sinkMetrics, config.egressBatch(), Duration.ofSeconds(10)).start();
+        loops.add(loop);
+        started.push(loop);
+        metrics.bind(loop.clientMetrics());
+    }
+
+    boolean isEmpty() {
+        return loops.isEmpty();
+    }
+
+    List<String> names() {
+        return loops.stream().map(EgressLoop::name).toList();
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable next = started.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                log.error("Error while stopping an egress", e);
+            }
+        }
+    }
+}
