@@ -5,8 +5,7 @@ import io.mediagateway.sync.crdt.Stamp;
 import io.mediagateway.sync.ingest.IngestEvent;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.NowPlaying;
-import io.mediagateway.sync.model.PlaybackPosition;
-import io.mediagateway.sync.model.PreferenceValue;
+import java.util.function.Consumer;
 
 /**
  * Progress and preferences, one last-writer-wins register per content or key: a write that wins is
@@ -20,10 +19,8 @@ public final class RegisterSteps {
     }
 
     public void progress(Deltas out, IngestEvent.ProgressWrite write, Stamp stamp) {
-        LwwRegister<PlaybackPosition> stored = stores.progress(out.user, write.contentId());
-        LwwRegister<PlaybackPosition> after = merged(stored, LwwRegister.of(write.position(), stamp));
-        if (!after.equals(stored)) {
-            stores.putProgress(out.user, write.contentId(), after);
+        if (written(stores.progress(out.user, write.contentId()), LwwRegister.of(write.position(), stamp),
+                after -> stores.putProgress(out.user, write.contentId(), after))) {
             out.emit(new Delta.Progress(out.user, stamp.hlc(), stamp.deviceId(), out.nextId(), write.contentId(),
                     write.position()));
         }
@@ -38,16 +35,23 @@ public final class RegisterSteps {
         }
     }
 
-    /** The register after a write: the CRDT's own merge, as {@code UserState} applies it whole. */
-    private static <T extends Comparable<? super T>> LwwRegister<T> merged(LwwRegister<T> stored, LwwRegister<T> write) {
-        return stored == null ? write : stored.merge(write);
+    /**
+     * Stores the register after a write — the CRDT's own merge, as {@code UserState} applies it whole —
+     * when the write changed it; whether it did.
+     */
+    private static <T extends Comparable<? super T>> boolean written(LwwRegister<T> stored, LwwRegister<T> write,
+                                                                    Consumer<LwwRegister<T>> put) {
+        LwwRegister<T> after = stored == null ? write : stored.merge(write);
+        if (after.equals(stored)) {
+            return false;
+        }
+        put.accept(after);
+        return true;
     }
 
     public void preference(Deltas out, IngestEvent.PreferenceWrite write, Stamp stamp) {
-        LwwRegister<PreferenceValue> stored = stores.preference(out.user, write.key());
-        LwwRegister<PreferenceValue> after = merged(stored, LwwRegister.of(write.value(), stamp));
-        if (!after.equals(stored)) {
-            stores.putPreference(out.user, write.key(), after);
+        if (written(stores.preference(out.user, write.key()), LwwRegister.of(write.value(), stamp),
+                after -> stores.putPreference(out.user, write.key(), after))) {
             out.emit(new Delta.Preference(out.user, stamp.hlc(), stamp.deviceId(), out.nextId(), write.key(),
                     write.value()));
         }
