@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The rules every JSON value must keep to be stored (contract §18): at most {@link #MAX_DEPTH} levels
- * of nesting, and only valid Unicode in its strings and property names. A value that keeps them can
+ * of nesting, and only valid Unicode in its strings and property names — without U+0000, which the
+ * PostgreSQL sink cannot store. A value that keeps them can
  * always be written back out, by this service and by any client's parser; one that does not is refused
  * where it enters and, should one be found in a store written before these rules, reported for that
  * value alone when it is read.
@@ -66,6 +67,13 @@ public final class JsonLimits {
     }
 
     private static Violation unicode(String s, String what) {
+        int nul = s.indexOf('\u0000');
+        if (nul >= 0) {
+            // Valid Unicode, but PostgreSQL's text and jsonb cannot hold it: the sink would refuse the write
+            // after it was acknowledged. Refused here instead.
+            return new Violation("holds " + what + " with U+0000 (NUL) at character " + nul
+                    + ", which the PostgreSQL sink cannot store");
+        }
         int at = Unicode.loneSurrogate(s);
         return at < 0 ? null : new Violation("holds " + what + " that is not valid Unicode: a lone surrogate U+"
                 + Integer.toHexString(s.charAt(at)).toUpperCase(Locale.ROOT) + " at character " + at

@@ -1,16 +1,14 @@
 package io.mediagateway.sync.query;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
-import io.mediagateway.sync.codec.JsonLimits;
 import io.mediagateway.sync.codec.StateCodec;
+import io.mediagateway.sync.codec.ViewCodec;
 import io.mediagateway.sync.crdt.LwwRegister;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.model.ContentMetadata;
-import io.mediagateway.sync.model.DeviceInfo;
 import io.mediagateway.sync.model.DeviceRecord;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PreferenceValue;
@@ -63,7 +61,7 @@ public final class UserStateReader {
 
     /** {@code {"user_id", "items": [{"content_id", "unique_tags", "device_id", "hlc", "content_metadata"}]}}: present items only. */
     public ObjectNode watchlist(Stores stores, String user) {
-        ObjectNode out = envelope(user);
+        ObjectNode out = ViewCodec.envelope(user);
         Reading read = new Reading();
         watchlistItems(stores, user, out.putArray("items"), read);
         return read.attachTo(out);
@@ -71,7 +69,7 @@ public final class UserStateReader {
 
     /** {@code {"user_id", "items": [progress item, …]}}, filtered. */
     public ObjectNode progress(Stores stores, String user, ProgressFilter filter) {
-        ObjectNode out = envelope(user);
+        ObjectNode out = ViewCodec.envelope(user);
         Reading read = new Reading();
         progressItems(stores, user, filter, out.putArray("items"), read);
         return read.attachTo(out);
@@ -81,7 +79,7 @@ public final class UserStateReader {
     public Optional<ObjectNode> progressItem(Stores stores, String user, String contentId) {
         byte[] bytes = stores.store(SyncStores.PROGRESS).get(UserKeys.key(user, contentId));
         try {
-            return Optional.ofNullable(bytes).map(b -> progressItem(contentId, codec.decodeProgress(b)));
+            return Optional.ofNullable(bytes).map(b -> ViewCodec.progressItem(contentId, codec.decodeProgress(b)));
         } catch (CodecException | UncheckedIOException | IllegalArgumentException e) {
             log.warn("Unreadable progress entry '{}' of user {}: {}", contentId, user, e.toString());
             throw new UnreadableValueException("the stored progress of '" + contentId + "' cannot be served: " + e.getMessage());
@@ -90,7 +88,7 @@ public final class UserStateReader {
 
     /** {@code {"user_id", "items": {"<key>": <value>}}}. */
     public ObjectNode preferences(Stores stores, String user) {
-        ObjectNode out = envelope(user);
+        ObjectNode out = ViewCodec.envelope(user);
         Reading read = new Reading();
         preferenceItems(stores, user, out.putObject("items"), read);
         return read.attachTo(out);
@@ -102,7 +100,7 @@ public final class UserStateReader {
      * before the sweep has recorded it.
      */
     public ObjectNode devices(Stores stores, String user, long nowMs) {
-        ObjectNode out = envelope(user);
+        ObjectNode out = ViewCodec.envelope(user);
         Reading read = new Reading();
         deviceItems(stores, user, nowMs, out.putArray("devices"), read);
         return read.attachTo(out);
@@ -144,11 +142,7 @@ public final class UserStateReader {
             if (errors == null) {
                 errors = Json.object().arrayNode();
             }
-            ObjectNode error = errors.addObject();
-            error.put("part", part);
-            error.put("key", item);
-            error.put("error", "unreadable_value");
-            error.put("message", "the stored value cannot be served: " + e.getMessage());
+            errors.add(ViewCodec.unreadable(part, item, e.getMessage()));
         }
 
         ObjectNode attachTo(ObjectNode answer) {
@@ -159,79 +153,43 @@ public final class UserStateReader {
         }
     }
 
-    private void watchlistItems(Stores stores, String user, ArrayNode items, Reading newest) {
-        scan(stores.store(SyncStores.WATCHLIST), user, "watchlist", newest, (content, bytes) -> {
+    private void watchlistItems(Stores stores, String user, ArrayNode items, Reading read) {
+        scan(stores.store(SyncStores.WATCHLIST), user, "watchlist", read, (content, bytes) -> {
             OrElement<ContentMetadata> element = codec.decodeElement(bytes);
-            element.newest().ifPresent(dot -> {
-                ObjectNode item = items.addObject();
-                item.put("content_id", content);
-                ArrayNode tags = item.putArray("unique_tags");
-                element.live().keySet().forEach(tags::add);
-                item.put("device_id", dot.getValue().stamp().deviceId());
-                item.put("hlc", Long.toString(dot.getValue().stamp().hlc()));
-                item.set("content_metadata", StateCodec.metadataNode(dot.getValue().metadata()));
-                newest.see(dot.getValue().stamp().hlc());
+            ViewCodec.watchlistItem(content, element).ifPresent(item -> {
+                items.add(item);
+                read.see(ViewCodec.watchlistHlc(element));
             });
         });
     }
 
-    private void progressItems(Stores stores, String user, ProgressFilter filter, ArrayNode items, Reading newest) {
-        scan(stores.store(SyncStores.PROGRESS), user, "progress", newest, (content, bytes) -> {
+    private void progressItems(Stores stores, String user, ProgressFilter filter, ArrayNode items, Reading read) {
+        scan(stores.store(SyncStores.PROGRESS), user, "progress", read, (content, bytes) -> {
             LwwRegister<PlaybackPosition> register = codec.decodeProgress(bytes);
             boolean completed = register.value().completed();
             if (filter == ProgressFilter.ALL || (filter == ProgressFilter.COMPLETED) == completed) {
-                items.add(progressItem(content, register));
-                newest.see(register.stamp().hlc());
+                items.add(ViewCodec.progressItem(content, register));
+                read.see(register.stamp().hlc());
             }
         });
     }
 
-    private void preferenceItems(Stores stores, String user, ObjectNode items, Reading newest) {
-        scan(stores.store(SyncStores.PREFERENCES), user, "preferences", newest, (key, bytes) -> {
+    private void preferenceItems(Stores stores, String user, ObjectNode items, Reading read) {
+        scan(stores.store(SyncStores.PREFERENCES), user, "preferences", read, (key, bytes) -> {
             LwwRegister<PreferenceValue> register = codec.decodePreference(bytes);
-            JsonNode value = Json.parse(register.value().canonicalJson());
-            JsonLimits.check(value).ifPresent(v -> {
-                throw new CodecException("it " + v.problem());
-            });
-            items.set(key, value);
-            newest.see(register.stamp().hlc());
+            items.set(key, ViewCodec.preferenceValue(register));
+            read.see(register.stamp().hlc());
         });
     }
 
-    private void deviceItems(Stores stores, String user, long nowMs, ArrayNode devices, Reading newest) {
-        scan(stores.store(SyncStores.DEVICES), user, "devices", newest, (deviceId, bytes) -> {
+    private void deviceItems(Stores stores, String user, long nowMs, ArrayNode devices, Reading read) {
+        scan(stores.store(SyncStores.DEVICES), user, "devices", read, (deviceId, bytes) -> {
             DeviceRecord record = codec.decodeDevice(bytes);
-            ObjectNode d = devices.addObject();
-            d.put("device_id", deviceId);
-            DeviceInfo info = record.info().map(LwwRegister::value).orElse(null);
-            if (info != null) {
-                d.setAll(StateCodec.infoNode(info));
-            }
-            d.put("online", record.online() && !record.isDue(nowMs, presenceTimeoutMs));
-            if (record.lastSeenMs() != DeviceRecord.NEVER_SEEN) {
-                d.put("last_seen", record.lastSeenMs());
-            }
-            newest.see(record.presence().stamp().hlc());
+            devices.add(ViewCodec.deviceItem(deviceId, record, record.online() && !record.isDue(nowMs, presenceTimeoutMs)));
+            read.see(record.presence().stamp().hlc());
         });
     }
 
-    static ObjectNode progressItem(String contentId, LwwRegister<PlaybackPosition> register) {
-        PlaybackPosition p = register.value();
-        ObjectNode item = StateCodec.positionNode(p);
-        item.put("content_id", contentId);
-        item.put("completion_percent", p.completionPercent());
-        item.put("completed", p.completed());
-        item.put("resume_position_seconds", p.resumePositionSeconds());
-        item.put("device_id", register.stamp().deviceId());
-        item.put("hlc", Long.toString(register.stamp().hlc()));
-        return item;
-    }
-
-    private static ObjectNode envelope(String user) {
-        ObjectNode out = Json.object();
-        out.put("user_id", user);
-        return out;
-    }
 
     /** Every item of one user in one store, in key order; one that cannot be read is reported, not fatal. */
     private static void scan(ReadOnlyKeyValueStore<String, byte[]> store, String user, String part, Reading read,

@@ -283,6 +283,9 @@ class ApiLimitsTest {
         assertThat(f.json(inName).path("message").asText()).containsIgnoringCase("surrogate");
         f.assertError(f.post("/api/v1/sync/watchlist", alice, "{\"operation\":\"add\",\"content_id\":\"c\","
                 + "\"content_metadata\":{\"title\":\"x\\ud800\"}}"), 400, "invalid_field");
+        // NUL is valid Unicode, but PostgreSQL cannot store it: refused up front, not dropped by the sink later
+        f.assertError(f.post("/api/v1/sync/preferences", alice, "{\"key\":\"k\",\"value\":\"a\\u0000b\"}"),
+                400, "invalid_field");
         f.produce("alice", "{\"msg_type\":\"watchlist_update\",\"device_id\":\"gw\",\"operation\":\"add\",\"content_id\":\"a\\ud800b\"}"
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(f.deadLetterReasons()).containsExactly("invalid_field");
