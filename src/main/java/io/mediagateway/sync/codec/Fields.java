@@ -9,8 +9,20 @@ import io.mediagateway.sync.crdt.Stamp;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reading and writing the fields the codecs share; a missing or mistyped field is a {@link CodecException}. */
-final class Fields {
+/**
+ * Reading and writing JSON fields, for the codecs and the event parser alike: a missing field is a
+ * {@link Missing}, a mistyped one a {@link CodecException}; messages name the field's path.
+ */
+public final class Fields {
+    /** A required field that is absent or null. */
+    public static final class Missing extends CodecException {
+        private static final long serialVersionUID = 1L;
+
+        Missing(String path) {
+            super("'" + path + "' is required");
+        }
+    }
+
     private Fields() {
     }
 
@@ -60,14 +72,24 @@ final class Fields {
     }
 
     static String text(JsonNode node, String name) {
-        JsonNode v = required(node, name);
+        return text(node, name, name);
+    }
+
+    /** A required string; {@code path} names it in errors (e.g. {@code command.type}). */
+    public static String text(JsonNode node, String name, String path) {
+        JsonNode v = required(node, name, path);
         if (!v.isTextual()) {
-            throw new CodecException("'" + name + "' must be a string");
+            throw new CodecException("'" + path + "' must be a string");
         }
         return v.asText();
     }
 
     static String optionalText(JsonNode node, String name) {
+        return optionalText(node, name, Integer.MAX_VALUE);
+    }
+
+    /** An optional string of at most {@code maxLength} characters; null when absent. */
+    public static String optionalText(JsonNode node, String name, int maxLength) {
         JsonNode v = node.get(name);
         if (v == null || v.isNull()) {
             return null;
@@ -75,7 +97,19 @@ final class Fields {
         if (!v.isTextual()) {
             throw new CodecException("'" + name + "' must be a string");
         }
+        if (v.asText().length() > maxLength) {
+            throw new CodecException("'" + name + "' must be at most " + maxLength + " characters");
+        }
         return v.asText();
+    }
+
+    /** A required finite number (JSON numbers too large for a double are not). */
+    public static double finiteNumber(JsonNode node, String name, String path) {
+        JsonNode v = required(node, name, path);
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw new CodecException("'" + path + "' must be a number");
+        }
+        return v.asDouble();
     }
 
     static double number(JsonNode node, String name) {
@@ -146,15 +180,19 @@ final class Fields {
     static JsonNode present(JsonNode node, String name) {
         JsonNode v = node == null ? null : node.get(name);
         if (v == null) {
-            throw new CodecException("'" + name + "' is required");
+            throw new Missing(name);
         }
         return v;
     }
 
     static JsonNode required(JsonNode node, String name) {
+        return required(node, name, name);
+    }
+
+    private static JsonNode required(JsonNode node, String name, String path) {
         JsonNode v = node == null ? null : node.get(name);
         if (v == null || v.isNull()) {
-            throw new CodecException("'" + name + "' is required");
+            throw new Missing(path);
         }
         return v;
     }

@@ -9,6 +9,7 @@ import static io.mediagateway.sync.deadletter.RejectReason.OVERSIZED;
 import static io.mediagateway.sync.deadletter.RejectReason.UNKNOWN_MSG_TYPE;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mediagateway.sync.codec.Fields;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
 import io.mediagateway.sync.codec.JsonLimits;
@@ -34,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Parses and validates one event of {@code sync.device-events} (contract §1, §2, §4). Every rule
@@ -380,28 +382,11 @@ public final class EventParser {
     }
 
     private static String text(JsonNode node, String name, String path) {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            throw new RejectedException(MISSING_FIELD, "'" + path + "' is required");
-        }
-        if (!v.isTextual()) {
-            throw invalid(path, "must be a string");
-        }
-        return v.asText();
+        return field(() -> Fields.text(node, name, path));
     }
 
     private static String optionalText(JsonNode node, String name, int maxLength) {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw invalid(name, "must be a string");
-        }
-        if (v.asText().length() > maxLength) {
-            throw invalid(name, "must be at most " + maxLength + " characters");
-        }
-        return v.asText();
+        return field(() -> Fields.optionalText(node, name, maxLength));
     }
 
     private static double number(JsonNode node, String name) {
@@ -409,14 +394,18 @@ public final class EventParser {
     }
 
     private static double number(JsonNode node, String name, String path) {
-        JsonNode v = node.get(name);
-        if (v == null || v.isNull()) {
-            throw new RejectedException(MISSING_FIELD, "'" + path + "' is required");
+        return field(() -> Fields.finiteNumber(node, name, path));
+    }
+
+    /** A field read by the codec's rules, its failure as the dead-letter reason it is. */
+    private static <T> T field(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (Fields.Missing e) {
+            throw new RejectedException(MISSING_FIELD, e.getMessage());
+        } catch (CodecException e) {
+            throw new RejectedException(INVALID_FIELD, e.getMessage());
         }
-        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
-            throw invalid(path, "must be a number");
-        }
-        return v.asDouble();
     }
 
     private static Double optionalNumber(JsonNode node, String name) {
