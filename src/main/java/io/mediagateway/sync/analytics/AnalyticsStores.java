@@ -1,5 +1,7 @@
 package io.mediagateway.sync.analytics;
 
+import io.mediagateway.sync.model.HourlyCounts;
+
 /**
  * The analytics application's state stores (fixed names; changelogs {@code <application.id>-<name>-changelog})
  * and internal topics.

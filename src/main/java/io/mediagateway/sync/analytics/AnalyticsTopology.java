@@ -1,11 +1,11 @@
 package io.mediagateway.sync.analytics;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.codec.AnalyticsCodec;
+import io.mediagateway.sync.model.HourlyCounts;
+import io.mediagateway.sync.model.HourlyFigures;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.WindowMarkers;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serde;
@@ -60,7 +60,7 @@ public final class AnalyticsTopology {
 
     public static Topology build(StreamsConfig config, AnalyticsSettings settings, AnalyticsCounters counters) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(config));
-        Serde<HourlyCounts> counts = HourlyCounts.serde();
+        Serde<HourlyCounts> counts = HourlyCountsSerde.serde();
         KStream<String, HourlyCounts> increments = SyncTopology.eventsByUser(builder, settings.inputPartitions())
                 .process(new SessionsSupplier(settings, counters), Named.as(SESSIONS));
 
@@ -73,8 +73,8 @@ public final class AnalyticsTopology {
                                 .withKeySerde(Serdes.String()).withValueSerde(counts).withRetention(settings.retention()))
                 .toStream(Named.as("content-hourly-changes"))
                 .processValues(HourlyStoreMarker::new, Named.as("content-hourly-marker"), AnalyticsStores.CONTENT_HOURLY)
-                .map((window, total) -> KeyValue.pair(hourlyKey(window), Json.bytes(hourlyJson(settings.applicationId(),
-                        window.key(), window.window().start(), total))), Named.as("content-hourly-json"))
+                .map((window, total) -> KeyValue.pair(hourlyKey(window), AnalyticsCodec.encodeHourly(new HourlyFigures(
+                        settings.applicationId(), window.key(), Instant.ofEpochMilli(window.window().start()), total))), Named.as("content-hourly-json"))
                 .to(Topics.CONTENT_HOURLY.name(), Produced.with(Serdes.String(), Serdes.ByteArray())
                         .withName("content-hourly-sink"));
 
@@ -113,21 +113,6 @@ public final class AnalyticsTopology {
     /** The key of an hourly record: {@code <hour start, ISO-8601>|<content id>}. */
     static String hourlyKey(Windowed<String> window) {
         return Instant.ofEpochMilli(window.window().start()) + "|" + window.key();
-    }
-
-    /** One hour of one content as written to {@code sync.analytics.content-hourly} and answered by REST. */
-    public static ObjectNode hourlyJson(String applicationId, String contentId, long hourStartMs, HourlyCounts c) {
-        ObjectNode o = Json.object();
-        if (applicationId != null) {
-            o.put("application_id", applicationId);
-        }
-        o.put("content_id", contentId);
-        o.put("hour_start", Instant.ofEpochMilli(hourStartMs).toString());
-        o.put("starts", c.starts());
-        o.put("completions", c.completions());
-        o.put("abandons", c.abandons());
-        o.put("watch_time_seconds", BigDecimal.valueOf(c.watchTimeMs(), 3));
-        return o;
     }
 
     private record SessionsSupplier(AnalyticsSettings settings, AnalyticsCounters counters)

@@ -1,8 +1,12 @@
 package io.mediagateway.sync.analytics;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.mediagateway.sync.codec.AnalyticsCodec;
 import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.model.HourlyCounts;
+import io.mediagateway.sync.model.HourlyFigures;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -48,14 +52,14 @@ public final class StreamsAnalyticsSource implements AnalyticsSource {
             ReadOnlyWindowStore<String, HourlyCounts> store = streams.get().store(StoreQueryParameters.fromNameAndType(
                     AnalyticsStores.CONTENT_HOURLY, QueryableStoreTypes.<String, HourlyCounts>windowStore())
                     .withPartition(partition));
-            ArrayNode hours = Json.mapper().createArrayNode();
+            List<HourlyFigures> hours = new ArrayList<>();
             try (WindowStoreIterator<HourlyCounts> it = store.fetch(contentId, from, to.minusMillis(1))) {
                 while (it.hasNext()) {
                     KeyValue<Long, HourlyCounts> hour = it.next();
-                    hours.add(AnalyticsTopology.hourlyJson(null, contentId, hour.key, hour.value));
+                    hours.add(new HourlyFigures(null, contentId, Instant.ofEpochMilli(hour.key), hour.value));
                 }
             }
-            return new Found(ContentHours.answer(contentId, from, to, hours));
+            return new Found(AnalyticsCodec.contentHours(contentId, from, to, hours));
         });
     }
 

@@ -1,8 +1,7 @@
 package io.mediagateway.sync.analytics;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.codec.AnalyticsCodec;
+import io.mediagateway.sync.model.TrendingList;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -150,27 +149,19 @@ final class Trending implements Processor<String, String, String, byte[]> {
             return;
         }
         changed = false;
-        byte[] list = Json.bytes(list());
+        byte[] list = AnalyticsCodec.encodeTrending(list());
         trending.put(AnalyticsStores.TRENDING_KEY, list);
         context.forward(new Record<>(settings.applicationId(), list, Math.max(0, maxEventTimeMs)));
     }
 
-    /** {@code {"application_id", "window_start", "window_end", "contents_ranked", "items":[{"rank","content_id","starts"}]}}. */
-    private ObjectNode list() {
-        ObjectNode out = Json.object();
-        out.put("application_id", settings.applicationId());
-        out.put("window_start", Instant.ofEpochMilli(cutoffMinute(maxEventTimeMs) * MINUTE_MS).toString());
-        out.put("window_end", Instant.ofEpochMilli(maxEventTimeMs).toString());
-        out.put("contents_ranked", ranking.size());
-        ArrayNode items = out.putArray("items");
-        int rank = 1;
+    /** The list as it is now: the window's best {@code trendingSize} contents. */
+    private TrendingList list() {
+        List<TrendingList.Entry> items = new ArrayList<>();
         for (TrendingRanking.Entry e : ranking.top(settings.trendingSize())) {
-            ObjectNode item = items.addObject();
-            item.put("rank", rank++);
-            item.put("content_id", e.contentId());
-            item.put("starts", e.starts());
+            items.add(new TrendingList.Entry(e.contentId(), e.starts()));
         }
-        return out;
+        return new TrendingList(settings.applicationId(), Instant.ofEpochMilli(cutoffMinute(maxEventTimeMs) * MINUTE_MS),
+                Instant.ofEpochMilli(maxEventTimeMs), ranking.size(), items);
     }
 
     private static Bytes key(long minute, String content) {

@@ -4,6 +4,7 @@ import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.ingest.EventParser;
 import io.mediagateway.sync.ingest.IngestEvent;
 import io.mediagateway.sync.ingest.RejectedException;
+import io.mediagateway.sync.model.HourlyCounts;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PlaybackState;
 import io.mediagateway.sync.topology.UserKeys;

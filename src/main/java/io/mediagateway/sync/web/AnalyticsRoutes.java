@@ -5,15 +5,16 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.mediagateway.sync.analytics.AnalyticsSource;
-import io.mediagateway.sync.analytics.ContentHours;
-import io.mediagateway.sync.query.OwnerClient;
+import io.mediagateway.sync.codec.AnalyticsCodec;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.model.Identifiers;
+import io.mediagateway.sync.query.OwnerClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -63,7 +64,7 @@ public final class AnalyticsRoutes {
                 throw new ApiRoutes.ApiException(HttpStatus.BAD_REQUEST, "invalid_field",
                         "'from' to 'to' may cover at most " + MAX_RANGE.toDays() + " days");
             }
-            answer(ctx, source.hours(content, from, to), () -> ContentHours.answer(content, from, to, Json.mapper().createArrayNode()));
+            answer(ctx, source.hours(content, from, to), () -> AnalyticsCodec.contentHours(content, from, to, List.of()));
         });
     }
 

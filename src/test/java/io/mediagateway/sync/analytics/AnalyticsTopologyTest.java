@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.model.HourlyCounts;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.StreamsProperties;
 import java.nio.charset.StandardCharsets;

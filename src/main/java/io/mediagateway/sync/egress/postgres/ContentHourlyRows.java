@@ -1,8 +1,9 @@
 package io.mediagateway.sync.egress.postgres;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.codec.AnalyticsCodec;
 import io.mediagateway.sync.deadletter.RejectReason;
+import io.mediagateway.sync.model.HourlyCounts;
+import io.mediagateway.sync.model.HourlyFigures;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -29,9 +30,10 @@ final class ContentHourlyRows implements SinkRows {
 
     @Override
     public void add(ConsumerRecord<byte[], byte[]> record) {
-        JsonNode o = Json.parse(record.value());
-        Row row = new Row(text(o, "application_id"), text(o, "content_id"), Instant.parse(text(o, "hour_start")),
-                count(o, "starts"), count(o, "completions"), count(o, "abandons"), decimal(o, "watch_time_seconds"));
+        HourlyFigures f = AnalyticsCodec.decodeHourly(record.value());
+        HourlyCounts c = f.counts();
+        Row row = new Row(f.applicationId(), f.contentId(), f.hourStart(), c.starts(), c.completions(), c.abandons(),
+                BigDecimal.valueOf(c.watchTimeMs(), 3));
         // Later records of a key carry larger totals: the batch keeps the last (one row per key and statement).
         rows.put(row.applicationId() + '\0' + row.contentId() + '\0' + row.hourStart(), row);
     }
@@ -61,29 +63,5 @@ final class ContentHourlyRows implements SinkRows {
     @Override
     public RejectReason unreadable() {
         return RejectReason.INVALID_RECORD;
-    }
-
-    private static String text(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-            throw new IllegalArgumentException("'" + field + "' is missing");
-        }
-        return v.asText();
-    }
-
-    private static long count(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.canConvertToLong() || v.asLong() < 0) {
-            throw new IllegalArgumentException("'" + field + "' must be a count ≥ 0");
-        }
-        return v.asLong();
-    }
-
-    private static BigDecimal decimal(JsonNode o, String field) {
-        JsonNode v = o.get(field);
-        if (v == null || !v.isNumber() || v.decimalValue().signum() < 0) {
-            throw new IllegalArgumentException("'" + field + "' must be a number ≥ 0");
-        }
-        return v.decimalValue();
     }
 }
