@@ -56,6 +56,17 @@ public record UserState(SortedMap<String, OrElement<ContentMetadata>> watchlist,
         return new UserState(watchlist, progress, put(preferences, key, write, LwwRegister::merge), devices);
     }
 
+    /**
+     * A device event at {@code atMs}, as the topology applies it ({@link DeviceChanges#apply}): the device
+     * times out first when it was silent for {@code timeoutMs}, then the event merges in.
+     */
+    public UserState applyDeviceEvent(String deviceId, DeviceRecord write, long atMs, long timeoutMs) {
+        DeviceRecord after = DeviceChanges.apply(devices.get(deviceId), write, atMs, timeoutMs).after();
+        SortedMap<String, DeviceRecord> d = new TreeMap<>(devices);
+        d.put(deviceId, after);
+        return new UserState(watchlist, progress, preferences, d);
+    }
+
     public UserState writeDevice(String deviceId, DeviceRecord write) {
         return new UserState(watchlist, progress, preferences, put(devices, deviceId, write, DeviceRecord::merge));
     }

@@ -20,6 +20,8 @@ final class Histories {
     static final OrElement.Policy POLICY = OrElement.Policy.DEFAULT;
     static final long BASE_MS = 1_763_700_000_000L;
     static final String SERVER = "server";
+    /** Short, so that histories (ops about 10 ms apart) hold silences longer than it. */
+    static final long PRESENCE_TIMEOUT_MS = 50;
     private static final List<String> DEVICES = List.of("phone", "tv", "web", "tablet");
     private static final List<String> CONTENTS = List.of("tmdb:550", "tmdb:13", "imdb:tt0133093");
     private static final List<String> KEYS = List.of("language", "theme", "autoplay");
@@ -102,7 +104,8 @@ final class Histories {
                         new Capabilities("UHD_4K", List.of("AAC"), List.of(), rnd.nextBoolean(), rnd.nextBoolean(), null),
                         "1." + rnd.nextInt(3), null, null, null);
                 DeviceRecord write = DeviceRecord.seen(info, stamp, Hlc.physicalMs(hlc));
-                op = new Op(device, "heartbeat", s -> s.writeDevice(device, write));
+                // As the topology applies it: a device silent for the (short) timeout times out first.
+                op = new Op(device, "heartbeat", s -> s.applyDeviceEvent(device, write, Hlc.physicalMs(hlc), PRESENCE_TIMEOUT_MS));
             } else if (kind < 95) {
                 DeviceRecord write = DeviceRecord.left(stamp);
                 op = new Op(device, "leave", s -> s.writeDevice(device, write));
