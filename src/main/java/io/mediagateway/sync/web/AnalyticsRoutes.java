@@ -7,6 +7,7 @@ import io.javalin.http.HttpStatus;
 import io.mediagateway.sync.analytics.AnalyticsSource;
 import io.mediagateway.sync.codec.AnalyticsCodec;
 import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.codec.MessageCodec;
 import io.mediagateway.sync.model.Identifiers;
 import io.mediagateway.sync.query.OwnerClient;
 import java.net.http.HttpResponse;
@@ -42,11 +43,7 @@ public final class AnalyticsRoutes {
     public void register(JavalinConfig config) {
         config.routes.get("/api/v1/analytics/trending", ctx -> {
             authenticate(ctx);
-            answer(ctx, source.trending(), () -> {
-                ObjectNode empty = Json.object();
-                empty.putArray("items");
-                return empty;
-            });
+            answer(ctx, source.trending(), MessageCodec::emptyList);
         });
         config.routes.get("/api/v1/analytics/content/{content_id}", ctx -> {
             authenticate(ctx);

@@ -1,7 +1,7 @@
 package io.mediagateway.sync.web;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.codec.MessageCodec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,9 +17,6 @@ public record ApiError(String error, String message) {
 
     /** The body as UTF-8 JSON bytes. */
     public byte[] json() {
-        ObjectNode node = Json.object();
-        node.put("error", error);
-        node.put("message", message);
-        return Json.bytes(node);
+        return Json.bytes(MessageCodec.error(error, message));
     }
 }

@@ -7,6 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
+import io.mediagateway.sync.codec.MessageCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.deadletter.RejectReason;
 import io.mediagateway.sync.ingest.EventParser;
@@ -125,13 +126,8 @@ public final class ApiRoutes {
         EventParser.Accepted accepted = accept(event);
         IngestEvent parsed = accepted.event();
         LogPosition token = sink.write(user, accepted.record());
-        ObjectNode answer = Json.object();
-        answer.put("hlc", Long.toString(parsed.hlc()));
-        if (parsed.payload() instanceof IngestEvent.WatchlistAdd add) {
-            answer.put("unique_tag", add.uniqueTag());
-        }
-        answer.put("token", readTokens.issue(user, token));
-        return answer;
+        String uniqueTag = parsed.payload() instanceof IngestEvent.WatchlistAdd add ? add.uniqueTag() : null;
+        return MessageCodec.written(parsed.hlc(), uniqueTag, readTokens.issue(user, token));
     }
 
     /** The record as the topology will parse it; refused now, with the reason it would be dead-lettered for. */

@@ -1,11 +1,11 @@
 package io.mediagateway.sync.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
+import io.mediagateway.sync.codec.MessageCodec;
 import io.mediagateway.sync.model.Unicode;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,12 +86,7 @@ public final class WsRoutes {
         auth[0] = new WsAuth(EXPIRIES, Clock.systemUTC(), new WsAuth.Listener() {
             @Override
             public void expiring(Instant expiresAt) {
-                ObjectNode warning = Json.object();
-                warning.put("type", "token_expiring");
-                warning.put("expires_at", expiresAt.toString());
-                warning.put("message", "this session's token expires at " + expiresAt + "; send {\"type\":\"auth\","
-                        + "\"token\":\"<a fresh token>\"} to keep the session open");
-                client.offer(Json.string(warning));
+                client.offer(MessageCodec.tokenExpiring(expiresAt));
             }
 
             @Override
@@ -182,13 +177,7 @@ public final class WsRoutes {
             return;
         }
         try {
-            ObjectNode answer = Json.object();
-            answer.put("type", "ack");
-            if (id != null) {
-                answer.set("id", id);
-            }
-            answer.setAll(api.write(principal, kind, message));
-            client.offer(Json.string(answer));
+            client.offer(MessageCodec.ack(id, api.write(principal, kind, message)));
         } catch (RuntimeException e) {
             Optional<ApiErrors.Mapped> mapped = ApiErrors.of(e);
             if (mapped.isEmpty()) {
@@ -213,13 +202,7 @@ public final class WsRoutes {
         if (!auth.refresh(fresh, token.textValue())) {
             return error(id, "forbidden", "the new token is for another user or device than this session's");
         }
-        ObjectNode answer = Json.object();
-        answer.put("type", "auth_ok");
-        if (id != null) {
-            answer.set("id", id);
-        }
-        answer.put("expires_at", fresh.expiresAt().toString());
-        return Json.string(answer);
+        return MessageCodec.authOk(id, fresh.expiresAt());
     }
 
     /** An {@code id} the answer can carry back as it came: a number, or a short string (never a nested value). */
@@ -228,13 +211,6 @@ public final class WsRoutes {
     }
 
     static String error(JsonNode id, String code, String message) {
-        ObjectNode node = Json.object();
-        node.put("type", "error");
-        if (id != null) {
-            node.set("id", id);
-        }
-        node.put("error", code);
-        node.put("message", message);
-        return Json.string(node);
+        return MessageCodec.wsError(id, code, message);
     }
 }
