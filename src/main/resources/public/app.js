@@ -224,7 +224,7 @@ function renderProgress() {
     return;
   }
   box.replaceChildren(...items.slice(0, 12).map((p) => {
-    const percent = Math.min(100, Math.round(p.completion_percent || 0));  // the service sends 0–100
+    const percent = Math.min(100, Math.round((p.completion_percent || 0) * 100));  // the service sends a ratio, 0.0–1.0
     return el("div", { class: p.completed ? "progress-item completed" : "progress-item", dataset: { contentId: p.content_id } },
       cover(p.content_id),
       el("div", {},

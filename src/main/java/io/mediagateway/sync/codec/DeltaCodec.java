@@ -45,7 +45,7 @@ public final class DeltaCodec {
         } else if (delta instanceof Delta.Progress p) {
             node.put("content_id", p.contentId());
             node.setAll(StateCodec.positionNode(p.position()));
-            node.put("completion_percent", p.position().completionPercent());
+            node.put("completion_percent", p.position().completionRatio());
             node.put("completed", p.position().completed());
             node.put("resume_position_seconds", p.position().resumePositionSeconds());
         } else if (delta instanceof Delta.Preference p) {

@@ -51,7 +51,7 @@ public final class ViewCodec {
         PlaybackPosition p = register.value();
         ObjectNode item = StateCodec.positionNode(p);
         item.put("content_id", contentId);
-        item.put("completion_percent", p.completionPercent());
+        item.put("completion_percent", p.completionRatio());
         item.put("completed", p.completed());
         item.put("resume_position_seconds", p.resumePositionSeconds());
         item.put("device_id", register.stamp().deviceId());

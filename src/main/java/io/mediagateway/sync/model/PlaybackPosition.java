@@ -12,7 +12,8 @@ import java.util.Comparator;
 public record PlaybackPosition(double positionSeconds, double durationSeconds, PlaybackState state,
                                String deviceType, String platformId) implements Comparable<PlaybackPosition> {
 
-    public static final double COMPLETED_PERCENT = 90.0;
+    /** Completed means at least this share of the duration watched (contract §5). */
+    public static final double COMPLETED_RATIO = 0.9;
 
     private static final Comparator<PlaybackPosition> ORDER = Comparator
             .comparingDouble(PlaybackPosition::positionSeconds)
@@ -33,14 +34,17 @@ public record PlaybackPosition(double positionSeconds, double durationSeconds, P
         }
     }
 
-    /** position / duration in percent, capped at 100, rounded to two decimals. */
-    public double completionPercent() {
-        double percent = Math.min(100.0, positionSeconds / durationSeconds * 100.0);
-        return Math.round(percent * 100.0) / 100.0;
+    /**
+     * position / duration as a ratio from 0.0 to 1.0 (capped), rounded to four decimals: the contract's
+     * {@code completion_percent}, a ratio as in the PubNub specification's payloads ({@code 0.395}).
+     */
+    public double completionRatio() {
+        double ratio = Math.min(1.0, positionSeconds / durationSeconds);
+        return Math.round(ratio * 10_000.0) / 10_000.0;
     }
 
     public boolean completed() {
-        return positionSeconds / durationSeconds * 100.0 >= COMPLETED_PERCENT;
+        return positionSeconds / durationSeconds >= COMPLETED_RATIO;
     }
 
     public double resumePositionSeconds() {

@@ -141,7 +141,7 @@ class CodecTest {
         String json = new String(DeltaCodec.encode(new Delta.Progress("u1", HLC, "tv", "d1", "tmdb:550",
                 new PlaybackPosition(5400, 6000, PlaybackState.PAUSED, null, null))), StandardCharsets.UTF_8);
 
-        assertThat(json).isEqualTo("{\"completed\":true,\"completion_percent\":90.0,\"content_id\":\"tmdb:550\","
+        assertThat(json).isEqualTo("{\"completed\":true,\"completion_percent\":0.9,\"content_id\":\"tmdb:550\","
                 + "\"delta_id\":\"d1\",\"device_id\":\"tv\",\"duration_seconds\":6000.0,\"hlc\":\"" + HLC + "\","
                 + "\"msg_type\":\"watch_progress_update\",\"position_seconds\":5400.0,\"resume_position_seconds\":0.0,"
                 + "\"state\":\"Paused\",\"user_id\":\"u1\"}");

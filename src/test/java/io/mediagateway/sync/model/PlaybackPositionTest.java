@@ -11,7 +11,9 @@ class PlaybackPositionTest {
     void shouldDeriveCompletionAndResumePosition() {
         PlaybackPosition halfway = new PlaybackPosition(3000, 6000, PlaybackState.PAUSED, null, null);
 
-        assertThat(halfway.completionPercent()).isEqualTo(50.0);
+        assertThat(halfway.completionRatio()).isEqualTo(0.5);
+        assertThat(new PlaybackPosition(1580, 4000, PlaybackState.PLAYING, null, null).completionRatio())
+                .as("a ratio, as the specification's payloads have it").isEqualTo(0.395);
         assertThat(halfway.completed()).isFalse();
         assertThat(halfway.resumePositionSeconds()).isEqualTo(3000);
     }
@@ -23,13 +25,13 @@ class PlaybackPositionTest {
 
         assertThat(almost.completed()).isFalse();
         assertThat(ninety.completed()).isTrue();
-        assertThat(ninety.completionPercent()).isEqualTo(90.0);
+        assertThat(ninety.completionRatio()).isEqualTo(0.9);
         assertThat(ninety.resumePositionSeconds()).isZero();
     }
 
     @Test
-    void shouldCapCompletionAtOneHundredPercent() {
-        assertThat(new PlaybackPosition(7000, 6000, PlaybackState.STOPPED, null, null).completionPercent()).isEqualTo(100.0);
+    void shouldCapCompletionAtOne() {
+        assertThat(new PlaybackPosition(7000, 6000, PlaybackState.STOPPED, null, null).completionRatio()).isEqualTo(1.0);
     }
 
     @Test

@@ -95,7 +95,7 @@ class UserStateReaderTest {
         JsonNode progress = reader.progress(stores(), "alice", UserStateReader.ProgressFilter.ALL);
         assertThat(progress.path("items")).extracting(n -> n.path("content_id").asText()).containsExactly("a", "b");
         JsonNode a = progress.path("items").get(0);
-        assertThat(a.path("completion_percent").asDouble()).isEqualTo(30.0);
+        assertThat(a.path("completion_percent").asDouble()).isEqualTo(0.3);
         assertThat(a.path("resume_position_seconds").asDouble()).isEqualTo(30.0);
         assertThat(a.path("state").asText()).isEqualTo("Playing");
         assertThat(reader.progress(stores(), "alice", UserStateReader.ProgressFilter.COMPLETED).path("items"))

@@ -133,7 +133,7 @@ class StateTopologyTest {
         JsonNode first = deltas.get(0);
         assertThat(first.path("msg_type").asText()).isEqualTo("watch_progress_update");
         assertThat(first.path("position_seconds").asDouble()).isEqualTo(50);
-        assertThat(first.path("completion_percent").asDouble()).isEqualTo(50.0);
+        assertThat(first.path("completion_percent").asDouble()).isEqualTo(0.5);
         assertThat(first.path("completed").asBoolean()).isFalse();
         assertThat(first.path("resume_position_seconds").asDouble()).isEqualTo(50);
         assertThat(first.path("state").asText()).isEqualTo("Playing");

@@ -89,6 +89,18 @@ class DemoDashboardIT {
                 assertThat(browser.script("return [...document.querySelectorAll('#feed .feed-item')]"
                         + ".some(i => i.dataset.type === 'watchlist_update' && i.textContent.includes('Added Through The API'))")
                         .asBoolean()).as("the add is in the live feed").isTrue();
+
+                // and progress shows its completion as the ratio the service sends (1580 of 4000 s: 0.395, 40 %)
+                var progress = Http.call(base + "/api/v1/sync/progress", aliceToken, "{\"content_id\":\"" + content
+                        + "\",\"position_seconds\":1580,\"duration_seconds\":4000,\"state\":\"paused\"}");
+                assertThat(progress.statusCode()).as(progress.body()).isEqualTo(202);
+                String after = new com.fasterxml.jackson.databind.ObjectMapper().readTree(progress.body()).path("token").asText();
+                var item = Http.call(base + "/api/v1/sync/progress/" + content + "?after=" + after, aliceToken, null);
+                assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(item.body()).path("completion_percent")
+                        .asDouble()).isEqualTo(0.395);
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> browser.script(
+                        "const bar = document.querySelector(`#progress .progress-item[data-content-id=\"${arguments[0]}\"] [role=progressbar]`);"
+                                + "return bar ? bar.getAttribute('aria-valuenow') : ''", content).asText().equals("40"));
             } finally {
                 browser.screenshot(Path.of("target", "dashboard.png"));
             }

@@ -31,8 +31,8 @@ class PostgresSchemaIT {
     @Test
     void migratesOnceAndTheViewsSayWhatTheRowsSay(PostgresDatabase pg) throws Exception {
         PGSimpleDataSource ds = pg.freshDatabase("schema_it");
-        assertThat(PostgresSchema.migrate(ds)).isEqualTo("3");
-        assertThat(PostgresSchema.migrate(ds)).as("a second start applies nothing").isEqualTo("3");
+        assertThat(PostgresSchema.migrate(ds)).isEqualTo("4");
+        assertThat(PostgresSchema.migrate(ds)).as("a second start applies nothing").isEqualTo("4");
 
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("""
@@ -57,9 +57,9 @@ class PostgresSchemaIT {
             assertThat(column(c, "SELECT user_id || '/' || content_id FROM effective_watchlists ORDER BY 1"))
                     .containsExactly("alice/tmdb:550", "bob/tmdb:13");
             assertThat(column(c, "SELECT content_id || ' ' || completion_percent FROM in_progress_content ORDER BY 1"))
-                    .containsExactly("a 30.00");
+                    .containsExactly("a 0.3000");
             assertThat(column(c, "SELECT content_id || ' ' || completion_percent FROM completed_content ORDER BY 1"))
-                    .containsExactly("b 90.00", "c 99.50");
+                    .containsExactly("b 0.9000", "c 0.9950");
             assertThat(column(c, "SELECT user_id || ' ' || online_devices || '/' || known_devices || ' '"
                     + " || coalesce(array_to_string(online_device_ids, ','), '-') FROM online_devices_summary ORDER BY 1"))
                     .containsExactly("alice 2/3 phone,tv", "bob 0/1 -");
