@@ -235,7 +235,7 @@ public final class StateCodec {
         putIfNotNull(node, "app_version", info.appVersion());
         putIfNotNull(node, "device_name", info.deviceName());
         putIfNotNull(node, "battery_level", info.batteryLevel());
-        putIfNotNull(node, "network_quality", info.networkQuality());
+        putNetworkQuality(node, info.networkQuality());
         return node;
     }
 
@@ -243,7 +243,7 @@ public final class StateCodec {
         return new DeviceInfo(Fields.optionalText(node, "device_type"), Fields.optionalText(node, "platform"),
                 capabilities(node.get("capabilities")), Fields.optionalText(node, "app_version"),
                 Fields.optionalText(node, "device_name"), Fields.optionalNumber(node, "battery_level"),
-                Fields.optionalText(node, "network_quality"));
+                networkQuality(node));
     }
 
     public static ObjectNode capabilitiesNode(Capabilities c) {
@@ -255,6 +255,20 @@ public final class StateCodec {
         node.put("can_cast", c.canCast());
         putIfNotNull(node, "screen_size", c.screenSize());
         return node;
+    }
+
+    /** The specification's 0–5 scale is written as the number it was sent as; a label stays a string. */
+    private static void putNetworkQuality(ObjectNode node, String quality) {
+        if (quality != null && quality.length() == 1 && quality.charAt(0) >= '0' && quality.charAt(0) <= '5') {
+            node.put("network_quality", quality.charAt(0) - '0');
+        } else {
+            putIfNotNull(node, "network_quality", quality);
+        }
+    }
+
+    private static String networkQuality(JsonNode node) {
+        JsonNode v = node.get("network_quality");
+        return v != null && v.isIntegralNumber() ? Long.toString(v.asLong()) : Fields.optionalText(node, "network_quality");
     }
 
     public static Capabilities capabilities(JsonNode node) {

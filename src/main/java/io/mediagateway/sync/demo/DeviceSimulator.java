@@ -310,8 +310,8 @@ public final class DeviceSimulator implements AutoCloseable {
             e.put("app_version", "8.14.1");
             UserSim u = sim(user);
             u.battery = u.battery <= 15 ? 100 : u.battery - 1;
-            e.put("battery_level", u.battery);
-            e.put("network_quality", u.battery % 7 == 0 ? "fair" : "good");
+            e.put("battery_level", u.battery / 100.0);                  // the specification's 0.0–1.0 scale
+            e.put("network_quality", u.battery % 7 == 0 ? 3 : 5);        // and its 0–5 scale
             caps.put("max_resolution", "FHD");
             caps.putArray("audio_codecs").add("aac");
             caps.putArray("hdr_support").add("HDR10");

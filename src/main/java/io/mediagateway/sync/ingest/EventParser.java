@@ -9,6 +9,7 @@ import static io.mediagateway.sync.deadletter.RejectReason.OVERSIZED;
 import static io.mediagateway.sync.deadletter.RejectReason.UNKNOWN_MSG_TYPE;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Fields;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
@@ -238,12 +239,24 @@ public final class EventParser {
             throw invalid("capabilities.max_resolution", "must be one of " + Capabilities.RESOLUTIONS);
         }
         Double battery = optionalNumber(node, "battery_level");
-        if (battery != null && (battery < 0 || battery > 100)) {
-            throw invalid("battery_level", "must be between 0 and 100");
+        if (battery != null && (battery < 0 || battery > 1)) {
+            throw invalid("battery_level", "must be between 0.0 and 1.0 (the specification's scale)");
         }
         return new DeviceInfo(deviceType, optionalText(node, "platform", 64), capabilities,
                 optionalText(node, "app_version", 64), optionalText(node, "device_name", 128), battery,
-                optionalText(node, "network_quality", 32));
+                networkQuality(node));
+    }
+
+    /** An integer 0–5 (the specification's scale, kept as its digit) or a label of at most 32 characters. */
+    private static String networkQuality(JsonNode node) {
+        JsonNode v = node.get("network_quality");
+        if (v != null && v.isNumber()) {
+            if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() > 5) {
+                throw invalid("network_quality", "must be an integer from 0 to 5, or a label");
+            }
+            return Long.toString(v.asLong());
+        }
+        return optionalText(node, "network_quality", 32);
     }
 
     private static IngestEvent.Payload command(JsonNode node) {
@@ -252,8 +265,17 @@ public final class EventParser {
         if (command == null || command.isNull()) {
             throw new RejectedException(MISSING_FIELD, "'command' is required");
         }
+        if (command.isTextual()) {
+            // The original README's device_command: a bare word, any case (§11).
+            String text = command.asText();
+            CommandType word = CommandType.parseWord(text).orElseThrow(() -> invalid("command",
+                    "as a word must be play, pause, stop, mute or unmute (any case), not '" + shorten(text) + "'"));
+            ObjectNode typed = Json.object();
+            typed.put("type", word.wireName());
+            command = typed;
+        }
         if (!command.isObject()) {
-            throw invalid("command", "must be an object {type, params}");
+            throw invalid("command", "must be an object {type, params} or a word (play, pause, stop, mute, unmute)");
         }
         String rawType = text(command, "type", "command.type");
         CommandType type = CommandType.parse(rawType).orElseThrow(() -> invalid("command.type", "must be one of "
@@ -338,6 +360,10 @@ public final class EventParser {
         try {
             if (ts.isIntegralNumber() && ts.canConvertToLong() && ts.asLong() >= 0) {
                 return Hlc.fromMicros(ts.asLong());
+            }
+            if (ts.isTextual() && Hlc.parseDecimal(ts.asText()) >= 0) {
+                // Microseconds as a string of digits, as the original README's WebSocket messages send them (§11).
+                return Hlc.fromMicros(Hlc.parseDecimal(ts.asText()));
             }
             if (ts.isTextual()) {
                 OffsetDateTime time = OffsetDateTime.parse(ts.asText());

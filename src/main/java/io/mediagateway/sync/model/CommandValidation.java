@@ -4,8 +4,9 @@ import java.util.Optional;
 
 /**
  * The remote-command rules of the contract (§4), checked in the contract's order: not expired,
- * target known, target online, target remote-controllable, {@code Seek} needs the target to be
- * playing something, {@code CastTo} needs the target to be able to cast.
+ * target known, target online, target remote-controllable, {@code Seek} needs current content on the
+ * target (its own latest report is Playing or Paused), {@code CastTo} and {@code StopCast} need the
+ * target to be able to cast.
  */
 public final class CommandValidation {
 
@@ -32,7 +33,7 @@ public final class CommandValidation {
      * @param expiresAtMicros when the command stops being valid, in epoch microseconds
      * @param nowMicros       the service's wall clock, in epoch microseconds
      * @param target          the target's registry record, if the registry has one
-     * @param targetPlaying   whether the target is currently playing something
+     * @param targetPlaying   whether the target has current content: its own latest report is Playing or Paused
      * @return empty to accept, else the first rule the command breaks
      */
     public static Optional<Rejection> validate(CommandType type, long expiresAtMicros, long nowMicros,
@@ -53,7 +54,7 @@ public final class CommandValidation {
         if (type == CommandType.SEEK && !targetPlaying) {
             return Optional.of(Rejection.NO_ACTIVE_CONTENT);
         }
-        if (type == CommandType.CAST_TO && !device.canCast()) {
+        if (type.needsCasting() && !device.canCast()) {
             return Optional.of(Rejection.NOT_SUPPORTED);
         }
         return Optional.empty();

@@ -52,7 +52,10 @@ final class Writes {
             "/api/v1/devices/handoff", HANDOFF,
             "/api/v1/devices/command", COMMAND);
 
-    /** WebSocket: a message's {@code type} (contract §7; {@code progress_update} is the original README's name). */
+    /**
+     * WebSocket: a message's {@code type} (contract §7; {@code progress_update} and {@code device_command} are
+     * the original README's names, §11).
+     */
     static final Map<String, Kind> BY_MESSAGE_TYPE = ordered(
             "watchlist_update", WATCHLIST,
             "progress_update", PROGRESS,
@@ -60,6 +63,7 @@ final class Writes {
             "preference_update", PREFERENCE,
             "device_heartbeat", HEARTBEAT,
             "remote_command", COMMAND,
+            "device_command", COMMAND,
             "handoff", HANDOFF);
 
     private Writes() {

@@ -142,7 +142,7 @@ class PresenceAndCommandTopologyTest {
     }
 
     @Test
-    void seekNeedsTheTargetToBePlaying() {
+    void seekNeedsCurrentContentOnTheTargetPlayingOrPaused() {
         t.send("alice", join("tv", "TV", 0, true, true));
         t.deltas();
         ObjectNode seek = command("phone", "tv", "Seek", 1);
@@ -153,10 +153,24 @@ class PresenceAndCommandTopologyTest {
         t.deltas();
         assertThat(rejection(seek.put("hlc", Long.toString(TopologyFixture.hlc(3))))).isEqualTo("remote_command:");
 
+        // contract §4, §11: a paused TV has current content too; only its own stop ends it
         t.send("alice", progress("tv", "c1", 11, 100, "Paused", 4));
         t.deltas();
-        assertThat(rejection(seek.put("hlc", Long.toString(TopologyFixture.hlc(5)))))
+        assertThat(rejection(seek.put("hlc", Long.toString(TopologyFixture.hlc(5))))).isEqualTo("remote_command:");
+
+        t.send("alice", progress("tv", "c1", 12, 100, "Stopped", 6));
+        t.deltas();
+        assertThat(rejection(seek.put("hlc", Long.toString(TopologyFixture.hlc(7)))))
                 .isEqualTo("command_rejected:no_active_content");
+    }
+
+    @Test
+    void stopCastNeedsATargetThatCanCast() {
+        t.send("alice", join("tv", "TV", 0, true, true));
+        t.send("alice", join("speaker", "Desktop", 0, true, false));
+        t.deltas();
+        assertThat(rejection(command("phone", "tv", "StopCast", 1))).isEqualTo("remote_command:");
+        assertThat(rejection(command("phone", "speaker", "StopCast", 2))).isEqualTo("command_rejected:not_supported");
     }
 
     @Test

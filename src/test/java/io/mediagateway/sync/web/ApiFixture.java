@@ -49,6 +49,7 @@ final class ApiFixture implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> events;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestOutputTopic<byte[], byte[]> deltas;
     final EventSink sink;
     final StateSource source;
     final ApiRoutes api;
@@ -62,6 +63,7 @@ final class ApiFixture implements AutoCloseable {
         driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), SyncTopology.Settings.defaults()), props);
         events = driver.createInputTopic(Topics.DEVICE_EVENTS.name(), new StringSerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        deltas = driver.createOutputTopic(Topics.STATE_DELTAS.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         UserStateReader.Stores stores = name -> {
             synchronized (this) {
                 @SuppressWarnings("unchecked")
@@ -146,6 +148,17 @@ final class ApiFixture implements AutoCloseable {
                 Header h = r.headers().lastHeader(DeadLetters.REASON);
                 return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
             }).toList();
+        }
+    }
+
+    /** The deltas the topology wrote since the last call, as JSON. */
+    List<JsonNode> deltas() throws Exception {
+        synchronized (this) {
+            List<JsonNode> out = new java.util.ArrayList<>();
+            for (var r : deltas.readRecordsToList()) {
+                out.add(mapper.readTree(r.value()));
+            }
+            return out;
         }
     }
 

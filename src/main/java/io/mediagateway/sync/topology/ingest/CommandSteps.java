@@ -54,9 +54,9 @@ public final class CommandSteps {
     }
 
     /**
-     * Whether a device is playing something: the content it last reported on has, as its winning
-     * progress, that device's own report, and that report says Playing. Another device taking over
-     * the content, or the device's own pause or stop, ends it. Two reads, whatever the user holds.
+     * Whether a device has current content (contract §4, §11): the content it last reported on has, as
+     * its winning progress, that device's own report, and that report says Playing or Paused. Another
+     * device taking over the content, or the device's own stop, ends it. Two reads, whatever the user holds.
      */
     private boolean isPlaying(String user, String deviceId) {
         NowPlaying playing = stores.nowPlaying(user, deviceId);
@@ -64,7 +64,7 @@ public final class CommandSteps {
             return false;
         }
         LwwRegister<PlaybackPosition> winner = stores.progress(user, playing.contentId());
-        return winner != null && winner.stamp().deviceId().equals(deviceId) && winner.value().state() == PlaybackState.PLAYING;
+        return winner != null && winner.stamp().deviceId().equals(deviceId) && winner.value().state() != PlaybackState.STOPPED;
     }
 
     private static long defaultExpiry(Stamp stamp) {
