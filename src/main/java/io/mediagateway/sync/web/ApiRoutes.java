@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  * {@code sync.device-events} and answered 202 with the HLC and a read-your-writes token. Reads come
  * from the stores of whichever instance holds the user, forwarded when that is another one.
  *
- * <p>Why this file is about 300 lines: the REST routes of contract §6 and the one write path every channel
+ * <p>Why this file is just over 300 lines: the REST routes of contract §6 and the one write path every channel
  * uses (REST, WebSocket); reads are delegated to ReadRouter, writes' shapes to Writes, errors to ApiErrors.
  */
 public final class ApiRoutes {
@@ -46,6 +46,7 @@ public final class ApiRoutes {
     private final EventParser parser = new EventParser();
     private final ReadTokens readTokens;
     private final ReadRouter router;
+    private final KnownDurations knownDurations;
 
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs) {
@@ -64,6 +65,7 @@ public final class ApiRoutes {
                      LongSupplier wallClockMs, RateLimiter perUser, RateLimiter perDevice, int maxWaitingReads) {
         this.readTokens = new ReadTokens(tokens.derivedKey("read-token"));
         this.router = new ReadRouter(state, reader, wallClockMs, maxWaitingReads);
+        this.knownDurations = new KnownDurations(router, reader);
         this.perUser = perUser;
         this.perDevice = perDevice;
         this.tokens = tokens;
@@ -95,7 +97,7 @@ public final class ApiRoutes {
 
     private void write(Context ctx, Writes.Kind kind) {
         JwtTokens.Principal principal = authenticate(ctx);
-        json(ctx.status(HttpStatus.ACCEPTED), write(principal, kind, body(ctx)));
+        json(ctx.status(HttpStatus.ACCEPTED), write(principal, kind, body(ctx), ctx.header("Authorization")));
     }
 
     /**
@@ -104,7 +106,7 @@ public final class ApiRoutes {
      * topology runs, after everything the service adds to it, so a write acknowledged here is never
      * refused there (contract §18).
      */
-    ObjectNode write(JwtTokens.Principal principal, Writes.Kind kind, JsonNode body) {
+    ObjectNode write(JwtTokens.Principal principal, Writes.Kind kind, JsonNode body, String authorization) {
         String user = writeUser(principal, body);
         limit(principal, user);
         ObjectNode event = Json.object();
@@ -112,6 +114,9 @@ public final class ApiRoutes {
         event.put("user_id", user);
         event.put("device_id", writeDevice(principal, body));
         kind.builder().fill(body, event);
+        if (kind == Writes.PROGRESS) {
+            knownDurations.fill(user, principal.service(), event, authorization);
+        }
         if (!event.hasNonNull("timestamp")) {
             event.put("hlc", Long.toString(clock.now()));
         }

@@ -177,7 +177,7 @@ public final class WsRoutes {
             return;
         }
         try {
-            client.offer(MessageCodec.ack(id, api.write(principal, kind, message)));
+            client.offer(MessageCodec.ack(id, api.write(principal, kind, message, "Bearer " + auth.bearer())));
         } catch (RuntimeException e) {
             Optional<ApiErrors.Mapped> mapped = ApiErrors.of(e);
             if (mapped.isEmpty()) {

@@ -68,6 +68,21 @@ class SpecCompatibilityTest {
             assertThat(ack.path("type").asText()).as(ack.toString()).isEqualTo("ack");
             assertThat(Hlc.physicalMs(Hlc.parseDecimal(ack.path("hlc").asText()))).isEqualTo(1_733_500_800_000L);
 
+            // a progress_update without duration_seconds keeps the duration known for that content
+            ws.send("{\"type\":\"progress_update\",\"id\":10,\"content_id\":\"tmdb:550\",\"position_seconds\":1300,"
+                    + "\"state\":\"paused\"}");
+            JsonNode kept = f.json(ws.nextContaining("\"id\":10", Duration.ofSeconds(5)));
+            assertThat(kept.path("type").asText()).as(kept.toString()).isEqualTo("ack");
+            JsonNode item = f.json(f.get("/api/v1/sync/progress/tmdb:550?after=" + kept.path("token").asText(),
+                    f.user("alice", "phone")));
+            assertThat(item.path("position_seconds").asDouble()).isEqualTo(1300);
+            assertThat(item.path("duration_seconds").asDouble()).isEqualTo(8340);
+            // and with none known, the field is named as missing, and nothing is written
+            ws.send("{\"type\":\"progress_update\",\"id\":11,\"content_id\":\"tmdb:13\",\"position_seconds\":10}");
+            JsonNode none = f.json(ws.nextContaining("\"id\":11", Duration.ofSeconds(5)));
+            assertThat(none.path("error").asText()).isEqualTo("missing_field");
+            assertThat(none.path("message").asText()).contains("duration_seconds", "tmdb:13");
+
             // a command as a bare word, any case; StopCast to a device that can cast
             ws.send("{\"type\":\"device_command\",\"id\":2,\"target_device_id\":\"tv-samsung-living-room\",\"command\":\"play\"}");
             ws.send("{\"type\":\"device_command\",\"id\":3,\"target_device_id\":\"tv-samsung-living-room\",\"command\":\"MUTE\"}");
