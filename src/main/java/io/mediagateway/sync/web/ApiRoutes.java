@@ -16,6 +16,7 @@ import io.mediagateway.sync.ingest.IngestEvent;
 import io.mediagateway.sync.ingest.LogPosition;
 import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Identifiers;
+import io.mediagateway.sync.model.Unicode;
 import io.mediagateway.sync.query.OwnerClient;
 import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.query.StateSource;
@@ -35,6 +36,8 @@ import java.util.function.LongSupplier;
 public final class ApiRoutes {
     public static final String FORWARDED = OwnerClient.FORWARDED;
     public static final String STALENESS = OwnerClient.STALENESS;
+    /** The header that makes a REST write safe to retry (contract §12). */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final JwtTokens tokens;
     private final Hlc clock;
@@ -97,7 +100,18 @@ public final class ApiRoutes {
 
     private void write(Context ctx, Writes.Kind kind) {
         JwtTokens.Principal principal = authenticate(ctx);
-        json(ctx.status(HttpStatus.ACCEPTED), write(principal, kind, body(ctx), ctx.header("Authorization")));
+        JsonNode body = body(ctx);
+        String key = ctx.header(IDEMPOTENCY_KEY);
+        if (key != null) {
+            // A retried request repeats its key: the topology's duplicate window drops the repeat (§12).
+            if (key.isEmpty() || key.length() > EventParser.MAX_MESSAGE_ID || !Unicode.isValid(key)
+                    || key.chars().anyMatch(Character::isISOControl)) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_field", "'" + IDEMPOTENCY_KEY + "' must be 1-"
+                        + EventParser.MAX_MESSAGE_ID + " printable characters");
+            }
+            ((ObjectNode) body).put("message_id", key);
+        }
+        json(ctx.status(HttpStatus.ACCEPTED), write(principal, kind, body, ctx.header("Authorization")));
     }
 
     /**
@@ -114,6 +128,9 @@ public final class ApiRoutes {
         event.put("user_id", user);
         event.put("device_id", writeDevice(principal, body));
         kind.builder().fill(body, event);
+        if (body.has("message_id")) {
+            event.set("message_id", body.get("message_id"));
+        }
         if (kind == Writes.PROGRESS) {
             knownDurations.fill(user, principal.service(), event, authorization);
         }
