@@ -21,6 +21,7 @@ import io.mediagateway.sync.query.OwnerClient;
 import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.query.StateSource;
 import io.mediagateway.sync.query.UserStateReader;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -134,13 +135,22 @@ public final class ApiRoutes {
         if (kind == Writes.PROGRESS) {
             knownDurations.fill(user, principal.service(), event, authorization);
         }
-        if (!event.hasNonNull("timestamp")) {
+        // A write may carry its own time (§12): an edit a device queued offline keeps it, and loses to
+        // what was written elsewhere meanwhile. Else the service's clock stamps it.
+        for (String time : List.of("hlc", "timestamp")) {
+            if (body.hasNonNull(time)) {
+                event.set(time, body.get(time));
+            }
+        }
+        boolean stamped = event.hasNonNull("hlc") || event.hasNonNull("timestamp");
+        if (!stamped) {
             event.put("hlc", Long.toString(clock.now()));
         }
         long hlc = parser.parse(event).hlc();
-        if (event.hasNonNull("timestamp")) {
+        if (stamped) {
             if (clock.isTooFarAhead(hlc)) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "clock_skew", "'timestamp': " + clock.skewMessage(hlc));
+                throw new ApiException(HttpStatus.BAD_REQUEST, "clock_skew", "'" + (event.hasNonNull("hlc") ? "hlc" : "timestamp")
+                        + "': " + clock.skewMessage(hlc));
             }
             clock.update(hlc);
             event.put("hlc", Long.toString(hlc));
