@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.HttpStatus;
 import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.model.Identifiers;
 import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.query.UserStateReader;
 import java.net.URLEncoder;
@@ -26,8 +27,9 @@ final class KnownDurations {
 
     /** Sets the event's {@code duration_seconds} from the known progress, when the request gave none. */
     void fill(String user, boolean service, ObjectNode event, String authorization) {
-        if (event.hasNonNull("duration_seconds") || !event.path("content_id").isTextual()) {
-            return; // given, or the parser will name the missing content id
+        if (event.hasNonNull("duration_seconds") || !event.path("content_id").isTextual()
+                || !Identifiers.isContentId(event.get("content_id").asText())) {
+            return; // given, or the parser will name what is wrong with the content id
         }
         String content = event.get("content_id").asText();
         String path = "/api/v1/sync/progress/" + URLEncoder.encode(content, StandardCharsets.UTF_8).replace("+", "%20")

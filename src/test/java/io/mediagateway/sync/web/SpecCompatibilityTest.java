@@ -82,6 +82,10 @@ class SpecCompatibilityTest {
             JsonNode none = f.json(ws.nextContaining("\"id\":11", Duration.ofSeconds(5)));
             assertThat(none.path("error").asText()).isEqualTo("missing_field");
             assertThat(none.path("message").asText()).contains("duration_seconds", "tmdb:13");
+            // a content id that breaks its rule is named as such, not looked up
+            ws.send("{\"type\":\"progress_update\",\"id\":12,\"content_id\":\"\",\"position_seconds\":10}");
+            assertThat(f.json(ws.nextContaining("\"id\":12", Duration.ofSeconds(5))).path("error").asText())
+                    .isEqualTo("invalid_content_id");
 
             // a command as a bare word, any case; StopCast to a device that can cast
             ws.send("{\"type\":\"device_command\",\"id\":2,\"target_device_id\":\"tv-samsung-living-room\",\"command\":\"play\"}");
