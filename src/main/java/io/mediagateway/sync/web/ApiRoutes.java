@@ -146,17 +146,16 @@ public final class ApiRoutes {
         if (!stamped) {
             event.put("hlc", Long.toString(clock.now()));
         }
-        long hlc = parser.parse(event).hlc();
-        if (stamped) {
-            if (clock.isTooFarAhead(hlc)) {
-                throw new ApiException(HttpStatus.BAD_REQUEST, "clock_skew", "'" + (event.hasNonNull("hlc") ? "hlc" : "timestamp")
-                        + "': " + clock.skewMessage(hlc));
-            }
-            clock.update(hlc);
-            event.put("hlc", Long.toString(hlc));
-        }
+        // Parsed once, as the exact record the topology will read (its own time included).
         EventParser.Accepted accepted = accept(event);
         IngestEvent parsed = accepted.event();
+        if (stamped) {
+            if (clock.isTooFarAhead(parsed.hlc())) {
+                throw new ApiException(HttpStatus.BAD_REQUEST, "clock_skew", "'" + (event.hasNonNull("hlc") ? "hlc" : "timestamp")
+                        + "': " + clock.skewMessage(parsed.hlc()));
+            }
+            clock.update(parsed.hlc());
+        }
         LogPosition token = sink.write(user, accepted.record());
         String uniqueTag = parsed.payload() instanceof IngestEvent.WatchlistAdd add ? add.uniqueTag() : null;
         return MessageCodec.written(parsed.hlc(), uniqueTag, readTokens.issue(user, token));

@@ -32,7 +32,7 @@ final class Writes {
     });
     static final Kind PROGRESS = new Kind("watch_progress_update", (body, event) -> {
         copy(body, event, "content_id", "position_seconds", "progress_seconds", "duration_seconds", "state",
-                "platform_id", "device_type", "timestamp");
+                "platform_id", "device_type");
         if (!body.hasNonNull("state")) {
             event.put("state", "Paused");
         }
