@@ -36,12 +36,15 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The REST API and WebSocket on a real server, with writes going through the real topology (in a
  * {@link TopologyTestDriver}: what it would dead-letter is visible) and reads coming from its stores.
+ * A test class holds one as {@code @RegisterExtension final ApiFixture f = new ApiFixture();}.
  */
-final class ApiFixture implements AutoCloseable {
+final class ApiFixture implements AutoCloseable, AfterEachCallback {
     static final String SECRET = "api-routes-test-secret-long-enough-for-hs256";
     final JwtTokens tokens = new JwtTokens(SECRET);
     final ObjectMapper mapper = new ObjectMapper();
@@ -176,6 +179,12 @@ final class ApiFixture implements AutoCloseable {
             events.pipeInput(user, value);
             offset++;
         }
+    }
+
+    /** Registered with {@code @RegisterExtension}: one fixture per test, closed after it. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override

@@ -25,9 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The limits of contract §18, one test per finding of the probe that led to them: what is
@@ -35,17 +34,8 @@ import org.junit.jupiter.api.Test;
  * hold threads, strings are never rewritten, and a WebSocket session lasts as long as its token.
  */
 class ApiLimitsTest {
-    private ApiFixture f;
-
-    @BeforeEach
-    void start() {
-        f = new ApiFixture();
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
-    }
+    @RegisterExtension
+    final ApiFixture f = new ApiFixture();
 
     /** A watchlist add whose body is exactly {@code size} bytes (the title fills it). */
     private static String watchlistAddOfSize(int size) {

@@ -21,38 +21,22 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every route and error code of the REST API, with writes going through the real topology (in a
  * {@link TopologyTestDriver}) and reads coming from its stores.
  */
 class ApiRoutesTest {
-    private ApiFixture f;
-    private JwtTokens tokens;
-    private ObjectMapper mapper;
-    private AtomicReference<StateSource.Location> location;
-    private TestInputTopic<String, byte[]> events;
-    private EventSink sink;
-    private StateSource source;
-
-    @BeforeEach
-    void start() {
-        f = new ApiFixture();
-        tokens = f.tokens;
-        mapper = f.mapper;
-        location = f.location;
-        events = f.events;
-        sink = f.sink;
-        source = f.source;
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
-    }
+    @RegisterExtension
+    final ApiFixture f = new ApiFixture();
+    private final JwtTokens tokens = f.tokens;
+    private final ObjectMapper mapper = f.mapper;
+    private final AtomicReference<StateSource.Location> location = f.location;
+    private final TestInputTopic<String, byte[]> events = f.events;
+    private final EventSink sink = f.sink;
+    private final StateSource source = f.source;
 
     private String user(String user, String device) {
         return f.user(user, device);

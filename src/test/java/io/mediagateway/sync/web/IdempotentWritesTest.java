@@ -10,9 +10,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Writes are safe to retry (contract §12): a REST write with the same {@code Idempotency-Key}, or a
@@ -22,17 +22,13 @@ import org.junit.jupiter.api.Test;
 class IdempotentWritesTest {
     private static final String JOIN = "{\"msg_type\":\"device_join\",\"device_id\":\"tv\",\"device_type\":\"TV\","
             + "\"capabilities\":{\"remote_controllable\":true}}";
-    private ApiFixture f;
+
+    @RegisterExtension
+    final ApiFixture f = new ApiFixture();
 
     @BeforeEach
     void start() {
-        f = new ApiFixture();
         f.produce("alice", JOIN.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
     }
 
     private HttpResponse<String> command(String key) throws Exception {

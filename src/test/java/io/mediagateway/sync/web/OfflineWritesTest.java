@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mediagateway.sync.crdt.Hlc;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Offline edits keep their time (contract §12): a REST or WebSocket write may carry {@code hlc} or
@@ -15,17 +14,8 @@ import org.junit.jupiter.api.Test;
  * clock-skew rule applies; a time in the past is accepted.
  */
 class OfflineWritesTest {
-    private ApiFixture f;
-
-    @BeforeEach
-    void start() {
-        f = new ApiFixture();
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
-    }
+    @RegisterExtension
+    final ApiFixture f = new ApiFixture();
 
     @Test
     void anEditQueuedOfflineLosesToANewerEditMadeElsewhere() throws Exception {

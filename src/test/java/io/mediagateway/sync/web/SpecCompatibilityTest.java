@@ -7,9 +7,8 @@ import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.testing.WsTestClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients written against the PubNub specification and the original service's README work unchanged
@@ -17,17 +16,8 @@ import org.junit.jupiter.api.Test;
  * mean what they meant there.
  */
 class SpecCompatibilityTest {
-    private ApiFixture f;
-
-    @BeforeEach
-    void start() {
-        f = new ApiFixture();
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
-    }
+    @RegisterExtension
+    final ApiFixture f = new ApiFixture();
 
     private static final String SPEC_DEVICE_JOIN = """
             {"msg_type":"device_join","device_id":"tv-samsung-living-room","device_type":"TV","platform":"Tizen",

@@ -12,9 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Random JSON into the write path — REST and WebSocket — with sizes around the limits, nesting around
@@ -28,17 +27,8 @@ class WritePathFuzzTest {
     private static final int REQUESTS = 400;
     private static final Set<String> REFUSALS = Set.of("invalid_field", "invalid_json", "too_large", "invalid_content_id",
             "missing_field");
-    private ApiFixture f;
-
-    @BeforeEach
-    void start() {
-        f = new ApiFixture();
-    }
-
-    @AfterEach
-    void stop() {
-        f.close();
-    }
+    @RegisterExtension
+    final ApiFixture f = new ApiFixture();
 
     /** One write: where it goes, its body, and how to find it again once acknowledged. */
     private record Write(String kind, String body, String lookFor) {
