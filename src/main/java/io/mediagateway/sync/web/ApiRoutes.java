@@ -35,8 +35,6 @@ import java.util.function.LongSupplier;
  * uses (REST, WebSocket); reads are delegated to ReadRouter, writes' shapes to Writes, errors to ApiErrors.
  */
 public final class ApiRoutes {
-    public static final String FORWARDED = OwnerClient.FORWARDED;
-    public static final String STALENESS = OwnerClient.STALENESS;
     /** The header that makes a REST write safe to retry (contract §12). */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.query.OwnerClient;
 import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.Ports;
 import io.mediagateway.sync.testing.RealServices;
 import io.mediagateway.sync.testing.WsTestClient;
-import io.mediagateway.sync.web.ApiRoutes;
 import io.mediagateway.sync.web.JwtTokens;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -196,7 +196,7 @@ class MultiInstanceIT {
                     failed++;
                     log.info("read of {} during the stop: {} {}", user, r.statusCode(), r.body());
                 } else {
-                    if (r.headers().firstValue(ApiRoutes.STALENESS).isPresent()) {
+                    if (r.headers().firstValue(OwnerClient.STALENESS).isPresent()) {
                         stale++;
                     }
                     assertThat(mapper.readTree(r.body()).path("items")).as("user %s", user).isNotEmpty();
