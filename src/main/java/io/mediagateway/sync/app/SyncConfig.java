@@ -2,9 +2,11 @@ package io.mediagateway.sync.app;
 
 import io.mediagateway.sync.analytics.AnalyticsSettings;
 import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.model.PresenceTimeouts;
 import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.BoundedRocksDb;
+import io.mediagateway.sync.topology.HistoryLimits;
 import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import java.net.URI;
@@ -49,7 +51,9 @@ public record SyncConfig(
         Duration startupTimeout,
         Duration shutdownTimeout,
         Analytics analytics,
-        String servingApplicationId) {
+        String servingApplicationId,
+        long presenceBackgroundTimeoutMs,
+        HistoryLimits history) {
 
     public static final int DEFAULT_PORT = 8083;
     public static final int DEFAULT_EMBEDDED_KAFKA_PORT = 9092;
@@ -136,10 +140,16 @@ public record SyncConfig(
         } else if (serving.equals(analytics.applicationId()) && !analytics.applicationId().equals(applicationId)) {
             r.problem("SYNC_SERVING_APPLICATION_ID", "must differ from SYNC_ANALYTICS_APPLICATION_ID", serving);
         }
+        long background = r.longValue("SYNC_PRESENCE_BACKGROUND_TIMEOUT_MS", PresenceTimeouts.DEFAULT_BACKGROUND_MS, 1_000,
+                Duration.ofDays(7).toMillis());
+        int historyChanges = r.integer("SYNC_HISTORY_MAX_CHANGES", HistoryLimits.DEFAULT.maxChanges(), 1, 100_000);
+        long historyRetention = r.longValue("SYNC_HISTORY_RETENTION_MS", HistoryLimits.DEFAULT.retentionMs(), 1_000,
+                Duration.ofDays(30).toMillis());
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
                 jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, rocksDb, dedup, perUser,
-                perDevice, maxWaitingReads, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown, analytics, serving);
+                perDevice, maxWaitingReads, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown, analytics, serving,
+                background, new HistoryLimits(historyChanges, historyRetention));
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */
@@ -150,7 +160,7 @@ public record SyncConfig(
     /** The topology's settings from this configuration. */
     public SyncTopology.Settings topologySettings() {
         return new SyncTopology.Settings(Topics.DEVICE_EVENTS.definition().partitions(), presenceTimeoutMs, maxClockSkewMs,
-                watchlistPolicy, dedupWindow, presenceCheckInterval);
+                watchlistPolicy, dedupWindow, presenceCheckInterval, false, presenceBackgroundTimeoutMs, history);
     }
 
     public boolean embeddedKafka() {
@@ -266,7 +276,8 @@ public record SyncConfig(
                 + ", dataDir=" + dataDir
                 + ", advertisedUrl=" + advertisedUrl.map(URI::toString).orElse("http://localhost:<port>")
                 + ", jwtSecret=" + (jwtSecret.isPresent() ? "set" : "random")
-                + ", presenceTimeoutMs=" + presenceTimeoutMs + ", maxClockSkewMs=" + maxClockSkewMs
+                + ", presenceTimeoutMs=" + presenceTimeoutMs + ", presenceBackgroundTimeoutMs=" + presenceBackgroundTimeoutMs
+                + ", history=" + history + ", maxClockSkewMs=" + maxClockSkewMs
                 + ", pubnub=" + pubnub.map(PubNub::toString).orElse("off")
                 + ", streamThreads=" + streamThreads + ", commitIntervalMs=" + commitIntervalMs
                 + ", standbyReplicas=" + standbyReplicas + ", rocksDbMemoryMb=" + (rocksDbMemoryBytes >> 20)

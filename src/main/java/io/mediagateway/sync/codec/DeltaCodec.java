@@ -48,6 +48,8 @@ public final class DeltaCodec {
             node.put("completion_percent", p.position().completionRatio());
             node.put("completed", p.position().completed());
             node.put("resume_position_seconds", p.position().resumePositionSeconds());
+        } else if (delta instanceof Delta.ProgressRemoved r) {
+            node.put("content_id", r.contentId());
         } else if (delta instanceof Delta.Preference p) {
             node.put("key", p.key());
             node.set("value", Json.parse(p.value().canonicalJson()));
@@ -107,9 +109,10 @@ public final class DeltaCodec {
                 PlaybackPosition position = StateCodec.position(n);
                 yield new Delta.Progress(user, hlc, device, id, Fields.text(n, "content_id"), position);
             }
+            case "progress_removed" -> new Delta.ProgressRemoved(user, hlc, device, id, Fields.text(n, "content_id"));
             case "preference_update" -> new Delta.Preference(user, hlc, device, id, Fields.text(n, "key"),
                     new PreferenceValue(Json.string(Fields.present(n, "value"))));
-            case "device_online", "device_offline", "device_updated" -> new Delta.Device(type, user, hlc, device, id,
+            case "device_online", "device_offline", "device_updated", "device_removed" -> new Delta.Device(type, user, hlc, device, id,
                     n.has("capabilities") ? StateCodec.info(n) : null, Fields.bool(n, "online"),
                     Fields.optionalText(n, "reason"), n.has("last_seen") ? Fields.integer(n, "last_seen") : 0L);
             case "remote_command", "command_rejected" -> {

@@ -139,7 +139,7 @@ public final class StateCodec {
     }
 
     static PlaybackPosition position(JsonNode node) {
-        PlaybackState state = PlaybackState.parse(Fields.text(node, "state"))
+        PlaybackState state = PlaybackState.parseStored(Fields.text(node, "state"))
                 .orElseThrow(() -> new CodecException("'state' must be Playing, Paused or Stopped"));
         try {
             return new PlaybackPosition(Fields.number(node, "position_seconds"), Fields.number(node, "duration_seconds"),
@@ -210,6 +210,8 @@ public final class StateCodec {
         presence.put("value", record.presence().value().name());
         putStamp(presence, record.presence().stamp());
         node.put("last_seen_ms", record.lastSeenMs());
+        putOptionalStamp(node, "joined", record.joined());
+        putOptionalStamp(node, "removed", record.removed());
         return node;
     }
 
@@ -224,7 +226,20 @@ public final class StateCodec {
         } catch (IllegalArgumentException e) {
             throw new CodecException("'presence.value' is not a presence", e);
         }
-        return new DeviceRecord(info, LwwRegister.of(presence, Fields.stamp(p)), Fields.integer(node, "last_seen_ms"));
+        return new DeviceRecord(info, LwwRegister.of(presence, Fields.stamp(p)), Fields.integer(node, "last_seen_ms"),
+                optionalStamp(node, "joined"), optionalStamp(node, "removed"));
+    }
+
+    private static void putOptionalStamp(ObjectNode node, String name, Stamp stamp) {
+        if (stamp != null) {
+            putStamp(node.putObject(name), stamp);
+        }
+    }
+
+    /** A stamp a record written before it existed lacks. */
+    private static Stamp optionalStamp(JsonNode node, String name) {
+        JsonNode n = node.get(name);
+        return n == null || n.isNull() ? null : Fields.stamp(n);
     }
 
     public static ObjectNode infoNode(DeviceInfo info) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.crdt.LwwRegister;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.model.ContentMetadata;
+import io.mediagateway.sync.model.DeviceActivity;
 import io.mediagateway.sync.model.DeviceInfo;
 import io.mediagateway.sync.model.DeviceRecord;
 import io.mediagateway.sync.model.PlaybackPosition;
@@ -72,8 +73,8 @@ public final class ViewCodec {
         return value;
     }
 
-    /** A device of the registry, {@code online} as judged now. */
-    public static ObjectNode deviceItem(String deviceId, DeviceRecord record, boolean online) {
+    /** A device of the registry, {@code online} as judged now, with what it is doing (contract §12). */
+    public static ObjectNode deviceItem(String deviceId, DeviceRecord record, boolean online, DeviceActivity activity) {
         ObjectNode d = Json.object();
         d.put("device_id", deviceId);
         DeviceInfo info = record.info().map(LwwRegister::value).orElse(null);
@@ -83,6 +84,12 @@ public final class ViewCodec {
         d.put("online", online);
         if (record.lastSeenMs() != DeviceRecord.NEVER_SEEN) {
             d.put("last_seen", record.lastSeenMs());
+        }
+        d.put("activity", activity.activity());
+        if (activity.contentId() != null) {
+            ObjectNode playing = d.putObject("now_playing");
+            playing.put("content_id", activity.contentId());
+            playing.put("position_seconds", activity.positionSeconds());
         }
         return d;
     }

@@ -56,7 +56,8 @@ public final class EventParser {
     public static final int MAX_MESSAGE_ID = 128;
 
     public static final Set<String> MSG_TYPES = Set.of("watchlist_update", "watch_progress_update", "preference_update",
-            "device_join", "device_heartbeat", "device_leave", "remote_command", "handoff");
+            "device_join", "device_heartbeat", "device_leave", "remote_command", "handoff", "progress_remove",
+            "device_remove");
     private static final Map<String, String> DEVICE_TYPES = Map.of("tv", "TV", "phone", "Phone", "tablet", "Tablet",
             "web", "Web", "desktop", "Desktop");
 
@@ -114,9 +115,11 @@ public final class EventParser {
             case "watchlist_update" -> watchlist(node);
             case "watch_progress_update" -> progress(node);
             case "preference_update" -> preference(node);
-            case "device_join" -> new IngestEvent.DeviceSeen(deviceInfo(node, true));
-            case "device_heartbeat" -> new IngestEvent.DeviceSeen(deviceInfo(node, false));
+            case "device_join" -> new IngestEvent.DeviceSeen(deviceInfo(node, true), background(node));
+            case "device_heartbeat" -> new IngestEvent.DeviceSeen(deviceInfo(node, false), background(node));
             case "device_leave" -> new IngestEvent.DeviceLeave();
+            case "progress_remove" -> new IngestEvent.ProgressRemove(contentId(node, "content_id"));
+            case "device_remove" -> new IngestEvent.DeviceRemove(deviceId(node, "target_device_id"));
             case "remote_command" -> command(node);
             case "handoff" -> new IngestEvent.Handoff(deviceId(node, "target_device_id"), contentId(node, "content_id"));
             default -> throw new IllegalStateException(msgType);
@@ -220,6 +223,12 @@ public final class EventParser {
     }
 
     /** A join must describe the device; a heartbeat may, and then its description replaces the old one. */
+    /** {@code "app_state":"background"} (any case): the device keeps the background timeout (§12). */
+    private static boolean background(JsonNode node) {
+        String state = optionalText(node, "app_state", 32);
+        return state != null && state.equalsIgnoreCase("background");
+    }
+
     private static DeviceInfo deviceInfo(JsonNode node, boolean join) {
         if (!join && !node.hasNonNull("device_type")) {
             return null;

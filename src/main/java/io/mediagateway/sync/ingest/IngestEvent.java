@@ -49,8 +49,19 @@ public record IngestEvent(String msgType, String deviceId, long hlc, String mess
     public record PreferenceWrite(String key, PreferenceValue value) implements Payload {
     }
 
-    /** {@code device_join} or {@code device_heartbeat}; {@code info} null when the heartbeat carries no description. */
-    public record DeviceSeen(DeviceInfo info) implements Payload {
+    /**
+     * {@code device_join} or {@code device_heartbeat}; {@code info} null when the heartbeat carries no description;
+     * {@code background} when it says {@code "app_state":"background"}.
+     */
+    public record DeviceSeen(DeviceInfo info, boolean background) implements Payload {
+    }
+
+    /** {@code progress_remove}: "remove from continue watching". */
+    public record ProgressRemove(String contentId) implements Payload {
+    }
+
+    /** {@code device_remove}: forget a device until it joins again. */
+    public record DeviceRemove(String targetDeviceId) implements Payload {
     }
 
     /** {@code device_leave}. */

@@ -24,7 +24,8 @@ public sealed interface Delta {
      * user edits (watchlist, progress, preferences), {@code user.{id}.devices} for devices and commands.
      */
     default String channel() {
-        boolean sync = this instanceof Watchlist || this instanceof Progress || this instanceof Preference;
+        boolean sync = this instanceof Watchlist || this instanceof Progress || this instanceof ProgressRemoved
+                || this instanceof Preference;
         return "user." + userId() + (sync ? ".sync" : ".devices");
     }
 
@@ -57,6 +58,14 @@ public sealed interface Delta {
         }
     }
 
+    /** A content's progress removed from "continue watching" (contract §12). */
+    record ProgressRemoved(String userId, long hlc, String deviceId, String deltaId, String contentId) implements Delta {
+        @Override
+        public String msgType() {
+            return "progress_removed";
+        }
+    }
+
     /** The winning value of one preference key. */
     record Preference(String userId, long hlc, String deviceId, String deltaId, String key, PreferenceValue value)
             implements Delta {
@@ -66,7 +75,10 @@ public sealed interface Delta {
         }
     }
 
-    /** {@code device_online}, {@code device_offline} (with a reason) or {@code device_updated}. */
+    /**
+     * {@code device_online}, {@code device_offline} (with a reason), {@code device_updated} or
+     * {@code device_removed}.
+     */
     record Device(String msgType, String userId, long hlc, String deviceId, String deltaId, DeviceInfo info,
                   boolean online, String reason, long lastSeenMs) implements Delta {
     }

@@ -20,8 +20,8 @@ public final class DeviceChanges {
      * @param before null for a device never seen
      * @return the record before the event (timed out if it was due) and after it
      */
-    public static Transition apply(DeviceRecord before, DeviceRecord write, long atMs, long timeoutMs) {
-        DeviceRecord current = before != null && before.isDue(atMs, timeoutMs) ? before.timeout() : before;
+    public static Transition apply(DeviceRecord before, DeviceRecord write, long atMs, PresenceTimeouts timeouts) {
+        DeviceRecord current = before != null && before.isDue(atMs, timeouts) ? before.timeout() : before;
         return new Transition(before, current, current == null ? write : current.merge(write));
     }
 
@@ -32,10 +32,17 @@ public final class DeviceChanges {
         }
     }
 
-    /** Which delta a device change makes visible: online, offline, a new description, or none. */
+    /**
+     * Which delta a device change makes visible: removed, online, offline, a new description, or none. A
+     * device that comes back after a removal shows as new.
+     */
     public static Optional<String> visible(DeviceRecord before, DeviceRecord after) {
-        boolean wasOnline = before != null && before.online();
-        if (after.online() != wasOnline || before == null) {
+        boolean wasVisible = before != null && before.visible();
+        if (!after.visible()) {
+            return wasVisible ? Optional.of("device_removed") : Optional.empty();
+        }
+        boolean wasOnline = wasVisible && before.online();
+        if (after.online() != wasOnline || !wasVisible) {
             return Optional.of(after.online() ? "device_online" : "device_offline");
         }
         if (!Objects.equals(info(before), info(after))) {
@@ -46,11 +53,7 @@ public final class DeviceChanges {
 
     /** The delta of a device's new record, of the visible type {@code type}. */
     public static Delta.Device delta(String type, String user, long hlc, String deviceId, String deltaId, DeviceRecord record) {
-        String reason = switch (record.presence().value()) {
-            case OFFLINE_LEAVE -> "leave";
-            case OFFLINE_TIMEOUT -> "timeout";
-            default -> null;
-        };
+        String reason = record.presence().value().offlineReason();
         return new Delta.Device(type, user, hlc, deviceId, deltaId, info(record), record.online(),
                 "device_offline".equals(type) ? reason : null, record.lastSeenMs());
     }

@@ -7,13 +7,18 @@ import java.util.Optional;
 
 /**
  * One device in a user's registry: its description (LWW), its presence (LWW, offline winning
- * ties) and when it was last seen. A device is online from a join or heartbeat until a leave, or
- * until the presence timeout passes without a heartbeat ({@link #isDue}); the timeout is applied
- * by {@link #timeout()}. Every part merges as a join, so the record is a CRDT.
+ * ties), when it was last seen, and the stamps of its latest join or heartbeat and of its latest
+ * removal. A device is online from a join or heartbeat until a leave, or until its presence timeout
+ * passes without a heartbeat ({@link #isDue}); the timeout is applied by {@link #timeout()}. A removed
+ * device (contract §12) is hidden until a join or heartbeat newer than the removal. Every part merges
+ * as a join, so the record is a CRDT.
  *
  * @param lastSeenMs wall-clock milliseconds of the latest join or heartbeat
+ * @param joined     the stamp of the latest join or heartbeat; null when only a leave or removal is known
+ * @param removed    the stamp of the latest removal; null when never removed
  */
-public record DeviceRecord(Optional<LwwRegister<DeviceInfo>> info, LwwRegister<Presence> presence, long lastSeenMs) {
+public record DeviceRecord(Optional<LwwRegister<DeviceInfo>> info, LwwRegister<Presence> presence, long lastSeenMs,
+                           Stamp joined, Stamp removed) {
 
     /** {@link #lastSeenMs} of a device known only from a leave. */
     public static final long NEVER_SEEN = 0L;
@@ -23,32 +28,57 @@ public record DeviceRecord(Optional<LwwRegister<DeviceInfo>> info, LwwRegister<P
         Objects.requireNonNull(presence, "presence");
     }
 
-    /** A join or heartbeat: online at {@code stamp}, seen at {@code seenAtMs}, with the description if it sent one. */
-    public static DeviceRecord seen(DeviceInfo info, Stamp stamp, long seenAtMs) {
+    /** A join or heartbeat: online (in the background when {@code background}) at {@code stamp}, seen at {@code seenAtMs}. */
+    public static DeviceRecord seen(DeviceInfo info, Stamp stamp, long seenAtMs, boolean background) {
         return new DeviceRecord(Optional.ofNullable(info).map(i -> LwwRegister.of(i, stamp)),
-                LwwRegister.of(Presence.ONLINE, stamp), seenAtMs);
+                LwwRegister.of(background ? Presence.BACKGROUND : Presence.ONLINE, stamp), seenAtMs, stamp, null);
+    }
+
+    /** A join or heartbeat in the foreground. */
+    public static DeviceRecord seen(DeviceInfo info, Stamp stamp, long seenAtMs) {
+        return seen(info, stamp, seenAtMs, false);
     }
 
     /** A leave at {@code stamp}. */
     public static DeviceRecord left(Stamp stamp) {
-        return new DeviceRecord(Optional.empty(), LwwRegister.of(Presence.OFFLINE_LEAVE, stamp), NEVER_SEEN);
+        return new DeviceRecord(Optional.empty(), LwwRegister.of(Presence.OFFLINE_LEAVE, stamp), NEVER_SEEN, null, null);
+    }
+
+    /** A removal at {@code stamp}: offline, and hidden until it joins again. */
+    public static DeviceRecord removal(Stamp stamp) {
+        return new DeviceRecord(Optional.empty(), LwwRegister.of(Presence.OFFLINE_LEAVE, stamp), NEVER_SEEN, null, stamp);
+    }
+
+    /** Whether the device is in the registry's lists: never removed, or joined again since. */
+    public boolean visible() {
+        return removed == null || (joined != null && joined.compareTo(removed) > 0);
     }
 
     public boolean online() {
-        return presence.value().online();
+        return presence.value().online() && visible();
     }
 
-    /** Online, and no heartbeat for at least {@code timeoutMs} at wall-clock time {@code nowMs}. */
-    public boolean isDue(long nowMs, long timeoutMs) {
-        return online() && nowMs - lastSeenMs >= timeoutMs;
+    public boolean background() {
+        return presence.value() == Presence.BACKGROUND;
+    }
+
+    /** Online, and no heartbeat for at least its timeout at wall-clock time {@code nowMs}. */
+    public boolean isDue(long nowMs, PresenceTimeouts timeouts) {
+        return online() && nowMs >= deadline(timeouts);
+    }
+
+    /** When an online device times out without another heartbeat. */
+    public long deadline(PresenceTimeouts timeouts) {
+        return lastSeenMs + timeouts.of(presence.value());
     }
 
     /** Marks an online device offline by timeout, at the stamp of its last presence event. */
     public DeviceRecord timeout() {
-        if (!online()) {
+        if (!presence.value().online()) {
             return this;
         }
-        return new DeviceRecord(info, LwwRegister.of(Presence.OFFLINE_TIMEOUT, presence.stamp()), lastSeenMs);
+        return new DeviceRecord(info, LwwRegister.of(Presence.OFFLINE_TIMEOUT, presence.stamp()), lastSeenMs, joined,
+                removed);
     }
 
     public boolean remoteControllable() {
@@ -66,6 +96,14 @@ public record DeviceRecord(Optional<LwwRegister<DeviceInfo>> info, LwwRegister<P
         } else {
             mergedInfo = info.isPresent() ? info : other.info;
         }
-        return new DeviceRecord(mergedInfo, presence.merge(other.presence), Math.max(lastSeenMs, other.lastSeenMs));
+        return new DeviceRecord(mergedInfo, presence.merge(other.presence), Math.max(lastSeenMs, other.lastSeenMs),
+                max(joined, other.joined), max(removed, other.removed));
+    }
+
+    private static Stamp max(Stamp a, Stamp b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

@@ -22,6 +22,9 @@ public record PlaybackPosition(double positionSeconds, double durationSeconds, P
             .thenComparing(PlaybackPosition::deviceType, Compare::nullable)
             .thenComparing(PlaybackPosition::platformId, Compare::nullable);
 
+    /** The value of a removed register (contract §12): hidden from every list until a newer report. */
+    public static final PlaybackPosition REMOVED = new PlaybackPosition(0, 1, PlaybackState.REMOVED, null, null);
+
     public PlaybackPosition {
         if (!(positionSeconds >= 0) || Double.isInfinite(positionSeconds)) {
             throw new IllegalArgumentException("position_seconds must be a finite number ≥ 0");
@@ -41,6 +44,11 @@ public record PlaybackPosition(double positionSeconds, double durationSeconds, P
     public double completionRatio() {
         double ratio = Math.min(1.0, positionSeconds / durationSeconds);
         return Math.round(ratio * 10_000.0) / 10_000.0;
+    }
+
+    /** Whether this is the value of a removed register ({@link #REMOVED}). */
+    public boolean removed() {
+        return state == PlaybackState.REMOVED;
     }
 
     public boolean completed() {

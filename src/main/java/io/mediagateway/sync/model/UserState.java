@@ -58,10 +58,10 @@ public record UserState(SortedMap<String, OrElement<ContentMetadata>> watchlist,
 
     /**
      * A device event at {@code atMs}, as the topology applies it ({@link DeviceChanges#apply}): the device
-     * times out first when it was silent for {@code timeoutMs}, then the event merges in.
+     * times out first when it was silent for its timeout, then the event merges in.
      */
-    public UserState applyDeviceEvent(String deviceId, DeviceRecord write, long atMs, long timeoutMs) {
-        DeviceRecord after = DeviceChanges.apply(devices.get(deviceId), write, atMs, timeoutMs).after();
+    public UserState applyDeviceEvent(String deviceId, DeviceRecord write, long atMs, PresenceTimeouts timeouts) {
+        DeviceRecord after = DeviceChanges.apply(devices.get(deviceId), write, atMs, timeouts).after();
         SortedMap<String, DeviceRecord> d = new TreeMap<>(devices);
         d.put(deviceId, after);
         return new UserState(watchlist, progress, preferences, d);
@@ -71,10 +71,10 @@ public record UserState(SortedMap<String, OrElement<ContentMetadata>> watchlist,
         return new UserState(watchlist, progress, preferences, put(devices, deviceId, write, DeviceRecord::merge));
     }
 
-    /** Marks every online device whose last heartbeat is {@code timeoutMs} old at {@code nowMs} offline. */
-    public UserState expirePresence(long nowMs, long timeoutMs) {
+    /** Marks every online device whose last heartbeat is older than its timeout at {@code nowMs} offline. */
+    public UserState expirePresence(long nowMs, PresenceTimeouts timeouts) {
         SortedMap<String, DeviceRecord> d = new TreeMap<>(devices);
-        d.replaceAll((id, record) -> record.isDue(nowMs, timeoutMs) ? record.timeout() : record);
+        d.replaceAll((id, record) -> record.isDue(nowMs, timeouts) ? record.timeout() : record);
         return new UserState(watchlist, progress, preferences, d);
     }
 

@@ -9,9 +9,12 @@ import io.mediagateway.sync.codec.ViewCodec;
 import io.mediagateway.sync.crdt.LwwRegister;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.model.ContentMetadata;
+import io.mediagateway.sync.model.DeviceActivity;
 import io.mediagateway.sync.model.DeviceRecord;
+import io.mediagateway.sync.model.NowPlaying;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PreferenceValue;
+import io.mediagateway.sync.model.PresenceTimeouts;
 import io.mediagateway.sync.topology.SyncStores;
 import io.mediagateway.sync.topology.UserKeys;
 import java.io.UncheckedIOException;
@@ -52,11 +55,16 @@ public final class UserStateReader {
     }
 
     private final StateCodec codec;
-    private final long presenceTimeoutMs;
+    private final PresenceTimeouts presenceTimeouts;
 
-    public UserStateReader(StateCodec codec, long presenceTimeoutMs) {
+    public UserStateReader(StateCodec codec, PresenceTimeouts presenceTimeouts) {
         this.codec = codec;
-        this.presenceTimeoutMs = presenceTimeoutMs;
+        this.presenceTimeouts = presenceTimeouts;
+    }
+
+    /** With the default background timeout. */
+    public UserStateReader(StateCodec codec, long presenceTimeoutMs) {
+        this(codec, PresenceTimeouts.of(presenceTimeoutMs));
     }
 
     /** {@code {"user_id", "items": [{"content_id", "unique_tags", "device_id", "hlc", "content_metadata"}]}}: present items only. */
@@ -75,11 +83,12 @@ public final class UserStateReader {
         return read.attachTo(out);
     }
 
-    /** One content's progress item, if the user has one. */
+    /** One content's progress item, if the user has one (a removed one is none). */
     public Optional<ObjectNode> progressItem(Stores stores, String user, String contentId) {
         byte[] bytes = stores.store(SyncStores.PROGRESS).get(UserKeys.key(user, contentId));
         try {
-            return Optional.ofNullable(bytes).map(b -> ViewCodec.progressItem(contentId, codec.decodeProgress(b)));
+            return Optional.ofNullable(bytes).map(codec::decodeProgress).filter(r -> !r.value().removed())
+                    .map(r -> ViewCodec.progressItem(contentId, r));
         } catch (CodecException | UncheckedIOException | IllegalArgumentException e) {
             log.warn("Unreadable progress entry '{}' of user {}: {}", contentId, user, e.toString());
             throw new UnreadableValueException("the stored progress of '" + contentId + "' cannot be served: " + e.getMessage());
@@ -96,8 +105,8 @@ public final class UserStateReader {
 
     /**
      * {@code {"user_id", "devices": [{"device_id", "device_type", "platform", "capabilities", "app_version",
-     * "device_name", "online", "last_seen"}]}}. A device past its presence timeout shows offline even
-     * before the sweep has recorded it.
+     * "device_name", "online", "last_seen", "activity", "now_playing"}]}}. A device past its presence timeout
+     * shows offline even before the sweep has recorded it; a removed device is not listed.
      */
     public ObjectNode devices(Stores stores, String user, long nowMs) {
         ObjectNode out = ViewCodec.envelope(user);
@@ -166,6 +175,9 @@ public final class UserStateReader {
     private void progressItems(Stores stores, String user, ProgressFilter filter, ArrayNode items, Reading read) {
         scan(stores.store(SyncStores.PROGRESS), user, "progress", read, (content, bytes) -> {
             LwwRegister<PlaybackPosition> register = codec.decodeProgress(bytes);
+            if (register.value().removed()) {
+                return;
+            }
             boolean completed = register.value().completed();
             if (filter == ProgressFilter.ALL || (filter == ProgressFilter.COMPLETED) == completed) {
                 items.add(ViewCodec.progressItem(content, register));
@@ -185,11 +197,27 @@ public final class UserStateReader {
     private void deviceItems(Stores stores, String user, long nowMs, ArrayNode devices, Reading read) {
         scan(stores.store(SyncStores.DEVICES), user, "devices", read, (deviceId, bytes) -> {
             DeviceRecord record = codec.decodeDevice(bytes);
-            devices.add(ViewCodec.deviceItem(deviceId, record, record.online() && !record.isDue(nowMs, presenceTimeoutMs)));
+            if (!record.visible()) {
+                return;
+            }
+            boolean online = record.online() && !record.isDue(nowMs, presenceTimeouts);
+            devices.add(ViewCodec.deviceItem(deviceId, record, online, activity(stores, user, deviceId, record, online)));
             read.see(record.presence().stamp().hlc());
         });
     }
 
+    /** What a listed device is doing: two more reads for an online device that reported progress. */
+    private DeviceActivity activity(Stores stores, String user, String deviceId, DeviceRecord record, boolean online) {
+        if (!online) {
+            return DeviceActivity.IDLE;
+        }
+        byte[] playingBytes = stores.store(SyncStores.NOW_PLAYING).get(UserKeys.key(user, deviceId));
+        NowPlaying playing = playingBytes == null ? null : codec.decodeNowPlaying(playingBytes);
+        byte[] progressBytes = playing == null ? null
+                : stores.store(SyncStores.PROGRESS).get(UserKeys.key(user, playing.contentId()));
+        return DeviceActivity.of(record, true, deviceId, playing,
+                progressBytes == null ? null : codec.decodeProgress(progressBytes));
+    }
 
     /** Every item of one user in one store, in key order; one that cannot be read is reported, not fatal. */
     private static void scan(ReadOnlyKeyValueStore<String, byte[]> store, String user, String part, Reading read,

@@ -79,13 +79,13 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        UserStores stores = new UserStores(context, codec);
+        UserStores stores = new UserStores(context, codec, settings.presenceTimeouts());
         time = new TaskTime(settings.presenceTimeoutMs(), settings.presenceCheckInterval().toMillis());
         clock = new TaskClock(context);
         duplicates = new Duplicates(context, settings.dedupWindow());
         watchlist = new WatchlistStep(stores);
         registers = new RegisterSteps(stores);
-        devices = new DeviceSteps(stores, settings.presenceTimeoutMs(), this::emitDelta);
+        devices = new DeviceSteps(stores, this::emitDelta);
         commands = new CommandSteps(stores, devices);
         PresenceSweep sweep = new PresenceSweep(stores, devices, time);
         context.schedule(settings.presenceCheckInterval(), PunctuationType.WALL_CLOCK_TIME, sweep::run);
@@ -132,12 +132,17 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
                     e -> e.remove(remove.observedTags(), stamp, settings.watchlistPolicy()));
         } else if (p instanceof IngestEvent.ProgressWrite write) {
             registers.progress(out, write, stamp);
+        } else if (p instanceof IngestEvent.ProgressRemove remove) {
+            registers.removeProgress(out, remove.contentId(), stamp);
         } else if (p instanceof IngestEvent.PreferenceWrite write) {
             registers.preference(out, write, stamp);
         } else if (p instanceof IngestEvent.DeviceSeen seen) {
-            devices.apply(out, stamp, DeviceRecord.seen(seen.info(), stamp, seenAt), seenAt);
+            devices.apply(out, stamp, stamp.deviceId(), DeviceRecord.seen(seen.info(), stamp, seenAt, seen.background()),
+                    seenAt);
         } else if (p instanceof IngestEvent.DeviceLeave) {
-            devices.apply(out, stamp, DeviceRecord.left(stamp), seenAt);
+            devices.apply(out, stamp, stamp.deviceId(), DeviceRecord.left(stamp), seenAt);
+        } else if (p instanceof IngestEvent.DeviceRemove remove) {
+            devices.apply(out, stamp, remove.targetDeviceId(), DeviceRecord.removal(stamp), seenAt);
         } else if (p instanceof IngestEvent.RemoteCommand command) {
             commands.command(out, stamp, command, wallNow);
         } else if (p instanceof IngestEvent.Handoff handoff) {

@@ -1,8 +1,10 @@
 package io.mediagateway.sync.topology;
 
 import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.model.PresenceTimeouts;
 import io.mediagateway.sync.topics.Topics;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -52,10 +54,13 @@ public final class SyncTopology {
      * @param presenceCheckInterval how often the presence sweep runs (wall clock)
      * @param silent                build the state and write nothing (no deltas, no dead letters): a replay of
      *                              the serving state beside the running application, which already wrote them
+     * @param backgroundTimeoutMs   a device whose last heartbeat said {@code app_state: background} is offline
+     *                              after this long without a heartbeat (contract §12)
+     * @param history               how much of each user's change history is kept (contract §13)
      */
     public record Settings(int inputPartitions, long presenceTimeoutMs, long maxClockSkewMs,
                            OrElement.Policy watchlistPolicy, Duration dedupWindow, Duration presenceCheckInterval,
-                           boolean silent) {
+                           boolean silent, long backgroundTimeoutMs, HistoryLimits history) {
         public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(1);
         public static final Duration DEFAULT_PRESENCE_CHECK = Duration.ofSeconds(1);
 
@@ -63,18 +68,31 @@ public final class SyncTopology {
             if (inputPartitions < 1) {
                 throw new IllegalArgumentException("inputPartitions must be ≥ 1");
             }
+            new PresenceTimeouts(presenceTimeoutMs, backgroundTimeoutMs);
+            Objects.requireNonNull(history, "history");
         }
 
+        /** The contract's defaults for the background timeout and the history. */
         public Settings(int inputPartitions, long presenceTimeoutMs, long maxClockSkewMs, OrElement.Policy watchlistPolicy,
                         Duration dedupWindow, Duration presenceCheckInterval) {
             this(inputPartitions, presenceTimeoutMs, maxClockSkewMs, watchlistPolicy, dedupWindow, presenceCheckInterval,
-                    false);
+                    false, PresenceTimeouts.of(presenceTimeoutMs).backgroundMs(), HistoryLimits.DEFAULT);
         }
 
         /** The same settings, writing nothing (see {@code silent}). */
         public Settings silenced() {
             return new Settings(inputPartitions, presenceTimeoutMs, maxClockSkewMs, watchlistPolicy, dedupWindow,
-                    presenceCheckInterval, true);
+                    presenceCheckInterval, true, backgroundTimeoutMs, history);
+        }
+
+        /** The same settings with other presence timeouts and history limits. */
+        public Settings with(PresenceTimeouts timeouts, HistoryLimits limits) {
+            return new Settings(inputPartitions, timeouts.normalMs(), maxClockSkewMs, watchlistPolicy, dedupWindow,
+                    presenceCheckInterval, silent, timeouts.backgroundMs(), limits);
+        }
+
+        public PresenceTimeouts presenceTimeouts() {
+            return new PresenceTimeouts(presenceTimeoutMs, backgroundTimeoutMs);
         }
 
         /** The contract's defaults, with the partition count of {@code topics/sync.device-events}. */

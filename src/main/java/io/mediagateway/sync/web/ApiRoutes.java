@@ -48,7 +48,7 @@ public final class ApiRoutes {
     private final EventParser parser = new EventParser();
     private final ReadTokens readTokens;
     private final ReadRouter router;
-    private final KnownDurations knownDurations;
+    private final StateLookups lookups;
 
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs) {
@@ -67,7 +67,7 @@ public final class ApiRoutes {
                      LongSupplier wallClockMs, RateLimiter perUser, RateLimiter perDevice, int maxWaitingReads) {
         this.readTokens = new ReadTokens(tokens.derivedKey("read-token"));
         this.router = new ReadRouter(state, reader, wallClockMs, maxWaitingReads);
-        this.knownDurations = new KnownDurations(router, reader);
+        this.lookups = new StateLookups(router, reader, wallClockMs);
         this.perUser = perUser;
         this.perDevice = perDevice;
         this.tokens = tokens;
@@ -79,7 +79,17 @@ public final class ApiRoutes {
 
     /** Registers the routes and the error mapping. */
     public void register(JavalinConfig config) {
-        Writes.BY_PATH.forEach((path, kind) -> config.routes.post(path, ctx -> write(ctx, kind)));
+        Writes.BY_PATH.forEach((path, kind) -> config.routes.post(path, ctx -> write(ctx, kind, body(ctx), null)));
+        // The device lifecycle and deletes (contract §12): the path names the device or the content.
+        config.routes.put("/api/v1/devices/{device_id}", ctx -> write(ctx, Writes.JOIN, body(ctx), ctx.pathParam("device_id")));
+        config.routes.post("/api/v1/devices/{device_id}/heartbeat",
+                ctx -> write(ctx, Writes.HEARTBEAT, optionalBody(ctx), ctx.pathParam("device_id")));
+        config.routes.post("/api/v1/devices/{device_id}/leave",
+                ctx -> write(ctx, Writes.LEAVE, optionalBody(ctx), ctx.pathParam("device_id")));
+        config.routes.delete("/api/v1/devices/{device_id}", ctx -> write(ctx, Writes.DEVICE_REMOVE,
+                optionalBody(ctx).put("target_device_id", ctx.pathParam("device_id")), null));
+        config.routes.delete("/api/v1/sync/progress/{content_id}", ctx -> write(ctx, Writes.PROGRESS_REMOVE,
+                optionalBody(ctx).put("content_id", ctx.pathParam("content_id")), null));
         config.routes.get("/api/v1/sync/watchlist", ctx -> read(ctx, (s, u) -> Optional.of(reader.watchlist(s, u))));
         config.routes.get("/api/v1/sync/progress", ctx -> {
             UserStateReader.ProgressFilter filter = progressFilter(ctx.queryParam("filter"));
@@ -97,9 +107,15 @@ public final class ApiRoutes {
 
     // ---- writes
 
-    private void write(Context ctx, Writes.Kind kind) {
+    /**
+     * A REST write; {@code device} names the device it is about when the path does (else the token's). A
+     * service token names the user in the body or as {@code ?user_id=}.
+     */
+    private void write(Context ctx, Writes.Kind kind, ObjectNode body, String device) {
         JwtTokens.Principal principal = authenticate(ctx);
-        JsonNode body = body(ctx);
+        if (!body.has("user_id") && ctx.queryParam("user_id") != null) {
+            body.put("user_id", ctx.queryParam("user_id"));
+        }
         String key = ctx.header(IDEMPOTENCY_KEY);
         if (key != null) {
             // A retried request repeats its key: the topology's duplicate window drops the repeat (§12).
@@ -108,9 +124,9 @@ public final class ApiRoutes {
                 throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_field", "'" + IDEMPOTENCY_KEY + "' must be 1-"
                         + EventParser.MAX_MESSAGE_ID + " printable characters");
             }
-            ((ObjectNode) body).put("message_id", key);
+            body.put("message_id", key);
         }
-        json(ctx.status(HttpStatus.ACCEPTED), write(principal, kind, body, ctx.header("Authorization")));
+        json(ctx.status(HttpStatus.ACCEPTED), write(principal, kind, body, ctx.header("Authorization"), device));
     }
 
     /**
@@ -120,18 +136,23 @@ public final class ApiRoutes {
      * refused there (contract §18).
      */
     ObjectNode write(JwtTokens.Principal principal, Writes.Kind kind, JsonNode body, String authorization) {
+        return write(principal, kind, body, authorization, null);
+    }
+
+    private ObjectNode write(JwtTokens.Principal principal, Writes.Kind kind, JsonNode body, String authorization,
+                             String device) {
         String user = writeUser(principal, body);
         limit(principal, user);
         ObjectNode event = Json.object();
         event.put("msg_type", kind.msgType());
         event.put("user_id", user);
-        event.put("device_id", writeDevice(principal, body));
+        event.put("device_id", device != null ? device : writeDevice(principal, body));
         kind.builder().fill(body, event);
         if (body.has("message_id")) {
             event.set("message_id", body.get("message_id"));
         }
         if (kind == Writes.PROGRESS) {
-            knownDurations.fill(user, principal.service(), event, authorization);
+            lookups.fillDuration(user, principal.service(), event, authorization);
         }
         // A write may carry its own time (§12): an edit a device queued offline keeps it, and loses to
         // what was written elsewhere meanwhile. Else the service's clock stamps it.
@@ -154,9 +175,26 @@ public final class ApiRoutes {
             }
             clock.update(parsed.hlc());
         }
+        requireExisting(principal, user, parsed, authorization);
         LogPosition token = sink.write(user, accepted.record());
         String uniqueTag = parsed.payload() instanceof IngestEvent.WatchlistAdd add ? add.uniqueTag() : null;
         return MessageCodec.written(parsed.hlc(), uniqueTag, readTokens.issue(user, token));
+    }
+
+    /**
+     * A delete names something the user has (contract §12): else 404, and nothing is produced. A delete that
+     * carries an idempotency key is not checked: its retry, after the first removed the thing, is answered
+     * 202 like the first.
+     */
+    private void requireExisting(JwtTokens.Principal principal, String user, IngestEvent parsed, String authorization) {
+        if (parsed.messageId() != null) {
+            return;
+        }
+        if (parsed.payload() instanceof IngestEvent.ProgressRemove remove) {
+            lookups.requireProgress(user, principal.service(), remove.contentId(), authorization);
+        } else if (parsed.payload() instanceof IngestEvent.DeviceRemove remove) {
+            lookups.requireDevice(user, principal.service(), remove.targetDeviceId(), authorization);
+        }
     }
 
     /** The record as the topology will parse it; refused now, with the reason it would be dead-lettered for. */
@@ -189,7 +227,12 @@ public final class ApiRoutes {
         return d == null || d.isNull() ? "service:" + principal.subject() : d.asText();
     }
 
-    private static JsonNode body(Context ctx) {
+    /** A body that may be absent (a heartbeat, a leave, a delete): absent is {@code {}}. */
+    private static ObjectNode optionalBody(Context ctx) {
+        return ctx.bodyAsBytes().length == 0 ? Json.object() : body(ctx);
+    }
+
+    private static ObjectNode body(Context ctx) {
         byte[] bytes = ctx.bodyAsBytes();
         if (bytes.length > EventParser.MAX_RECORD_BYTES) {
             throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "too_large", "the body is " + bytes.length
@@ -206,7 +249,7 @@ public final class ApiRoutes {
         if (body == null || !body.isObject()) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", "the body must be a JSON object");
         }
-        return body;
+        return (ObjectNode) body;
     }
 
     // ---- reads

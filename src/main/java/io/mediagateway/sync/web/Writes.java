@@ -38,8 +38,11 @@ final class Writes {
         }
     });
     static final Kind PREFERENCE = new Kind("preference_update", (body, event) -> copy(body, event, "key", "value"));
-    static final Kind HEARTBEAT = new Kind("device_heartbeat", (body, event) -> copy(body, event, "device_type",
-            "platform", "capabilities", "app_version", "device_name", "battery_level", "network_quality"));
+    static final Kind HEARTBEAT = new Kind("device_heartbeat", Writes::copyDeviceFields);
+    static final Kind JOIN = new Kind("device_join", Writes::copyDeviceFields);
+    static final Kind LEAVE = new Kind("device_leave", (body, event) -> { });
+    static final Kind DEVICE_REMOVE = new Kind("device_remove", (body, event) -> copy(body, event, "target_device_id"));
+    static final Kind PROGRESS_REMOVE = new Kind("progress_remove", (body, event) -> copy(body, event, "content_id"));
     static final Kind COMMAND = new Kind("remote_command",
             (body, event) -> copy(body, event, "target_device_id", "command", "expires_at"));
     static final Kind HANDOFF = new Kind("handoff", (body, event) -> copy(body, event, "target_device_id", "content_id"));
@@ -61,7 +64,11 @@ final class Writes {
             "progress_update", PROGRESS,
             "watch_progress_update", PROGRESS,
             "preference_update", PREFERENCE,
+            "device_join", JOIN,
             "device_heartbeat", HEARTBEAT,
+            "device_leave", LEAVE,
+            "device_remove", DEVICE_REMOVE,
+            "progress_remove", PROGRESS_REMOVE,
             "remote_command", COMMAND,
             "device_command", COMMAND,
             "handoff", HANDOFF);
@@ -72,6 +79,12 @@ final class Writes {
     /** The message types a WebSocket write may have, for an error that lists them. */
     static List<String> messageTypes() {
         return List.copyOf(BY_MESSAGE_TYPE.keySet());
+    }
+
+    /** The fields of {@code device_join} and {@code device_heartbeat} (contract §4, §11, §12). */
+    private static void copyDeviceFields(JsonNode body, ObjectNode event) {
+        copy(body, event, "device_type", "platform", "capabilities", "app_version", "device_name", "battery_level",
+                "network_quality", "last_active", "app_state");
     }
 
     private static void copy(JsonNode body, ObjectNode event, String... fields) {

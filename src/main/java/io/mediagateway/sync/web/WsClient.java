@@ -37,6 +37,8 @@ final class WsClient {
     }
 
     final String userId;
+    /** The token's device; null for a service token's session. */
+    final String deviceId;
     private final Socket session;
     private final Supplier<String> snapshot;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
@@ -46,8 +48,9 @@ final class WsClient {
     private long overflows;
     private Runnable closer;
 
-    WsClient(String userId, Socket session, Supplier<String> snapshot) {
+    WsClient(String userId, String deviceId, Socket session, Supplier<String> snapshot) {
         this.userId = userId;
+        this.deviceId = deviceId;
         this.session = session;
         this.snapshot = snapshot;
     }

@@ -60,7 +60,12 @@ public final class WsRoutes {
         config.routes.ws("/ws", ws -> {
             ws.onConnect(this::connect);
             ws.onMessage(ctx -> receive(ctx, ctx.message()));
-            ws.onClose(this::disconnect);
+            ws.onClose(ctx -> {
+                disconnect(ctx);
+                if (ctx.status() == 1000 || ctx.status() == 1001) {
+                    leave(ctx);
+                }
+            });
             ws.onError(this::disconnect);
         });
     }
@@ -82,7 +87,8 @@ public final class WsRoutes {
         }
         String token = header != null ? header.substring(Math.min(7, header.length())).trim() : bare;
         WsAuth[] auth = new WsAuth[1];
-        WsClient client = new WsClient(user, WsClient.Socket.of(ctx.session), () -> snapshot(user, auth[0].bearer()));
+        WsClient client = new WsClient(user, principal.service() ? null : principal.deviceId(),
+                WsClient.Socket.of(ctx.session), () -> snapshot(user, auth[0].bearer()));
         auth[0] = new WsAuth(EXPIRIES, Clock.systemUTC(), new WsAuth.Listener() {
             @Override
             public void expiring(Instant expiresAt) {
@@ -132,6 +138,26 @@ public final class WsRoutes {
         WsAuth auth = ctx.attribute(AUTH);
         if (auth != null) {
             auth.cancel();
+        }
+    }
+
+    /**
+     * A socket the client closed cleanly (1000, 1001) marks its device offline with {@code reason: leave}
+     * (contract §12), unless another socket of that device is still open here. A dropped connection leaves
+     * the device to its presence timeout.
+     */
+    private void leave(WsContext ctx) {
+        WsClient client = ctx.attribute(CLIENT);
+        WsAuth auth = ctx.attribute(AUTH);
+        if (client == null || auth == null || client.deviceId == null || sessions.hasDevice(client.userId, client.deviceId)) {
+            return;
+        }
+        try {
+            api.write(auth.principal(), Writes.LEAVE, Json.object(), "Bearer " + auth.bearer());
+            log.debug("Device {} of user {} closed its socket: leave", client.deviceId, client.userId);
+        } catch (RuntimeException e) {
+            log.warn("The leave of device {} of user {} after a clean close failed: {}", client.deviceId, client.userId,
+                    e.toString());
         }
     }
 

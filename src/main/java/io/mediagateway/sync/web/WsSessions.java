@@ -23,6 +23,12 @@ public final class WsSessions {
         return byUser.containsKey(userId);
     }
 
+    /** Whether a session of that user's device is connected here. */
+    boolean hasDevice(String userId, String deviceId) {
+        Set<WsClient> clients = byUser.get(userId);
+        return clients != null && clients.stream().anyMatch(c -> deviceId.equals(c.deviceId));
+    }
+
     /** Queues {@code message} to every session of {@code userId}. */
     public void deliver(String userId, String message) {
         Set<WsClient> clients = byUser.get(userId);

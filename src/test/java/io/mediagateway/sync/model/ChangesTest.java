@@ -47,7 +47,7 @@ class ChangesTest {
         DeviceRecord joined = DeviceRecord.seen(DeviceRecordTest.TV, new Stamp(1, "tv"), 1_000);
         DeviceRecord heartbeat = DeviceRecord.seen(null, new Stamp(2, "tv"), 200_000);
 
-        DeviceChanges.Transition late = DeviceChanges.apply(joined, heartbeat, 200_000, 60_000);
+        DeviceChanges.Transition late = DeviceChanges.apply(joined, heartbeat, 200_000, PresenceTimeouts.of(60_000));
         assertThat(late.timedOutFirst()).isTrue();
         assertThat(late.timedOut().online()).isFalse();
         assertThat(late.after().online()).isTrue();
@@ -55,7 +55,7 @@ class ChangesTest {
         assertThat(DeviceChanges.timeoutDelta("alice", "tv", late.timedOut()).deltaId()).isEqualTo("timeout:alice:1:tv");
 
         DeviceChanges.Transition onTime = DeviceChanges.apply(joined, DeviceRecord.seen(null, new Stamp(2, "tv"), 30_000),
-                30_000, 60_000);
+                30_000, PresenceTimeouts.of(60_000));
         assertThat(onTime.timedOutFirst()).isFalse();
         assertThat(DeviceChanges.visible(onTime.timedOut(), onTime.after())).isEmpty();
     }

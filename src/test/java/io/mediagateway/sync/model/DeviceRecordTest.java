@@ -16,13 +16,13 @@ class DeviceRecordTest {
         DeviceRecord joined = DeviceRecord.seen(TV, new Stamp(100, "tv"), 1_000);
 
         assertThat(joined.online()).isTrue();
-        assertThat(joined.isDue(1_000 + TIMEOUT - 1, TIMEOUT)).isFalse();
-        assertThat(joined.isDue(1_000 + TIMEOUT, TIMEOUT)).isTrue();
+        assertThat(joined.isDue(1_000 + TIMEOUT - 1, PresenceTimeouts.of(TIMEOUT))).isFalse();
+        assertThat(joined.isDue(1_000 + TIMEOUT, PresenceTimeouts.of(TIMEOUT))).isTrue();
 
         DeviceRecord timedOut = joined.timeout();
         assertThat(timedOut.online()).isFalse();
         assertThat(timedOut.presence().value().offlineReason()).isEqualTo("timeout");
-        assertThat(timedOut.isDue(10_000_000, TIMEOUT)).isFalse();
+        assertThat(timedOut.isDue(10_000_000, PresenceTimeouts.of(TIMEOUT))).isFalse();
     }
 
     @Test

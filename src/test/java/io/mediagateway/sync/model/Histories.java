@@ -105,7 +105,7 @@ final class Histories {
                         "1." + rnd.nextInt(3), null, null, null);
                 DeviceRecord write = DeviceRecord.seen(info, stamp, Hlc.physicalMs(hlc));
                 // As the topology applies it: a device silent for the (short) timeout times out first.
-                op = new Op(device, "heartbeat", s -> s.applyDeviceEvent(device, write, Hlc.physicalMs(hlc), PRESENCE_TIMEOUT_MS));
+                op = new Op(device, "heartbeat", s -> s.applyDeviceEvent(device, write, Hlc.physicalMs(hlc), PresenceTimeouts.of(PRESENCE_TIMEOUT_MS)));
             } else if (kind < 95) {
                 DeviceRecord write = DeviceRecord.left(stamp);
                 op = new Op(device, "leave", s -> s.writeDevice(device, write));

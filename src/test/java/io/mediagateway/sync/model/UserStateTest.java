@@ -17,7 +17,7 @@ class UserStateTest {
                 .writeDevice("tv", DeviceRecord.seen(DeviceRecordTest.TV, new Stamp(1, "tv"), 1_000))
                 .writeDevice("phone", DeviceRecord.seen(null, new Stamp(2, "phone"), 50_000));
 
-        UserState expired = state.expirePresence(61_000, 60_000);
+        UserState expired = state.expirePresence(61_000, PresenceTimeouts.of(60_000));
 
         assertThat(expired.devices().get("tv").online()).isFalse();
         assertThat(expired.devices().get("tv").presence().value()).isEqualTo(Presence.OFFLINE_TIMEOUT);

@@ -49,7 +49,7 @@ class WsClientTest {
     @Test
     void deltasWaitForTheSnapshotThenGoInOrderOneAtATime() {
         SlowSocket socket = new SlowSocket();
-        WsClient client = new WsClient("alice", socket, () -> "snapshot");
+        WsClient client = new WsClient("alice", "phone", socket, () -> "snapshot");
         client.offer("d1");
         client.start();
         client.offer("d2");
@@ -63,7 +63,7 @@ class WsClientTest {
     void aClientThatFallsBehindGetsAFreshSnapshotInsteadOfTheMissedDeltas() {
         SlowSocket socket = new SlowSocket();
         AtomicInteger snapshots = new AtomicInteger();
-        WsClient client = new WsClient("alice", socket, () -> "snapshot-" + snapshots.incrementAndGet());
+        WsClient client = new WsClient("alice", "phone", socket, () -> "snapshot-" + snapshots.incrementAndGet());
         client.start();
         // The snapshot is on the wire and the client does not read: the queue fills and overflows.
         for (int i = 0; i < WsClient.MAX_QUEUED + 10; i++) {

@@ -20,6 +20,10 @@ public final class EnvironmentHelp {
               SYNC_ADVERTISED_URL           how other instances reach this one (http://localhost:SYNC_PORT)
               SYNC_JWT_SECRET               HS256 token key; unset = random per run, logged with a sample token
               SYNC_PRESENCE_TIMEOUT_MS      device offline after this long without a heartbeat (60000)
+              SYNC_PRESENCE_BACKGROUND_TIMEOUT_MS
+                                            the same after an "app_state":"background" heartbeat (600000)
+              SYNC_HISTORY_MAX_CHANGES      changes kept per user for catch-up (100)
+              SYNC_HISTORY_RETENTION_MS     ... and for how long at least (86400000)
               SYNC_MAX_CLOCK_SKEW_MS        reject events this far ahead of the wall clock (60000)
               SYNC_WATCHLIST_DEFERRED_WINDOW_MS, SYNC_WATCHLIST_MAX_DEFERRED
                                             how long (3600000) and how many (64) removes that arrive

@@ -8,9 +8,9 @@ import io.mediagateway.sync.ingest.IngestEvent;
 import io.mediagateway.sync.model.CommandType;
 import io.mediagateway.sync.model.CommandValidation;
 import io.mediagateway.sync.model.Delta;
+import io.mediagateway.sync.model.DeviceActivity;
 import io.mediagateway.sync.model.NowPlaying;
 import io.mediagateway.sync.model.PlaybackPosition;
-import io.mediagateway.sync.model.PlaybackState;
 import io.mediagateway.sync.model.PreferenceValue;
 import java.util.Optional;
 
@@ -38,7 +38,7 @@ public final class CommandSteps {
 
     public void handoff(Deltas out, Stamp stamp, IngestEvent.Handoff handoff, long wallNow) {
         LwwRegister<PlaybackPosition> progress = stores.progress(out.user, handoff.contentId());
-        double start = progress == null ? 0.0 : progress.value().resumePositionSeconds();
+        double start = progress == null || progress.value().removed() ? 0.0 : progress.value().resumePositionSeconds();
         send(out, stamp, handoff.targetDeviceId(), CommandType.LOAD_CONTENT,
                 StateCodec.loadContentParams(handoff.contentId(), start), defaultExpiry(stamp), wallNow);
     }
@@ -53,18 +53,11 @@ public final class CommandSteps {
                 rejection.map(CommandValidation.Rejection::code).orElse(null)));
     }
 
-    /**
-     * Whether a device has current content (contract §4, §11): the content it last reported on has, as
-     * its winning progress, that device's own report, and that report says Playing or Paused. Another
-     * device taking over the content, or the device's own stop, ends it. Two reads, whatever the user holds.
-     */
+    /** Whether a device has current content ({@link DeviceActivity#currentContent}): two reads, whatever the user holds. */
     private boolean isPlaying(String user, String deviceId) {
         NowPlaying playing = stores.nowPlaying(user, deviceId);
-        if (playing == null) {
-            return false;
-        }
-        LwwRegister<PlaybackPosition> winner = stores.progress(user, playing.contentId());
-        return winner != null && winner.stamp().deviceId().equals(deviceId) && winner.value().state() != PlaybackState.STOPPED;
+        return playing != null
+                && DeviceActivity.currentContent(deviceId, playing, stores.progress(user, playing.contentId())).isPresent();
     }
 
     private static long defaultExpiry(Stamp stamp) {

@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The wall-clock punctuator: marks offline every device not seen for the presence timeout. It reads the
- * presence index from its start up to the cutoff, so its cost is the number of devices that are due,
- * not the number of devices.
+ * The wall-clock punctuator: marks offline every device whose presence deadline (last heartbeat plus its
+ * timeout, normal or background) has passed. It reads the presence index from its start up to now, so its
+ * cost is the number of devices that are due, not the number of devices.
  */
 public final class PresenceSweep {
     /** The most devices one sweep times out; the rest wait for the next sweep. */
@@ -31,12 +31,11 @@ public final class PresenceSweep {
 
     public void run(long wallNow) {
         long now = time.presenceNow(wallNow);
-        long cutoff = now - devices.timeoutMs();
-        if (cutoff < 0) {
+        if (now < 0) {
             return;
         }
         List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = stores.presenceIndex().range(null, UserKeys.deadlineUpperBound(cutoff))) {
+        try (KeyValueIterator<Bytes, byte[]> it = stores.presenceIndex().range(null, UserKeys.deadlineUpperBound(now))) {
             while (it.hasNext() && due.size() < MAX_TIMEOUTS_PER_SWEEP) {
                 due.add(it.next().key);
             }
@@ -46,11 +45,13 @@ public final class PresenceSweep {
             String user = UserKeys.user(id);
             String deviceId = UserKeys.item(id);
             DeviceRecord before = stores.device(user, deviceId);
-            if (before != null && before.isDue(now, devices.timeoutMs())) {
+            if (before != null && before.isDue(now, devices.presenceTimeouts())) {
                 devices.timedOut(user, deviceId, before, before.timeout(), now);
-            } else {
-                stores.presenceIndex().delete(entry);
             }
+            // A stale entry (the device heartbeated or left since, or an entry of an older index) is replaced
+            // by the device's own, if it is online.
+            stores.reindex(entry, before != null && before.online() && !before.isDue(now, devices.presenceTimeouts())
+                    ? stores.indexEntry(user, deviceId, before) : null);
         }
         if (!due.isEmpty()) {
             log.debug("Presence sweep at {}: {} device(s) due", now, due.size());

@@ -5,6 +5,7 @@ import io.mediagateway.sync.crdt.Stamp;
 import io.mediagateway.sync.ingest.IngestEvent;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.NowPlaying;
+import io.mediagateway.sync.model.PlaybackPosition;
 import java.util.function.Consumer;
 
 /**
@@ -25,6 +26,20 @@ public final class RegisterSteps {
                     write.position()));
         }
         notePlaying(out.user, stamp, write.contentId());
+    }
+
+    /**
+     * "Remove from continue watching" (contract §12): the register takes the removed value at the event's
+     * stamp, so a later report brings the content back and an older one does not. A removal of content the
+     * user has no visible progress for changes what is stored (so an older report arriving later stays
+     * hidden) but shows nothing.
+     */
+    public void removeProgress(Deltas out, String contentId, Stamp stamp) {
+        LwwRegister<PlaybackPosition> before = stores.progress(out.user, contentId);
+        if (written(before, LwwRegister.of(PlaybackPosition.REMOVED, stamp),
+                after -> stores.putProgress(out.user, contentId, after)) && before != null && !before.value().removed()) {
+            out.emit(new Delta.ProgressRemoved(out.user, stamp.hlc(), stamp.deviceId(), out.nextId(), contentId));
+        }
     }
 
     /** Remembers which content a device last reported progress for: {@code Seek} needs its target to be playing. */

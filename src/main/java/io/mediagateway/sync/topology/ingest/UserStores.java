@@ -8,6 +8,7 @@ import io.mediagateway.sync.model.DeviceRecord;
 import io.mediagateway.sync.model.NowPlaying;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PreferenceValue;
+import io.mediagateway.sync.model.PresenceTimeouts;
 import io.mediagateway.sync.topology.SyncStores;
 import io.mediagateway.sync.topology.UserKeys;
 import java.util.Objects;
@@ -23,6 +24,7 @@ public final class UserStores {
     private static final byte[] EMPTY = new byte[0];
 
     private final StateCodec codec;
+    private final PresenceTimeouts timeouts;
     private final KeyValueStore<String, byte[]> watchlist;
     private final KeyValueStore<String, byte[]> progress;
     private final KeyValueStore<String, byte[]> preferences;
@@ -30,8 +32,9 @@ public final class UserStores {
     private final KeyValueStore<String, byte[]> nowPlaying;
     private final KeyValueStore<Bytes, byte[]> presenceIndex;
 
-    public UserStores(ProcessorContext<?, ?> context, StateCodec codec) {
+    public UserStores(ProcessorContext<?, ?> context, StateCodec codec, PresenceTimeouts timeouts) {
         this.codec = codec;
+        this.timeouts = timeouts;
         watchlist = context.getStateStore(SyncStores.WATCHLIST);
         progress = context.getStateStore(SyncStores.PROGRESS);
         preferences = context.getStateStore(SyncStores.PREFERENCES);
@@ -86,11 +89,22 @@ public final class UserStores {
         return stored == null ? null : codec.decodeDevice(stored);
     }
 
-    /** Saves a device and keeps the presence index in step: an entry exactly for each online device. */
+    /**
+     * Saves a device and keeps the presence index in step: an entry exactly for each online device, keyed by
+     * when it times out.
+     */
     void putDevice(String user, String deviceId, DeviceRecord before, DeviceRecord after) {
         devices.put(UserKeys.key(user, deviceId), codec.encodeDevice(after));
-        Bytes oldEntry = before != null && before.online() ? UserKeys.deadlineKey(before.lastSeenMs(), user, deviceId) : null;
-        Bytes newEntry = after.online() ? UserKeys.deadlineKey(after.lastSeenMs(), user, deviceId) : null;
+        reindex(before != null ? indexEntry(user, deviceId, before) : null, indexEntry(user, deviceId, after));
+    }
+
+    /** The presence index entry of a device: its deadline, when it is online. */
+    Bytes indexEntry(String user, String deviceId, DeviceRecord record) {
+        return record.online() ? UserKeys.deadlineKey(record.deadline(timeouts), user, deviceId) : null;
+    }
+
+    /** Replaces one presence index entry by another (either may be null). */
+    void reindex(Bytes oldEntry, Bytes newEntry) {
         if (!Objects.equals(oldEntry, newEntry)) {
             if (oldEntry != null) {
                 presenceIndex.delete(oldEntry);
@@ -99,6 +113,10 @@ public final class UserStores {
                 presenceIndex.put(newEntry, EMPTY);
             }
         }
+    }
+
+    PresenceTimeouts timeouts() {
+        return timeouts;
     }
 
     KeyValueStore<Bytes, byte[]> presenceIndex() {
