@@ -21,7 +21,8 @@ let reconnectDelay = 500;
 let refreshTimer = null;
 
 function emptyState() {
-  return { watchlist: new Map(), progress: new Map(), preferences: new Map(), devices: new Map(), hlc: 0n };
+  // cursor: where this page is in the user's changes (contract §13); a reconnect asks only for what it missed.
+  return { watchlist: new Map(), progress: new Map(), preferences: new Map(), devices: new Map(), hlc: 0n, cursor: null };
 }
 
 // ---- sessions ------------------------------------------------------------------------------------
@@ -293,6 +294,7 @@ function applySnapshot(s) {
   for (const [k, v] of Object.entries(s.preferences || {})) state.preferences.set(k, v);
   for (const d of s.devices || []) state.devices.set(d.device_id, d);
   seeHlc(s.hlc);
+  state.cursor = s.cursor || null;
   renderAll();
 }
 
@@ -305,6 +307,7 @@ function seeHlc(hlc) {
 
 function applyDelta(d) {
   seeHlc(d.hlc);
+  if (d.cursor) state.cursor = d.cursor;
   switch (d.type) {
     case "watchlist_update":
       rememberTitle(d.content_id, d.content_metadata);
@@ -324,6 +327,15 @@ function applyDelta(d) {
         state: d.state, device_id: d.device_id, hlc: d.hlc,
       });
       renderProgress();
+      renderDevices();
+      break;
+    case "progress_removed":
+      state.progress.delete(d.content_id);
+      renderProgress();
+      renderDevices();
+      break;
+    case "device_removed":
+      state.devices.delete(d.device_id);
       renderDevices();
       break;
     case "preference_update":
@@ -355,7 +367,7 @@ function applyDelta(d) {
 const FEED_KINDS = {
   watchlist_update: "watchlist", watch_progress_update: "progress", preference_update: "preference",
   device_online: "device", device_updated: "device", device_offline: "offline", remote_command: "command",
-  command_rejected: "rejected",
+  command_rejected: "rejected", progress_removed: "progress", device_removed: "offline",
 };
 
 function describe(d) {
@@ -366,6 +378,8 @@ function describe(d) {
     case "device_online": return `${deviceLabel(d.device_id)} joined`;
     case "device_updated": return `${deviceLabel(d.device_id)} updated`;
     case "device_offline": return `${deviceLabel(d.device_id)} went offline (${d.reason || "leave"})`;
+    case "device_removed": return `${deviceLabel(d.device_id)} removed`;
+    case "progress_removed": return `${titleOf(d.content_id)} removed from continue watching`;
     case "remote_command": {
       const p = d.command?.params || {};
       const detail = d.command?.type === "LoadContent" ? ` ${titleOf(p.content_id)} from ${duration(p.start_position)}` : "";
@@ -402,7 +416,9 @@ function connect(user) {
   if (!session) return;
   setConnection("connecting", "Connecting…");
   const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const ws = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(session.token)}`);
+  // Reconnecting: only the changes missed since the last one seen (or a snapshot marked reset when too old).
+  const since = state.cursor ? `&since=${encodeURIComponent(state.cursor)}` : "";
+  const ws = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(session.token)}${since}`);
   socket = ws;
   ws.onopen = () => { reconnectDelay = 500; };
   ws.onmessage = (event) => {
@@ -410,6 +426,10 @@ function connect(user) {
     try { message = JSON.parse(event.data); } catch { return; }
     if (message.type === "snapshot") {
       applySnapshot(message);
+      setConnection("live", "Live");
+    } else if (message.type === "changes") {
+      for (const change of message.changes || []) applyDelta({ ...change, type: change.msg_type });
+      if (message.cursor) state.cursor = message.cursor;
       setConnection("live", "Live");
     } else if (message.type === "error") {
       toast(`${message.error}: ${message.message}`, true);

@@ -1,6 +1,5 @@
 package io.mediagateway.sync.app;
 
-import io.mediagateway.sync.codec.DeltaCodec;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.web.WsSessions;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -60,7 +59,7 @@ final class DeltaFanout implements AutoCloseable {
                         continue;
                     }
                     try {
-                        sessions.deliver(r.key(), DeltaCodec.pushMessage(r.value()));
+                        sessions.deliver(r.key(), r.value());
                     } catch (RuntimeException e) {
                         log.warn("Skipping an unreadable delta at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
                     }

@@ -25,6 +25,13 @@ public final class DeltaCodec {
         return Json.bytes(node(delta));
     }
 
+    /** A delta with its place in the user's changes (contract §13): {@code cursor}. */
+    public static byte[] encode(Delta delta, String cursor) {
+        ObjectNode node = node(delta);
+        node.put("cursor", cursor);
+        return Json.bytes(node);
+    }
+
     public static ObjectNode node(Delta delta) {
         ObjectNode node = Json.object();
         node.put("msg_type", delta.msgType());
@@ -83,6 +90,15 @@ public final class DeltaCodec {
      * The delta is read as it was written, whatever fields a newer version added to it.
      */
     public static String pushMessage(byte[] delta) {
+        return push(delta).message();
+    }
+
+    /** A delta as the WebSocket pushes it, and its {@code cursor} (null for a delta written before cursors). */
+    public record Push(String message, String cursor) {
+    }
+
+    /** {@link #pushMessage}, with the delta's cursor read on the way. */
+    public static Push push(byte[] delta) {
         JsonNode node = Json.parse(delta);
         if (!node.isObject() || !node.path("msg_type").isTextual()) {
             throw new CodecException("a delta is a JSON object with a 'msg_type'");
@@ -90,7 +106,8 @@ public final class DeltaCodec {
         ObjectNode message = Json.object();
         message.put("type", node.get("msg_type").asText());
         message.setAll((ObjectNode) node);
-        return Json.string(message);
+        JsonNode cursor = node.get("cursor");
+        return new Push(Json.string(message), cursor != null && cursor.isTextual() ? cursor.asText() : null);
     }
 
     public static Delta decode(byte[] bytes) {

@@ -8,6 +8,7 @@ import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.codec.ViewCodec;
 import io.mediagateway.sync.crdt.LwwRegister;
 import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.model.ChangeCursor;
 import io.mediagateway.sync.model.ContentMetadata;
 import io.mediagateway.sync.model.DeviceActivity;
 import io.mediagateway.sync.model.DeviceRecord;
@@ -118,9 +119,12 @@ public final class UserStateReader {
     /**
      * Everything of one user at once, as the WebSocket's first message and {@code GET /api/v1/sync/snapshot}:
      * {@code {"type":"snapshot","user_id","watchlist":[…],"progress":[…],"preferences":{…},"devices":[…],"hlc"}},
-     * where {@code hlc} is the greatest HLC the snapshot reflects. One scan per store.
+     * where {@code hlc} is the greatest HLC the snapshot reflects, and {@code cursor} (contract §13) the user's
+     * newest change it reflects — read first, so the snapshot holds at least every change up to it. One scan per
+     * store.
      */
     public ObjectNode snapshot(Stores stores, String user, long nowMs) {
+        ChangeCursor cursor = ChangeHistory.latest(stores.store(SyncStores.HISTORY), user);
         ObjectNode out = Json.object();
         out.put("type", "snapshot");
         out.put("user_id", user);
@@ -130,7 +134,32 @@ public final class UserStateReader {
         preferenceItems(stores, user, out.putObject("preferences"), newest);
         deviceItems(stores, user, nowMs, out.putArray("devices"), newest);
         out.put("hlc", Long.toString(newest.hlc));
+        out.put("cursor", cursor.encode(user));
         return newest.attachTo(out);
+    }
+
+    /**
+     * {@code GET /api/v1/sync/changes} (contract §13): {@code {"user_id","changes":[…],"cursor","more"}}, or
+     * {@code {"user_id","reset":true,"snapshot":{…},"cursor"}} when {@code since} is older than what is kept.
+     *
+     * @throws ChangeHistory.CursorAheadException when {@code since} is ahead of the user's changes
+     */
+    public ObjectNode changes(Stores stores, String user, ChangeCursor since, int limit, long nowMs) {
+        ChangeHistory.Result result = ChangeHistory.since(stores.store(SyncStores.HISTORY), user, since, limit, nowMs);
+        ObjectNode out = ViewCodec.envelope(user);
+        if (result instanceof ChangeHistory.Changes changes) {
+            out.putArray("changes").addAll(changes.changes());
+            out.put("cursor", changes.cursor().encode(user));
+            out.put("more", changes.more());
+        } else if (result instanceof ChangeHistory.Reset) {
+            ObjectNode snapshot = snapshot(stores, user, nowMs);
+            out.put("reset", true);
+            out.set("snapshot", snapshot);
+            out.set("cursor", snapshot.get("cursor"));
+        } else if (result instanceof ChangeHistory.Ahead ahead) {
+            throw new ChangeHistory.CursorAheadException(ahead.message());
+        }
+        return out;
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.mediagateway.sync.topology;
 
-import io.mediagateway.sync.codec.DeltaCodec;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.Stamp;
@@ -16,6 +15,7 @@ import io.mediagateway.sync.topology.ingest.CommandSteps;
 import io.mediagateway.sync.topology.ingest.Deltas;
 import io.mediagateway.sync.topology.ingest.DeviceSteps;
 import io.mediagateway.sync.topology.ingest.Duplicates;
+import io.mediagateway.sync.topology.ingest.History;
 import io.mediagateway.sync.topology.ingest.PresenceSweep;
 import io.mediagateway.sync.topology.ingest.RegisterSteps;
 import io.mediagateway.sync.topology.ingest.TaskClock;
@@ -70,6 +70,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     private RegisterSteps registers;
     private DeviceSteps devices;
     private CommandSteps commands;
+    private History history;
 
     IngestProcessor(SyncTopology.Settings settings) {
         this.settings = settings;
@@ -83,6 +84,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         time = new TaskTime(settings.presenceTimeoutMs(), settings.presenceCheckInterval().toMillis());
         clock = new TaskClock(context);
         duplicates = new Duplicates(context, settings.dedupWindow());
+        history = new History(context, settings.history());
         watchlist = new WatchlistStep(stores);
         registers = new RegisterSteps(stores);
         devices = new DeviceSteps(stores, this::emitDelta);
@@ -173,8 +175,9 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         return user;
     }
 
+    /** A delta: appended to the user's history (which gives it its cursor), then written. */
     private void emitDelta(String user, Delta delta, long timestamp) {
-        emit(new Record<>(user, DeltaCodec.encode(delta), timestamp), DELTAS_SINK);
+        emit(new Record<>(user, history.append(user, delta, timestamp), timestamp), DELTAS_SINK);
     }
 
     /** Writes a delta or dead letter, unless the topology is {@linkplain SyncTopology.Settings#silent() silent}. */

@@ -28,6 +28,8 @@ public final class SyncStores {
     public static final String PRESENCE_INDEX = "presence-index";
     /** {@code user\0message_id} → offset, windowed by record time: the duplicate window. */
     public static final String MESSAGE_IDS = "message-ids";
+    /** Each user's recent changes, in order, for catch-up (contract §13): see {@link HistoryKeys}. */
+    public static final String HISTORY = "history";
     /** One entry per task: the task's hybrid logical clock. */
     public static final String CLOCK = "clock";
 
@@ -39,7 +41,7 @@ public final class SyncStores {
 
     static List<StoreBuilder<?>> builders(Duration dedupWindow) {
         return List.of(itemStore(WATCHLIST), itemStore(PROGRESS), itemStore(PREFERENCES), itemStore(DEVICES),
-                itemStore(NOW_PLAYING), presenceIndex(), messageIds(dedupWindow), clock());
+                itemStore(NOW_PLAYING), presenceIndex(), messageIds(dedupWindow), clock(), itemStore(HISTORY));
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> itemStore(String name) {

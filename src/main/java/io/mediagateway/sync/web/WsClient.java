@@ -1,6 +1,8 @@
 package io.mediagateway.sync.web;
 
+import io.mediagateway.sync.model.ChangeCursor;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -10,6 +12,10 @@ import org.eclipse.jetty.websocket.api.Session;
  * bounded queue, so a slow client never blocks the thread delivering deltas to everyone else. When
  * its queue overflows, the missed deltas are dropped and the client gets a fresh snapshot instead,
  * ahead of the deltas that queue after the overflow.
+ *
+ * <p>No change twice (contract §13): the session remembers the cursor of the newest change it has sent —
+ * in its opening (a snapshot or the changes since the client's cursor) or as a delta — and drops a delta
+ * at or before it. Deltas that arrive while the opening is read wait in the queue, so none is missed.
  */
 final class WsClient {
     static final int MAX_QUEUED = 256;
@@ -36,31 +42,58 @@ final class WsClient {
         }
     }
 
+    /**
+     * What a session sends first (a snapshot, or the changes since a cursor) and the cursor of the newest
+     * change it holds (null when unknown: nothing is dropped then).
+     */
+    record Opening(List<String> messages, ChangeCursor cursor) {
+        static Opening of(String message) {
+            return new Opening(List.of(message), null);
+        }
+    }
+
+    /** A queued message; {@code cursor} is set for a delta. */
+    private record Item(String text, ChangeCursor cursor) {
+    }
+
     final String userId;
     /** The token's device; null for a service token's session. */
     final String deviceId;
     private final Socket session;
-    private final Supplier<String> snapshot;
-    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    private final Supplier<Opening> opening;
+    private final Supplier<Opening> snapshot;
+    private final ArrayDeque<Item> queue = new ArrayDeque<>();
+    private ChangeCursor sent;
     private boolean sending;
     private boolean started;
     private boolean overflowed;
     private long overflows;
     private Runnable closer;
 
+    /** A session that opens with a snapshot. */
     WsClient(String userId, String deviceId, Socket session, Supplier<String> snapshot) {
+        this(userId, deviceId, session, () -> Opening.of(snapshot.get()), () -> Opening.of(snapshot.get()));
+    }
+
+    /** {@code opening} is read once at {@link #start()}; {@code snapshot} whenever the client falls behind. */
+    WsClient(String userId, String deviceId, Socket session, Supplier<Opening> opening, Supplier<Opening> snapshot) {
         this.userId = userId;
         this.deviceId = deviceId;
         this.session = session;
+        this.opening = opening;
         this.snapshot = snapshot;
     }
 
-    /** Sends the snapshot, then whatever queued meanwhile. Deltas offered before this wait in the queue. */
+    /** Sends the opening, then whatever queued meanwhile. Deltas offered before this wait in the queue. */
     void start() {
-        String first = snapshot.get();
+        Opening first = opening.get();
         synchronized (this) {
             started = true;
-            queue.addFirst(first);
+            List<String> messages = first.messages();
+            for (int i = messages.size() - 1; i >= 0; i--) {
+                queue.addFirst(new Item(messages.get(i), null));
+            }
+            sent = first.cursor();
         }
         pump();
     }
@@ -74,14 +107,19 @@ final class WsClient {
             if (closer != null) {
                 return;
             }
-            queue.addLast(last);
+            queue.addLast(new Item(last, null));
             closer = close;
         }
         pump();
     }
 
-    /** Queues a message (a delta, an ack); on overflow drops the queue and owes the client a snapshot. */
+    /** Queues a message (an ack, an error); on overflow drops the queue and owes the client a snapshot. */
     void offer(String message) {
+        offer(message, null);
+    }
+
+    /** Queues a delta at {@code cursor} (null when it has none). */
+    void offer(String message, ChangeCursor cursor) {
         synchronized (this) {
             if (closer != null) {
                 return;
@@ -92,7 +130,7 @@ final class WsClient {
                 overflows++;
                 return;
             }
-            queue.addLast(message);
+            queue.addLast(new Item(message, cursor));
         }
         pump();
     }
@@ -104,8 +142,9 @@ final class WsClient {
     }
 
     private void pump() {
-        String next;
+        String next = null;
         Runnable close = null;
+        boolean resnapshot = false;
         synchronized (this) {
             if (!started || sending || !session.isOpen()) {
                 return;
@@ -113,18 +152,24 @@ final class WsClient {
             if (closer != null && queue.isEmpty()) {
                 close = closer;
                 closer = () -> { };
-                next = null;
             } else if (overflowed && closer == null) {
                 // Behind: the snapshot goes first, then whatever queued since the overflow (a delta the
-                // snapshot already holds arrives twice, which deltas tolerate; none is lost).
+                // snapshot already holds is dropped by its cursor; none is lost).
                 overflowed = false;
-                next = null;
+                resnapshot = true;
                 sending = true;
             } else {
-                next = queue.pollFirst();
-                if (next == null) {
+                Item item;
+                do {
+                    item = queue.pollFirst();
+                } while (item != null && alreadySent(item.cursor()));
+                if (item == null) {
                     return;
                 }
+                if (item.cursor() != null) {
+                    sent = item.cursor();
+                }
+                next = item.text();
                 sending = true;
             }
         }
@@ -132,10 +177,22 @@ final class WsClient {
             close.run();
             return;
         }
-        if (next == null) {
-            next = snapshot.get();
+        if (resnapshot) {
+            Opening fresh = snapshot.get();
+            synchronized (this) {
+                sent = fresh.cursor();
+                for (int i = fresh.messages().size() - 1; i >= 1; i--) {
+                    queue.addFirst(new Item(fresh.messages().get(i), null));
+                }
+            }
+            next = fresh.messages().get(0);
         }
         session.send(next, this::sent);
+    }
+
+    /** Whether a delta at {@code cursor} is one the client already has (same history, not newer). */
+    private boolean alreadySent(ChangeCursor cursor) {
+        return cursor != null && sent != null && cursor.epoch() == sent.epoch() && cursor.seq() <= sent.seq();
     }
 
     private void sent() {

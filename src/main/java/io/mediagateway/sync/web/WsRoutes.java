@@ -1,16 +1,23 @@
 package io.mediagateway.sync.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
 import io.mediagateway.sync.codec.MessageCodec;
+import io.mediagateway.sync.model.ChangeCursor;
 import io.mediagateway.sync.model.Unicode;
+import io.mediagateway.sync.query.ChangeHistory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +39,11 @@ public final class WsRoutes {
     /** The longest string {@code id} a message may carry (it is echoed in the answer). */
     static final int MAX_ID = 128;
     private static final String AUTH = "sync.auth";
+    /** The most pages of changes a session's catch-up sends before live deltas (500 changes each). */
+    static final int MAX_CATCH_UP_PAGES = 20;
+    /** The specification's state names (§6.4) and the snapshot's parts they name. */
+    private static final Map<String, String> RECONCILABLE = Map.of("Watchlist", "watchlist", "WatchProgress", "progress",
+            "Preferences", "preferences", "Devices", "devices");
     /** Expires and warns sessions whose tokens run out; one daemon thread for every session. */
     private static final ScheduledExecutorService EXPIRIES = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ws-token-expiry");
@@ -87,8 +99,11 @@ public final class WsRoutes {
         }
         String token = header != null ? header.substring(Math.min(7, header.length())).trim() : bare;
         WsAuth[] auth = new WsAuth[1];
+        String since = ctx.queryParam("since");
+        Supplier<WsClient.Opening> snapshot = () -> snapshotOpening(user, auth[0].bearer(), false);
         WsClient client = new WsClient(user, principal.service() ? null : principal.deviceId(),
-                WsClient.Socket.of(ctx.session), () -> snapshot(user, auth[0].bearer()));
+                WsClient.Socket.of(ctx.session), since == null ? snapshot : () -> catchUp(user, since, auth[0].bearer()),
+                snapshot);
         auth[0] = new WsAuth(EXPIRIES, Clock.systemUTC(), new WsAuth.Listener() {
             @Override
             public void expiring(Instant expiresAt) {
@@ -116,6 +131,103 @@ public final class WsRoutes {
             log.warn("Snapshot of {} failed: {}", user, e.toString());
             return unavailable;
         }
+    }
+
+    /** The snapshot a session opens with (marked {@code reset} when it replaces a catch-up), and its cursor. */
+    private WsClient.Opening snapshotOpening(String user, String token, boolean reset) {
+        String text = snapshot(user, token);
+        JsonNode snapshot = Json.parse(text);
+        if (!"snapshot".equals(snapshot.path("type").asText())) {
+            return WsClient.Opening.of(text);
+        }
+        if (reset) {
+            ((ObjectNode) snapshot).put("reset", true);
+            text = Json.string(snapshot);
+        }
+        return new WsClient.Opening(List.of(text), cursorOf(user, snapshot));
+    }
+
+    /**
+     * {@code /ws?since=<cursor>} (contract §13): the changes since the cursor, as {@code changes} messages of at
+     * most {@link ChangeHistory#MAX_LIMIT} each, or a snapshot with {@code "reset":true} when the cursor is
+     * older than the history. A cursor that is not this user's: an {@code invalid_cursor} error, then the reset
+     * snapshot. Live deltas queued meanwhile follow, without the ones the catch-up held.
+     */
+    private WsClient.Opening catchUp(String user, String since, String token) {
+        List<String> messages = new ArrayList<>();
+        String cursor = since;
+        try {
+            for (int page = 0; page < MAX_CATCH_UP_PAGES; page++) {
+                ObjectNode answer = api.changesSince(user, cursor, ChangeHistory.MAX_LIMIT, token);
+                if (answer.path("reset").asBoolean(false)) {
+                    ObjectNode snapshot = (ObjectNode) answer.get("snapshot");
+                    snapshot.put("reset", true);
+                    return new WsClient.Opening(List.of(Json.string(snapshot)), cursorOf(user, snapshot));
+                }
+                ObjectNode message = Json.object();
+                message.put("type", "changes");
+                message.set("changes", answer.get("changes"));
+                message.set("cursor", answer.get("cursor"));
+                message.set("more", answer.get("more"));
+                messages.add(Json.string(message));
+                cursor = answer.path("cursor").asText();
+                if (!answer.path("more").asBoolean(false)) {
+                    break;
+                }
+            }
+            return new WsClient.Opening(messages, ChangeCursor.decode(user, cursor).orElse(null));
+        } catch (ApiRoutes.ApiException e) {
+            WsClient.Opening reset = snapshotOpening(user, token, true);
+            List<String> withError = new ArrayList<>();
+            withError.add(error(null, e.code, e.getMessage()));
+            withError.addAll(reset.messages());
+            return new WsClient.Opening(withError, reset.cursor());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return snapshotOpening(user, token, true);
+        }
+    }
+
+    private static ChangeCursor cursorOf(String user, JsonNode message) {
+        return ChangeCursor.decode(user, message.path("cursor").asText(null)).orElse(null);
+    }
+
+    /**
+     * {@code {"type":"state_reconciliation_request","requested_states":[…]}} (contract §13, the specification's
+     * §6.4): the parts asked for ({@code Watchlist}, {@code WatchProgress}, {@code Preferences}, {@code Devices};
+     * all when none is named) from a fresh snapshot, with {@code server_timestamp} (µs) and {@code cursor}.
+     */
+    private String reconcile(String user, String token, JsonNode id, JsonNode requested) {
+        List<String> parts = new ArrayList<>();
+        if (requested == null || requested.isNull() || (requested.isArray() && requested.isEmpty())) {
+            parts.addAll(RECONCILABLE.values());
+        } else if (requested.isArray()) {
+            for (JsonNode r : requested) {
+                String part = r.isTextual() ? RECONCILABLE.get(r.textValue()) : null;
+                if (part == null) {
+                    return error(id, "invalid_field", "'requested_states' holds " + r + "; each must be one of "
+                            + RECONCILABLE.keySet());
+                }
+                parts.add(part);
+            }
+        } else {
+            return error(id, "invalid_field", "'requested_states' must be an array of " + RECONCILABLE.keySet());
+        }
+        String text = snapshot(user, token);
+        JsonNode snapshot = Json.parse(text);
+        if (!"snapshot".equals(snapshot.path("type").asText())) {
+            return text; // the error saying why it cannot be read now
+        }
+        ObjectNode response = Json.object();
+        response.put("type", "state_reconciliation_response");
+        if (id != null) {
+            response.set("id", id);
+        }
+        response.put("user_id", user);
+        parts.forEach(p -> response.set(p, snapshot.get(p)));
+        response.put("server_timestamp", Instant.now().toEpochMilli() * 1000);
+        response.set("cursor", snapshot.get("cursor"));
+        return Json.string(response);
     }
 
     /** The token ran out: the client is told why, then the session is closed (1008, {@code token_expired}). */
@@ -197,9 +309,14 @@ public final class WsRoutes {
             client.offer(refresh(auth, id, message.get("token")));
             return;
         }
+        if ("state_reconciliation_request".equals(type)) {
+            client.offer(reconcile(client.userId, auth.bearer(), id, message.get("requested_states")));
+            return;
+        }
         Writes.Kind kind = Writes.BY_MESSAGE_TYPE.get(type);
         if (kind == null) {
-            client.offer(error(id, "unknown_type", "'type' must be one of " + Writes.messageTypes() + " or auth"));
+            client.offer(error(id, "unknown_type", "'type' must be one of " + Writes.messageTypes()
+                    + ", state_reconciliation_request or auth"));
             return;
         }
         try {

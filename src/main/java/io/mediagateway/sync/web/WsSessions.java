@@ -1,5 +1,8 @@
 package io.mediagateway.sync.web;
 
+import io.mediagateway.sync.codec.DeltaCodec;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.model.ChangeCursor;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,11 +32,17 @@ public final class WsSessions {
         return clients != null && clients.stream().anyMatch(c -> deviceId.equals(c.deviceId));
     }
 
-    /** Queues {@code message} to every session of {@code userId}. */
-    public void deliver(String userId, String message) {
+    /**
+     * Queues a delta of {@code userId} (its bytes on {@code sync.state-deltas}) to every session of that user.
+     *
+     * @throws Json.CodecException when it is not a delta
+     */
+    public void deliver(String userId, byte[] delta) {
         Set<WsClient> clients = byUser.get(userId);
         if (clients != null) {
-            clients.forEach(c -> c.offer(message));
+            DeltaCodec.Push push = DeltaCodec.push(delta);
+            ChangeCursor cursor = push.cursor() == null ? null : ChangeCursor.decode(userId, push.cursor()).orElse(null);
+            clients.forEach(c -> c.offer(push.message(), cursor));
         }
     }
 

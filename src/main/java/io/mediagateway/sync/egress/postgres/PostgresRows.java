@@ -7,6 +7,7 @@ import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.model.ContentMetadata;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.DeviceInfo;
+import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.topology.UserKeys;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -80,6 +81,10 @@ final class PostgresRows implements SinkRows {
             }
         } else if (delta instanceof Delta.Progress p) {
             progress.merge(UserKeys.key(p.userId(), p.contentId()), p, PostgresRows::newer);
+        } else if (delta instanceof Delta.ProgressRemoved r) {
+            // The row keeps the removal's (hlc, device_id), marked removed: an older report cannot bring it back.
+            progress.merge(UserKeys.key(r.userId(), r.contentId()), new Delta.Progress(r.userId(), r.hlc(), r.deviceId(),
+                    r.deltaId(), r.contentId(), PlaybackPosition.REMOVED), PostgresRows::newer);
         } else if (delta instanceof Delta.Preference p) {
             preferences.merge(UserKeys.key(p.userId(), p.key()), p, PostgresRows::newer);
         } else if (delta instanceof Delta.Device d) {
@@ -149,13 +154,13 @@ final class PostgresRows implements SinkRows {
         executeBatch(c, """
                 INSERT INTO user_progress AS p
                        (user_id, content_id, position_seconds, duration_seconds, state, hlc, device_id, device_type,
-                        platform_id, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        platform_id, updated_at, is_removed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id, content_id) DO UPDATE
                    SET position_seconds = EXCLUDED.position_seconds, duration_seconds = EXCLUDED.duration_seconds,
                        state = EXCLUDED.state, hlc = EXCLUDED.hlc, device_id = EXCLUDED.device_id,
                        device_type = EXCLUDED.device_type, platform_id = EXCLUDED.platform_id,
-                       updated_at = EXCLUDED.updated_at
+                       updated_at = EXCLUDED.updated_at, is_removed = EXCLUDED.is_removed
                  WHERE (EXCLUDED.hlc, EXCLUDED.device_id) > (p.hlc, p.device_id)
                 """, progress.values(), (s, p) -> {
             s.setString(1, p.userId());
@@ -168,6 +173,7 @@ final class PostgresRows implements SinkRows {
             s.setString(8, p.position().deviceType());
             s.setString(9, p.position().platformId());
             s.setObject(10, time(p.hlc()));
+            s.setBoolean(11, p.position().removed());
         });
     }
 
@@ -193,14 +199,15 @@ final class PostgresRows implements SinkRows {
         executeBatch(c, """
                 INSERT INTO user_devices AS d
                        (user_id, device_id, device_type, platform, capabilities, app_version, device_name, last_seen,
-                        is_online, hlc, updated_at, delta_partition, delta_offset)
-                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)
+                        is_online, hlc, updated_at, delta_partition, delta_offset, is_removed)
+                VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id, device_id) DO UPDATE
                    SET device_type = EXCLUDED.device_type, platform = EXCLUDED.platform,
                        capabilities = EXCLUDED.capabilities, app_version = EXCLUDED.app_version,
                        device_name = EXCLUDED.device_name, last_seen = EXCLUDED.last_seen,
                        is_online = EXCLUDED.is_online, hlc = EXCLUDED.hlc, updated_at = EXCLUDED.updated_at,
-                       delta_partition = EXCLUDED.delta_partition, delta_offset = EXCLUDED.delta_offset
+                       delta_partition = EXCLUDED.delta_partition, delta_offset = EXCLUDED.delta_offset,
+                       is_removed = EXCLUDED.is_removed
                  WHERE EXCLUDED.delta_partition <> d.delta_partition OR EXCLUDED.delta_offset > d.delta_offset
                 """, devices.values(), (s, row) -> {
             Delta.Device d = row.delta();
@@ -222,6 +229,7 @@ final class PostgresRows implements SinkRows {
             s.setObject(11, time(d.hlc()));
             s.setInt(12, row.partition());
             s.setLong(13, row.offset());
+            s.setBoolean(14, "device_removed".equals(d.msgType()));
         });
     }
 
