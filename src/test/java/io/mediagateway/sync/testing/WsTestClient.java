@@ -76,4 +76,9 @@ public final class WsTestClient implements AutoCloseable {
     public void close() {
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
     }
+
+    /** Drops the connection without a close frame, as a lost network does. */
+    public void abort() {
+        socket.abort();
+    }
 }

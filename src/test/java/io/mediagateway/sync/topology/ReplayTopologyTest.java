@@ -80,8 +80,10 @@ class ReplayTopologyTest {
         assertThat(replay.deltas().keySet()).containsExactlyInAnyOrderElementsOf(live.deltas().keySet());
         int commands = 0;
         for (var entry : live.deltas().entrySet()) {
-            JsonNode original = entry.getValue();
-            JsonNode replayed = replay.deltas().get(entry.getKey());
+            // A cursor numbers a user's changes in the order they were found, and that order may differ
+            // around a timeout (above): cursors are compared by CatchUpTest, not here.
+            JsonNode original = withoutCursor(entry.getValue());
+            JsonNode replayed = withoutCursor(replay.deltas().get(entry.getKey()));
             String type = original.path("msg_type").asText();
             if (type.equals("remote_command") || type.equals("command_rejected")) {
                 // Commands are judged by the wall clock: replayed a day later they have expired, and are
@@ -94,6 +96,12 @@ class ReplayTopologyTest {
             }
         }
         assertThat(commands).isPositive();
+    }
+
+    private static JsonNode withoutCursor(JsonNode delta) {
+        ObjectNode copy = delta.deepCopy();
+        copy.remove("cursor");
+        return copy;
     }
 
     @Test

@@ -124,6 +124,10 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
         return Http.call(base + path, token, body);
     }
 
+    HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        return Http.request(method, base + path, token, body);
+    }
+
     HttpResponse<String> get(String path, String token) throws Exception {
         return Http.call(base + path, token, null);
     }
@@ -162,6 +166,28 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
                 out.add(mapper.readTree(r.value()));
             }
             return out;
+        }
+    }
+
+    /**
+     * The deltas the topology wrote since the last call, pushed to this instance's WebSocket sessions as the
+     * fan-out of {@code sync.state-deltas} does; returned as JSON.
+     */
+    List<JsonNode> fanOut() throws Exception {
+        synchronized (this) {
+            List<JsonNode> out = new java.util.ArrayList<>();
+            for (var r : deltas.readRecordsToList()) {
+                sessions.deliver(new String(r.key(), StandardCharsets.UTF_8), r.value());
+                out.add(mapper.readTree(r.value()));
+            }
+            return out;
+        }
+    }
+
+    /** Moves the topology's wall clock (its punctuators: the presence sweep). */
+    void advance(Duration by) {
+        synchronized (this) {
+            driver.advanceWallClockTime(by);
         }
     }
 
