@@ -226,8 +226,13 @@ public final class StateCodec {
         } catch (IllegalArgumentException e) {
             throw new CodecException("'presence.value' is not a presence", e);
         }
-        return new DeviceRecord(info, LwwRegister.of(presence, Fields.stamp(p)), Fields.integer(node, "last_seen_ms"),
-                optionalStamp(node, "joined"), optionalStamp(node, "removed"));
+        Stamp presenceStamp = Fields.stamp(p);
+        long lastSeen = Fields.integer(node, "last_seen_ms");
+        // A record stored before 'joined' existed joined if it was ever seen (no removal could come before it).
+        Stamp joined = node.has("joined") ? optionalStamp(node, "joined")
+                : lastSeen != DeviceRecord.NEVER_SEEN ? presenceStamp : null;
+        return new DeviceRecord(info, LwwRegister.of(presence, presenceStamp), lastSeen, joined,
+                optionalStamp(node, "removed"));
     }
 
     private static void putOptionalStamp(ObjectNode node, String name, Stamp stamp) {

@@ -9,7 +9,8 @@ import java.util.Optional;
  * One device in a user's registry: its description (LWW), its presence (LWW, offline winning
  * ties), when it was last seen, and the stamps of its latest join or heartbeat and of its latest
  * removal. A device is online from a join or heartbeat until a leave, or until its presence timeout
- * passes without a heartbeat ({@link #isDue}); the timeout is applied by {@link #timeout()}. A removed
+ * passes without a heartbeat ({@link #isDue}); the timeout is applied by {@link #timeout()}. A device is
+ * listed once it has joined (or heartbeated): one known only from a leave or a removal is not, and a removed
  * device (contract §12) is hidden until a join or heartbeat newer than the removal. Every part merges
  * as a join, so the record is a CRDT.
  *
@@ -49,9 +50,9 @@ public record DeviceRecord(Optional<LwwRegister<DeviceInfo>> info, LwwRegister<P
         return new DeviceRecord(Optional.empty(), LwwRegister.of(Presence.OFFLINE_LEAVE, stamp), NEVER_SEEN, null, stamp);
     }
 
-    /** Whether the device is in the registry's lists: never removed, or joined again since. */
+    /** Whether the device is in the registry's lists: it has joined, and not been removed since. */
     public boolean visible() {
-        return removed == null || (joined != null && joined.compareTo(removed) > 0);
+        return joined != null && (removed == null || joined.compareTo(removed) > 0);
     }
 
     public boolean online() {

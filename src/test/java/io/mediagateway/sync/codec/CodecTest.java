@@ -58,6 +58,22 @@ class CodecTest {
         assertThat(codec.decodePreference(codec.encodePreference(pref))).isEqualTo(pref);
         assertThat(codec.decodeDevice(codec.encodeDevice(device))).isEqualTo(device);
         assertThat(codec.decodeElement(codec.encodeElement(deferredOnly))).isEqualTo(deferredOnly);
+        DeviceRecord removed = DeviceRecord.seen(TV, new Stamp(HLC, "tv"), 1_763_700_000_000L, true)
+                .merge(DeviceRecord.removal(new Stamp(HLC + 1, "phone")));
+        assertThat(codec.decodeDevice(codec.encodeDevice(removed))).isEqualTo(removed);
+        LwwRegister<PlaybackPosition> removedProgress = LwwRegister.of(PlaybackPosition.REMOVED, new Stamp(HLC, "tv"));
+        assertThat(codec.decodeProgress(codec.encodeProgress(removedProgress))).isEqualTo(removedProgress);
+    }
+
+    @Test
+    void aDeviceStoredBeforeJoinsAndRemovalsWereRecordedIsListedWhenItWasEverSeen() {
+        String seen = "{\"last_seen_ms\":1763700000000,\"presence\":{\"device_id\":\"tv\",\"hlc\":\"" + HLC
+                + "\",\"value\":\"OFFLINE_LEAVE\"}}";
+        DeviceRecord old = codec.decodeDevice(seen.getBytes(StandardCharsets.UTF_8));
+        assertThat(old.visible()).isTrue();
+        assertThat(old.joined()).isEqualTo(new Stamp(HLC, "tv"));
+        DeviceRecord leaveOnly = codec.decodeDevice(seen.replace("1763700000000", "0").getBytes(StandardCharsets.UTF_8));
+        assertThat(leaveOnly.visible()).isFalse();
     }
 
     @Test
@@ -120,6 +136,9 @@ class CodecTest {
                         1_763_700_000_000L),
                 new Delta.Device("device_offline", "user-12345", HLC, "tv-samsung-living-room", deltaId(), null, false,
                         "timeout", 1_763_700_000_000L),
+                new Delta.Device("device_removed", "user-12345", HLC, "tv-samsung-living-room", deltaId(), TV, false,
+                        null, 1_763_700_000_000L),
+                new Delta.ProgressRemoved("user-12345", HLC, "phone-iphone-15", deltaId(), "tmdb:550"),
                 new Delta.Command("remote_command", "user-12345", HLC, "phone-iphone-15", deltaId(),
                         "tv-samsung-living-room", CommandType.LOAD_CONTENT,
                         new PreferenceValue(Json.canonical("{\"content_id\":\"tmdb:550\",\"start_position\":1234.5}")),
