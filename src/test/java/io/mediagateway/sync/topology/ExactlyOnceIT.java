@@ -10,6 +10,7 @@ import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.crdt.Stamp;
 import io.mediagateway.sync.ingest.EventParser;
 import io.mediagateway.sync.ingest.IngestEvent;
+import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.UserState;
 import io.mediagateway.sync.testing.KafkaBroker;
 import io.mediagateway.sync.testing.Ports;
@@ -238,6 +239,8 @@ class ExactlyOnceIT {
                     s = s.removeFromWatchlist(remove.contentId(), remove.observedTags(), stamp, OrElement.Policy.DEFAULT);
                 } else if (p instanceof IngestEvent.ProgressWrite write) {
                     s = s.writeProgress(write.contentId(), LwwRegister.of(write.position(), stamp));
+                } else if (p instanceof IngestEvent.ProgressRemove remove) {
+                    s = s.writeProgress(remove.contentId(), LwwRegister.of(PlaybackPosition.REMOVED, stamp));
                 } else if (p instanceof IngestEvent.PreferenceWrite write) {
                     s = s.writePreference(write.key(), LwwRegister.of(write.value(), stamp));
                 }

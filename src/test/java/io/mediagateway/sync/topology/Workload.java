@@ -74,7 +74,9 @@ public final class Workload {
                 continue;
             }
             List<String> held = tags.computeIfAbsent(user + "/" + content, k -> new ArrayList<>());
-            if (kind < 30) {
+            if (kind < 30 && random.nextInt(25) == 0) {
+                e.put("msg_type", "progress_remove").put("content_id", content);
+            } else if (kind < 30) {
                 e.put("msg_type", "watch_progress_update").put("content_id", content)
                         .put("position_seconds", random.nextInt(3600)).put("duration_seconds", 3600)
                         .put("state", STATES[random.nextInt(STATES.length)]);
@@ -102,8 +104,10 @@ public final class Workload {
                 e.put("msg_type", "device_join").put("device_type", device.equals("tv") ? "TV" : "Phone")
                         .put("platform", "Android").put("app_version", "2." + random.nextInt(3));
                 e.putObject("capabilities").put("remote_controllable", true).put("can_cast", random.nextBoolean());
-            } else if (kind < 91) {
+            } else if (kind < 90) {
                 e.put("msg_type", "device_leave");
+            } else if (kind < 91) {
+                e.put("msg_type", "device_remove").put("target_device_id", DEVICES[random.nextInt(DEVICES.length)]);
             } else if (mix.commands() && kind < 97) {
                 e.put("msg_type", "remote_command").put("target_device_id", DEVICES[random.nextInt(DEVICES.length)]);
                 e.putObject("command").put("type", COMMANDS[random.nextInt(COMMANDS.length)]).putObject("params");

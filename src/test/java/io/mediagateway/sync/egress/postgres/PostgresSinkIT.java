@@ -244,7 +244,12 @@ class PostgresSinkIT {
             }
         }
         assertThat(storedPreferences).isEqualTo(preferences);
-        assertThat(rows(db, "SELECT user_id, device_id, is_online, device_type FROM user_devices")).isEqualTo(devices);
+        assertThat(rows(db, "SELECT user_id, device_id, is_online, device_type FROM user_devices WHERE NOT is_removed"))
+                .isEqualTo(devices);
+        assertThat(rows(db, "SELECT user_id, device_id FROM user_devices WHERE is_removed")).as("removed devices, kept flagged")
+                .isNotEmpty();
+        assertThat(rows(db, "SELECT user_id, content_id FROM user_progress WHERE is_removed")).as("removed progress, kept flagged")
+                .isNotEmpty();
         assertThat(rows(db, "SELECT user_id, unnest(online_device_ids) FROM online_devices_summary")).isEqualTo(online);
         assertThat(rows(db, "SELECT user_id, online_devices, known_devices FROM online_devices_summary"))
                 .isEqualTo(run.users().stream().filter(u -> devices.stream().anyMatch(d -> d.startsWith(u + "|")))
