@@ -201,7 +201,9 @@ function renderDevices() {
       class: "device", tabindex: "0", dataset: { deviceId: d.device_id, online: String(!!d.online) },
       onclick: () => openDeviceDialog(d.device_id), onkeydown: (e) => { if (e.key === "Enter") openDeviceDialog(d.device_id); },
     },
-      el("span", { class: d.online ? "status online" : "status offline" }, d.online ? "Online" : "Offline"),
+      // activity comes with the device list (refreshed every 15 s): a backgrounded phone says so
+      el("span", { class: d.online ? "status online" : "status offline" },
+        d.online ? (d.activity === "background" ? "Background" : "Online") : "Offline"),
       el("div", { class: "device-top" },
         el("div", { class: "device-icon" }, icon(d.device_type)),
         el("div", {},
@@ -420,6 +422,7 @@ function connect(user) {
   const since = state.cursor ? `&since=${encodeURIComponent(state.cursor)}` : "";
   const ws = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(session.token)}${since}`);
   socket = ws;
+  window.__syncSocket = ws; // the live socket, for the console and the browser test
   ws.onopen = () => { reconnectDelay = 500; };
   ws.onmessage = (event) => {
     let message;

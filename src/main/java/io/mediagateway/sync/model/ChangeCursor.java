@@ -9,9 +9,10 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * A place in one user's ordered changes (contract §13): the history's {@code epoch} (the HLC of the change
- * that began it, so a history begun again — a rebuilt state — is told apart) and the change's sequence
- * number in it, from 1. {@link #START} is before any change.
+ * A place in one user's ordered changes (contract §13): the history's {@code epoch} (drawn from the change
+ * that began it and the application, so a history begun again — after an erasure, or in a rebuilt
+ * application — is told apart) and the change's sequence number in it, from 1. {@link #START} is before any
+ * change.
  *
  * <p>On the wire it is opaque: {@code base64url(epoch, seq, check)}, where {@code check} binds it to its user
  * (the first 6 bytes of SHA-256 over user, epoch and seq). It is not a secret: it grants nothing, it only
@@ -21,6 +22,14 @@ public record ChangeCursor(long epoch, long seq) implements Comparable<ChangeCur
     public static final ChangeCursor START = new ChangeCursor(0, 0);
     private static final int CHECK = 6;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    /** One digest per thread: looking the algorithm up for each cursor costs more than hashing it. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    });
 
     public ChangeCursor {
         if (epoch < 0 || seq < 0) {
@@ -70,13 +79,10 @@ public record ChangeCursor(long epoch, long seq) implements Comparable<ChangeCur
     }
 
     private static byte[] check(String user, long epoch, long seq) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(user.getBytes(StandardCharsets.UTF_8));
-            sha.update(ByteBuffer.allocate(16).putLong(epoch).putLong(seq).array());
-            return Arrays.copyOf(sha.digest(), CHECK);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        MessageDigest sha = SHA256.get();
+        sha.reset();
+        sha.update(user.getBytes(StandardCharsets.UTF_8));
+        sha.update(ByteBuffer.allocate(16).putLong(epoch).putLong(seq).array());
+        return Arrays.copyOf(sha.digest(), CHECK);
     }
 }

@@ -52,12 +52,14 @@ public final class ChangeHistory {
 
     /** The cursor of the user's newest change ({@link ChangeCursor#START} when none): what a snapshot carries. */
     public static ChangeCursor latest(ReadOnlyKeyValueStore<String, byte[]> store, String user) {
-        byte[] stored = store.get(HistoryKeys.meta(user));
-        if (stored == null) {
-            return ChangeCursor.START;
+        try (KeyValueIterator<String, byte[]> it = store.reverseRange(HistoryKeys.entry(user, 0),
+                HistoryKeys.entry(user, Long.MAX_VALUE))) {
+            if (!it.hasNext()) {
+                return ChangeCursor.START;
+            }
+            KeyValue<String, byte[]> last = it.next();
+            return new ChangeCursor(HistoryKeys.epoch(last.value), HistoryKeys.seq(last.key));
         }
-        HistoryKeys.Meta meta = HistoryKeys.Meta.decode(stored);
-        return new ChangeCursor(meta.epoch(), meta.lastSeq());
     }
 
     /**
@@ -67,11 +69,10 @@ public final class ChangeHistory {
      */
     public static Result since(ReadOnlyKeyValueStore<String, byte[]> store, String user, ChangeCursor since, int limit,
                                long nowMs) {
-        byte[] stored = store.get(HistoryKeys.meta(user));
-        if (stored == null) {
+        HistoryKeys.Meta meta = HistoryKeys.bounds(store, user);
+        if (meta == null) {
             return since.equals(ChangeCursor.START) ? new Changes(List.of(), since, false) : new Reset();
         }
-        HistoryKeys.Meta meta = HistoryKeys.Meta.decode(stored);
         ChangeCursor from = since;
         if (since.equals(ChangeCursor.START)) {
             // A snapshot taken before the user's first change: everything, if nothing has been dropped yet.

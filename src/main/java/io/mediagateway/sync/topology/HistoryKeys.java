@@ -1,44 +1,63 @@
 package io.mediagateway.sync.topology;
 
 import java.nio.ByteBuffer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The layout of the change-history store (contract §13), written by the topology and read by queries. Per
- * user, one meta entry, {@code user + '\0'}, and one entry per kept change, {@code user + '\1' + seq} (16
- * hex digits, so the keys of a user's changes sort by sequence). A change's value is 8 bytes of its record
- * time, then the delta exactly as {@code sync.state-deltas} carries it.
+ * The layout of the change-history store (contract §13), written by the topology and read by queries: one
+ * entry per kept change, {@code user + '\1' + seq} (16 hex digits, so the keys of a user's changes sort by
+ * sequence). A change's value is 8 bytes of its record time, 8 bytes of its history's epoch, then the delta
+ * exactly as {@code sync.state-deltas} carries it. Where a user's history stands is read from its first and
+ * last entries ({@link #bounds}); nothing else is stored.
  */
 public final class HistoryKeys {
+    private static final int HEADER = 2 * Long.BYTES;
+
     private HistoryKeys() {
     }
 
     /**
-     * Where a user's history stands: its epoch (the HLC of the change that began it), the first change it
-     * still keeps, the next sequence number, and when the first kept change was recorded. Empty when
-     * {@code nextSeq == firstSeq}.
+     * Where a user's history stands: its epoch (from the change that began it and the application), the first
+     * change it keeps, the next sequence number, and when the first kept change was recorded ({@code -1} when
+     * not known).
      */
     public record Meta(long epoch, long firstSeq, long nextSeq, long firstAtMs) {
-        public byte[] encode() {
-            return ByteBuffer.allocate(32).putLong(epoch).putLong(firstSeq).putLong(nextSeq).putLong(firstAtMs).array();
-        }
-
-        public static Meta decode(byte[] bytes) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            return new Meta(b.getLong(), b.getLong(), b.getLong(), b.getLong());
-        }
-
-        /** The sequence number of the newest change; {@code firstSeq - 1} when none is kept. */
+        /** The sequence number of the newest change. */
         public long lastSeq() {
             return nextSeq - 1;
         }
     }
 
-    public static String meta(String user) {
-        return user + '\0';
+    public static String entry(String user, long seq) {
+        String hex = Long.toHexString(seq);
+        StringBuilder key = new StringBuilder(user.length() + 17).append(user).append('\1');
+        for (int i = hex.length(); i < 16; i++) {
+            key.append('0');
+        }
+        return key.append(hex).toString();
     }
 
-    public static String entry(String user, long seq) {
-        return user + '\1' + String.format("%016x", seq);
+    /** The sequence number of an entry's key. */
+    public static long seq(String key) {
+        return Long.parseUnsignedLong(key.substring(key.length() - 16), 16);
+    }
+
+    /** The first and last kept change of a user's history, read from the store: null when it holds none. */
+    public static Meta bounds(ReadOnlyKeyValueStore<String, byte[]> store, String user) {
+        KeyValue<String, byte[]> last;
+        try (KeyValueIterator<String, byte[]> it = store.reverseRange(entry(user, 0), entry(user, Long.MAX_VALUE))) {
+            if (!it.hasNext()) {
+                return null;
+            }
+            last = it.next();
+        }
+        KeyValue<String, byte[]> first;
+        try (KeyValueIterator<String, byte[]> it = store.range(entry(user, 0), entry(user, Long.MAX_VALUE))) {
+            first = it.next();
+        }
+        return new Meta(epoch(last.value), seq(first.key), seq(last.key) + 1, recordedAt(first.value));
     }
 
     /** The record time of a stored change. */
@@ -46,15 +65,20 @@ public final class HistoryKeys {
         return ByteBuffer.wrap(value, 0, Long.BYTES).getLong();
     }
 
+    /** The epoch of the history a stored change belongs to. */
+    public static long epoch(byte[] value) {
+        return ByteBuffer.wrap(value, Long.BYTES, Long.BYTES).getLong();
+    }
+
     /** The delta of a stored change. */
     public static byte[] delta(byte[] value) {
-        byte[] delta = new byte[value.length - Long.BYTES];
-        System.arraycopy(value, Long.BYTES, delta, 0, delta.length);
+        byte[] delta = new byte[value.length - HEADER];
+        System.arraycopy(value, HEADER, delta, 0, delta.length);
         return delta;
     }
 
-    /** A stored change: its record time, then the delta. */
-    public static byte[] value(long recordedAtMs, byte[] delta) {
-        return ByteBuffer.allocate(Long.BYTES + delta.length).putLong(recordedAtMs).put(delta).array();
+    /** A stored change: its record time, its history's epoch, then the delta. */
+    public static byte[] value(long recordedAtMs, long epoch, byte[] delta) {
+        return ByteBuffer.allocate(HEADER + delta.length).putLong(recordedAtMs).putLong(epoch).put(delta).array();
     }
 }

@@ -28,7 +28,11 @@ public final class SyncStores {
     public static final String PRESENCE_INDEX = "presence-index";
     /** {@code user\0message_id} → offset, windowed by record time: the duplicate window. */
     public static final String MESSAGE_IDS = "message-ids";
-    /** Each user's recent changes, in order, for catch-up (contract §13): see {@link HistoryKeys}. */
+    /**
+     * Each user's recent changes, in order, for catch-up (contract §13): {@code user \1 seq} → one delta (see
+     * {@link HistoryKeys}). Cached like the others although every key is new: the cache writes its entries to
+     * RocksDB in batches at each commit, where uncached puts went one by one (B1 fell from ~16k to ~7k events/s).
+     */
     public static final String HISTORY = "history";
     /** One entry per task: the task's hybrid logical clock. */
     public static final String CLOCK = "clock";

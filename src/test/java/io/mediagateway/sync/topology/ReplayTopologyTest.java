@@ -108,8 +108,9 @@ class ReplayTopologyTest {
     void aResetApplicationRebuildsIdenticallyUnderTheSameClock() {
         List<Workload.Event> log = Workload.generate(7, TopologyFixture.START.toEpochMilli(), 25, 2000, STEP_MS,
                 Workload.Mix.ALL);
-        Run first = run(log, "first", TopologyFixture.START);
-        Run again = run(log, "again", TopologyFixture.START);
+        Run first = run(log, "reset", TopologyFixture.START);
+        // the same application id, its state gone: the same stores and deltas, cursors included
+        Run again = run(log, "reset", TopologyFixture.START);
         assertThat(again).isEqualTo(first);
     }
 

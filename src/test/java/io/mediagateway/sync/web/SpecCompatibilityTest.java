@@ -95,4 +95,26 @@ class SpecCompatibilityTest {
                 .map(d -> d.path("command").path("type").asText()).toList())
                 .containsExactly("Play", "VolumeMute", "StopCast");
     }
+
+    @Test
+    void theSpecificationsDeviceJoinRegistersOverRestAndItsReconciliationRequestIsAnswered() throws Exception {
+        String phone = f.user("alice", "phone");
+        // the specification's device_join as the body of PUT /api/v1/devices/{id} (its msg_type and ids are the path's)
+        assertThat(f.call("PUT", "/api/v1/devices/tv-samsung-living-room", phone, SPEC_DEVICE_JOIN).statusCode())
+                .isEqualTo(202);
+        f.post("/api/v1/sync/preferences", phone, "{\"key\":\"autoplay\",\"value\":true}");
+        assertThat(f.deadLetterReasons()).isEmpty();
+        try (WsTestClient ws = WsTestClient.connect(f.wsUrl(phone))) {
+            ws.next(Duration.ofSeconds(5));
+            ws.send("""
+                    {"type":"state_reconciliation_request","requested_states":["Watchlist","WatchProgress","Preferences","Devices"]}""");
+            JsonNode answer = f.json(ws.nextContaining("state_reconciliation_response", Duration.ofSeconds(5)));
+            assertThat(answer.path("devices").get(0).path("device_id").asText()).isEqualTo("tv-samsung-living-room");
+            assertThat(answer.path("devices").get(0).path("device_name").asText()).isEqualTo("Living Room TV");
+            assertThat(answer.path("preferences").path("autoplay").asBoolean()).isTrue();
+            assertThat(answer.path("watchlist").isArray()).isTrue();
+            assertThat(answer.path("progress").isArray()).isTrue();
+            assertThat(answer.path("cursor").asText()).isNotBlank();
+        }
+    }
 }

@@ -101,6 +101,24 @@ class DemoDashboardIT {
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> browser.script(
                         "const bar = document.querySelector(`#progress .progress-item[data-content-id=\"${arguments[0]}\"] [role=progressbar]`);"
                                 + "return bar ? bar.getAttribute('aria-valuenow') : ''", content).asText().equals("40"));
+
+                // and when its connection drops, it reconnects with the cursor of the last change it saw (contract
+                // §13) and applies what it missed meanwhile, still without a reload
+                browser.script("window.__wsUrls = []; const W = window.WebSocket;"
+                        + "window.WebSocket = function (u, p) { window.__wsUrls.push(u); return p === undefined ? new W(u) : new W(u, p); };"
+                        + "window.WebSocket.prototype = W.prototype; window.__syncSocket.close(); return true");
+                String missed = "test:missed-" + UUID.randomUUID().toString().substring(0, 8);
+                assertThat(Http.call(base + "/api/v1/sync/watchlist", aliceToken, "{\"operation\":\"add\",\"content_id\":\""
+                        + missed + "\",\"content_metadata\":{\"title\":\"Added While Away\"}}").statusCode()).isEqualTo(202);
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> browser.script(
+                        "return !!document.querySelector(`#watchlist .watchlist-item[data-content-id=\"${arguments[0]}\"]`)",
+                        missed).asBoolean());
+                JsonNode urls = browser.script("return window.__wsUrls");
+                assertThat(urls).as("the page reconnected").isNotEmpty();
+                assertThat(urls.get(0).asText()).contains("&since=");
+                assertThat(browser.script("return document.getElementById('connection').dataset.state").asText())
+                        .isEqualTo("live");
+                assertThat(browser.script("return window.__notReloaded === true").asBoolean()).as("no reload").isTrue();
             } finally {
                 browser.screenshot(Path.of("target", "dashboard.png"));
             }
