@@ -1,5 +1,7 @@
 package io.mediagateway.sync.topology;
 
+import io.mediagateway.sync.codec.CompactDeltas;
+import io.mediagateway.sync.codec.Json;
 import java.nio.ByteBuffer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -8,12 +10,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * The layout of the change-history store (contract §13), written by the topology and read by queries: one
  * entry per kept change, {@code user + '\1' + seq} (16 hex digits, so the keys of a user's changes sort by
- * sequence). A change's value is 8 bytes of its record time, 8 bytes of its history's epoch, then the delta
- * exactly as {@code sync.state-deltas} carries it. Where a user's history stands is read from its first and
- * last entries ({@link #bounds}); nothing else is stored.
+ * sequence). A change's value is 8 bytes of its record time, 8 bytes of its history's epoch, a format byte,
+ * then the delta as {@code sync.state-deltas} carries it, compressed ({@link CompactDeltas}). Where a user's
+ * history stands is read from its first and last entries ({@link #bounds}); nothing else is stored.
  */
 public final class HistoryKeys {
-    private static final int HEADER = 2 * Long.BYTES;
+    private static final int HEADER = 2 * Long.BYTES + 1;
 
     private HistoryKeys() {
     }
@@ -72,13 +74,17 @@ public final class HistoryKeys {
 
     /** The delta of a stored change. */
     public static byte[] delta(byte[] value) {
-        byte[] delta = new byte[value.length - HEADER];
-        System.arraycopy(value, HEADER, delta, 0, delta.length);
-        return delta;
+        byte format = value[HEADER - 1];
+        if (format != CompactDeltas.FORMAT) {
+            throw new Json.CodecException("a stored change has format " + format + ", which this version cannot read");
+        }
+        return CompactDeltas.decompress(value, HEADER, value.length - HEADER);
     }
 
-    /** A stored change: its record time, its history's epoch, then the delta. */
+    /** A stored change: its record time, its history's epoch, the format, then the delta, compressed. */
     public static byte[] value(long recordedAtMs, long epoch, byte[] delta) {
-        return ByteBuffer.allocate(HEADER + delta.length).putLong(recordedAtMs).putLong(epoch).put(delta).array();
+        byte[] compressed = CompactDeltas.compress(delta);
+        return ByteBuffer.allocate(HEADER + compressed.length).putLong(recordedAtMs).putLong(epoch)
+                .put(CompactDeltas.FORMAT).put(compressed).array();
     }
 }
