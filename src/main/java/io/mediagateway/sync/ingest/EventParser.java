@@ -456,6 +456,6 @@ public final class EventParser {
     }
 
     private static String shorten(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 61) + "...";
+        return Unicode.shorten(s, 64);
     }
 }

@@ -25,4 +25,16 @@ public final class Unicode {
     public static boolean isValid(String s) {
         return loneSurrogate(s) < 0;
     }
+
+    /** {@code s}, or its start and "..." when longer than {@code max} chars (never cutting a surrogate pair). */
+    public static String shorten(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = max - 3;
+        if (end > 0 && Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end) + "...";
+    }
 }

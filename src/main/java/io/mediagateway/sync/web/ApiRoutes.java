@@ -308,7 +308,12 @@ public final class ApiRoutes {
             return found.body();
         }
         if (outcome instanceof ReadRouter.Relayed relayed) {
-            JsonNode body = Json.parse(relayed.body());
+            JsonNode body;
+            try {
+                body = Json.parse(relayed.body());
+            } catch (CodecException e) {
+                body = Json.object();
+            }
             if (relayed.status() == 200 && body.isObject()) {
                 return (ObjectNode) body;
             }

@@ -14,13 +14,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +43,14 @@ public final class WsRoutes {
     /** The most pages of changes a session's catch-up sends before live deltas (500 changes each). */
     static final int MAX_CATCH_UP_PAGES = 20;
     /** The specification's state names (§6.4) and the snapshot's parts they name. */
-    private static final Map<String, String> RECONCILABLE = Map.of("Watchlist", "watchlist", "WatchProgress", "progress",
-            "Preferences", "preferences", "Devices", "devices");
+    private static final Map<String, String> RECONCILABLE = new LinkedHashMap<>();
+
+    static {
+        RECONCILABLE.put("Watchlist", "watchlist");
+        RECONCILABLE.put("WatchProgress", "progress");
+        RECONCILABLE.put("Preferences", "preferences");
+        RECONCILABLE.put("Devices", "devices");
+    }
     /** Expires and warns sessions whose tokens run out; one daemon thread for every session. */
     private static final ScheduledExecutorService EXPIRIES = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "ws-token-expiry");
@@ -205,7 +212,8 @@ public final class WsRoutes {
             for (JsonNode r : requested) {
                 String part = r.isTextual() ? RECONCILABLE.get(r.textValue()) : null;
                 if (part == null) {
-                    return error(id, "invalid_field", "'requested_states' holds " + r + "; each must be one of "
+                    String named = r.isTextual() ? "'" + Unicode.shorten(r.textValue(), 64) + "'" : "a " + r.getNodeType();
+                    return error(id, "invalid_field", "'requested_states' holds " + named + "; each must be one of "
                             + RECONCILABLE.keySet());
                 }
                 parts.add(part);

@@ -31,8 +31,8 @@ class PostgresSchemaIT {
     @Test
     void migratesOnceAndTheViewsSayWhatTheRowsSay(PostgresDatabase pg) throws Exception {
         PGSimpleDataSource ds = pg.freshDatabase("schema_it");
-        assertThat(PostgresSchema.migrate(ds)).isEqualTo("4");
-        assertThat(PostgresSchema.migrate(ds)).as("a second start applies nothing").isEqualTo("4");
+        assertThat(PostgresSchema.migrate(ds)).isEqualTo("5");
+        assertThat(PostgresSchema.migrate(ds)).as("a second start applies nothing").isEqualTo("5");
 
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("""
@@ -46,10 +46,18 @@ class PostgresSchemaIT {
                       ('alice', 'a', 30, 100, 'Playing', 1, 'tv'),
                       ('alice', 'b', 90, 100, 'Stopped', 2, 'tv'),
                       ('bob', 'c', 99.5, 100, 'Paused', 3, 'web')""");
+            // removed from "continue watching" and a forgotten device (contract §12): kept, flagged, not shown
+            s.execute("""
+                    INSERT INTO user_progress (user_id, content_id, position_seconds, duration_seconds, state, hlc, device_id,
+                                               is_removed) VALUES
+                      ('alice', 'd', 0, 1, 'Removed', 5, 'phone', true), ('bob', 'e', 1, 1, 'Removed', 6, 'web', true)""");
             s.execute("""
                     INSERT INTO user_devices (user_id, device_id, device_type, is_online, hlc, last_seen) VALUES
                       ('alice', 'tv', 'TV', true, 1, now()), ('alice', 'phone', 'Phone', true, 2, now()),
                       ('alice', 'web', 'Web', false, 3, now()), ('bob', 'tv', 'TV', false, 4, now())""");
+            s.execute("""
+                    INSERT INTO user_devices (user_id, device_id, device_type, is_online, hlc, last_seen, is_removed) VALUES
+                      ('alice', 'old-tv', 'TV', false, 5, now(), true)""");
 
             assertThat(column(c, "SELECT user_id || '/' || content_id || '/' || device_id || '/' || array_to_string(unique_tags, ',')"
                     + " || '/' || (content_metadata->>'title') FROM effective_watchlists WHERE user_id = 'alice' ORDER BY content_id"))
