@@ -57,6 +57,9 @@ public final class HistoryKeys {
         }
         KeyValue<String, byte[]> first;
         try (KeyValueIterator<String, byte[]> it = store.range(entry(user, 0), entry(user, Long.MAX_VALUE))) {
+            if (!it.hasNext()) {
+                return null; // emptied between the two reads (a query beside the stream thread)
+            }
             first = it.next();
         }
         return new Meta(epoch(last.value), seq(first.key), seq(last.key) + 1, recordedAt(first.value));
