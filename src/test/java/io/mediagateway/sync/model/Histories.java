@@ -103,12 +103,18 @@ final class Histories {
                 DeviceInfo info = rnd.nextBoolean() ? null : new DeviceInfo("TV", "Tizen",
                         new Capabilities("UHD_4K", List.of("AAC"), List.of(), rnd.nextBoolean(), rnd.nextBoolean(), null),
                         "1." + rnd.nextInt(3), null, null, null);
-                DeviceRecord write = DeviceRecord.seen(info, stamp, Hlc.physicalMs(hlc));
+                // a quarter of them from a backgrounded app (contract §12)
+                DeviceRecord write = DeviceRecord.seen(info, stamp, Hlc.physicalMs(hlc), rnd.nextInt(4) == 0);
                 // As the topology applies it: a device silent for the (short) timeout times out first.
                 op = new Op(device, "heartbeat", s -> s.applyDeviceEvent(device, write, Hlc.physicalMs(hlc), PresenceTimeouts.of(PRESENCE_TIMEOUT_MS)));
-            } else if (kind < 95) {
+            } else if (kind < 93) {
                 DeviceRecord write = DeviceRecord.left(stamp);
                 op = new Op(device, "leave", s -> s.writeDevice(device, write));
+            } else if (kind < 95) {
+                // any device removes one (contract §12): hidden until it joins again with a newer stamp
+                String target = devices.get(rnd.nextInt(deviceCount));
+                DeviceRecord write = DeviceRecord.removal(stamp);
+                op = new Op(device, "remove " + target, s -> s.writeDevice(target, write));
             } else {
                 DeviceRecord current = ref.devices().get(device);
                 if (current == null || !current.online()) {
