@@ -15,10 +15,8 @@ import io.mediagateway.sync.ingest.EventSink;
 import io.mediagateway.sync.ingest.IngestEvent;
 import io.mediagateway.sync.ingest.LogPosition;
 import io.mediagateway.sync.ingest.RejectedException;
-import io.mediagateway.sync.model.ChangeCursor;
 import io.mediagateway.sync.model.Identifiers;
 import io.mediagateway.sync.model.Unicode;
-import io.mediagateway.sync.query.ChangeHistory;
 import io.mediagateway.sync.query.OwnerClient;
 import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.query.StateSource;
@@ -33,8 +31,9 @@ import java.util.function.LongSupplier;
  * {@code sync.device-events} and answered 202 with the HLC and a read-your-writes token. Reads come
  * from the stores of whichever instance holds the user, forwarded when that is another one.
  *
- * <p>Why this file is just over 300 lines: the REST routes of contract §6 and the one write path every channel
- * uses (REST, WebSocket); reads are delegated to ReadRouter, writes' shapes to Writes, errors to ApiErrors.
+ * <p>Why this file is near 400 lines: the REST routes of contract §6 and §12–§13 and the one write path every
+ * channel uses (REST, WebSocket); reads are delegated to ReadRouter, the catch-up reads to ChangeReads, what a
+ * write must look up to StateLookups, writes' shapes to Writes, errors to ApiErrors.
  */
 public final class ApiRoutes {
     /** The header that makes a REST write safe to retry (contract §12). */
@@ -51,6 +50,7 @@ public final class ApiRoutes {
     private final ReadTokens readTokens;
     private final ReadRouter router;
     private final StateLookups lookups;
+    private final ChangeReads changes;
 
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs) {
@@ -70,6 +70,7 @@ public final class ApiRoutes {
         this.readTokens = new ReadTokens(tokens.derivedKey("read-token"));
         this.router = new ReadRouter(state, reader, wallClockMs, maxWaitingReads);
         this.lookups = new StateLookups(router, reader, wallClockMs);
+        this.changes = new ChangeReads(router, reader, wallClockMs);
         this.perUser = perUser;
         this.perDevice = perDevice;
         this.tokens = tokens;
@@ -110,8 +111,8 @@ public final class ApiRoutes {
                 throw new ApiException(HttpStatus.BAD_REQUEST, "missing_field", "'since' is required: the cursor of the "
                         + "last change the client has (from a snapshot, a delta or an earlier answer)");
             }
-            int limit = limit(ctx.queryParam("limit"));
-            read(ctx, (s, u) -> Optional.of(changes(s, u, since, limit)));
+            int limit = ChangeReads.limit(ctx.queryParam("limit"));
+            read(ctx, (s, u) -> Optional.of(changes.read(s, u, since, limit)));
         });
         ApiErrors.register(config);
     }
@@ -293,37 +294,9 @@ public final class ApiRoutes {
         }
     }
 
-    /**
-     * The changes since a cursor for a WebSocket session (contract §13), from wherever the user's state lives:
-     * the answer of {@code GET /api/v1/sync/changes}.
-     *
-     * @throws ApiException 400 {@code invalid_cursor}, or 503 when the user's state cannot be read now
-     */
+    /** The changes since a cursor for a WebSocket session ({@link ChangeReads#since}). */
     ObjectNode changesSince(String user, String since, int limit, String bearerToken) throws InterruptedException {
-        cursor(user, since);
-        String path = "/api/v1/sync/changes?since=" + since + "&limit=" + limit + "&user_id=" + user;
-        ReadRouter.Outcome outcome = router.read(user, Optional.empty(), (s, u) -> Optional.of(changes(s, u, since, limit)),
-                Optional.of(new ReadRouter.Forward(path, "Bearer " + bearerToken)));
-        if (outcome instanceof ReadRouter.Found found) {
-            return found.body();
-        }
-        if (outcome instanceof ReadRouter.Relayed relayed) {
-            JsonNode body;
-            try {
-                body = Json.parse(relayed.body());
-            } catch (CodecException e) {
-                body = Json.object();
-            }
-            if (relayed.status() == 200 && body.isObject()) {
-                return (ObjectNode) body;
-            }
-            throw new ApiException(relayed.status() == 400 ? HttpStatus.BAD_REQUEST : HttpStatus.SERVICE_UNAVAILABLE,
-                    body.path("error").asText("unavailable"), body.path("message").asText("the owner of user " + user
-                    + " answered " + relayed.status()), 1);
-        }
-        String message = outcome instanceof ReadRouter.NotReady notReady ? notReady.message() : "no answer";
-        throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "the user's changes cannot be read now ("
-                + message + ")", 1);
+        return changes.since(user, since, limit, bearerToken);
     }
 
     /** A user's snapshot for a new WebSocket session, from wherever the user's state lives. */
@@ -346,37 +319,6 @@ public final class ApiRoutes {
             throw new ApiException(HttpStatus.FORBIDDEN, "forbidden", "the token is for another user");
         }
         return principal.subject();
-    }
-
-    /** {@code GET /api/v1/sync/changes} (contract §13), read where the user's state lives. */
-    private ObjectNode changes(UserStateReader.Stores stores, String user, String since, int limit) {
-        try {
-            return reader.changes(stores, user, cursor(user, since), limit, wallClockMs.getAsLong());
-        } catch (ChangeHistory.CursorAheadException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_cursor", e.getMessage());
-        }
-    }
-
-    /** A cursor of this user's, else 400 {@code invalid_cursor}. */
-    static ChangeCursor cursor(String user, String text) {
-        return ChangeCursor.decode(user, text).orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_cursor",
-                "'since' is not a cursor of user " + user + "'s changes (malformed, or another user's)"));
-    }
-
-    private static int limit(String raw) {
-        if (raw == null) {
-            return ChangeHistory.MAX_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= ChangeHistory.MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // named below
-        }
-        throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_field", "'limit' must be an integer from 1 to "
-                + ChangeHistory.MAX_LIMIT);
     }
 
     private static UserStateReader.ProgressFilter progressFilter(String raw) {
