@@ -89,15 +89,14 @@ public final class DeltaCodec {
      * A delta as the WebSocket pushes it (contract §7): {@code {"type":"<msg_type>", …the delta's fields}}.
      * The delta is read as it was written, whatever fields a newer version added to it.
      */
-    public static String pushMessage(byte[] delta) {
-        return push(delta).message();
-    }
-
     /** A delta as the WebSocket pushes it, and its {@code cursor} (null for a delta written before cursors). */
     public record Push(String message, String cursor) {
     }
 
-    /** {@link #pushMessage}, with the delta's cursor read on the way. */
+    /**
+     * A delta as the WebSocket pushes it (contract §7): {@code {"type":"<msg_type>", …the delta's fields}}, read
+     * as it was written, whatever fields a newer version added to it; with its cursor read on the way.
+     */
     public static Push push(byte[] delta) {
         JsonNode node = Json.parse(delta);
         if (!node.isObject() || !node.path("msg_type").isTextual()) {

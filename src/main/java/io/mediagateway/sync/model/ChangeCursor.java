@@ -18,7 +18,7 @@ import java.util.Optional;
  * (the first 6 bytes of SHA-256 over user, epoch and seq). It is not a secret: it grants nothing, it only
  * lets the service tell a cursor of this user from a malformed one or another user's.
  */
-public record ChangeCursor(long epoch, long seq) implements Comparable<ChangeCursor> {
+public record ChangeCursor(long epoch, long seq) {
     public static final ChangeCursor START = new ChangeCursor(0, 0);
     private static final int CHECK = 6;
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -65,17 +65,6 @@ public record ChangeCursor(long epoch, long seq) implements Comparable<ChangeCur
             return Optional.empty();
         }
         return Optional.of(new ChangeCursor(epoch, seq));
-    }
-
-    /** The same history's next place. */
-    public ChangeCursor next() {
-        return new ChangeCursor(epoch, seq + 1);
-    }
-
-    @Override
-    public int compareTo(ChangeCursor other) {
-        int byEpoch = Long.compare(epoch, other.epoch);
-        return byEpoch != 0 ? byEpoch : Long.compare(seq, other.seq);
     }
 
     private static byte[] check(String user, long epoch, long seq) {

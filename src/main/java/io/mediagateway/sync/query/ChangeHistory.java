@@ -34,11 +34,7 @@ public final class ChangeHistory {
     public record Reset() implements Result {
     }
 
-    /** The cursor is ahead of the user's changes: it was never given for this user's history. */
-    public record Ahead(String message) implements Result {
-    }
-
-    /** A read with a cursor ahead of the user's changes ({@link Ahead}). */
+    /** A read with a cursor ahead of the user's changes: it was never given for this user's history. */
     public static final class CursorAheadException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -66,6 +62,8 @@ public final class ChangeHistory {
      * The changes after {@code since}, at most {@code limit}. A {@code remote_command} whose {@code expires_at}
      * has passed by {@code nowMs} is skipped (a device reconnecting late must not act on it); the cursor still
      * moves past it.
+     *
+     * @throws CursorAheadException when {@code since} names a change not yet made
      */
     public static Result since(ReadOnlyKeyValueStore<String, byte[]> store, String user, ChangeCursor since, int limit,
                                long nowMs) {
@@ -83,7 +81,7 @@ public final class ChangeHistory {
         } else if (since.epoch() != meta.epoch() || since.seq() < meta.firstSeq() - 1) {
             return new Reset();
         } else if (since.seq() > meta.lastSeq()) {
-            return new Ahead("the cursor is ahead of user " + user + "'s changes (it names change " + since.seq()
+            throw new CursorAheadException("the cursor is ahead of user " + user + "'s changes (it names change " + since.seq()
                     + "; the newest is " + meta.lastSeq() + ")");
         }
         long to = Math.min(meta.lastSeq(), from.seq() + limit);

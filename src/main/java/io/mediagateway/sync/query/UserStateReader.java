@@ -151,13 +151,11 @@ public final class UserStateReader {
             out.putArray("changes").addAll(changes.changes());
             out.put("cursor", changes.cursor().encode(user));
             out.put("more", changes.more());
-        } else if (result instanceof ChangeHistory.Reset) {
+        } else {
             ObjectNode snapshot = snapshot(stores, user, nowMs);
             out.put("reset", true);
             out.set("snapshot", snapshot);
             out.set("cursor", snapshot.get("cursor"));
-        } else if (result instanceof ChangeHistory.Ahead ahead) {
-            throw new ChangeHistory.CursorAheadException(ahead.message());
         }
         return out;
     }

@@ -35,11 +35,7 @@ class CatchUpIT {
     private final JwtTokens tokens = new JwtTokens(SECRET);
 
     private Map<String, String> env(KafkaBroker kafka, String applicationId, String name, int port) throws Exception {
-        Map<String, String> env = InstanceEnv.of(kafka, applicationId, "catch-up-" + name, port, SECRET);
-        env.put("SYNC_RATE_LIMIT_USER_PER_SEC", "0");
-        env.put("SYNC_RATE_LIMIT_DEVICE_PER_SEC", "0");
-        env.put("SYNC_ANALYTICS", "off");
-        return env;
+        return InstanceEnv.serving(kafka, applicationId, "catch-up-" + name, port, SECRET);
     }
 
     private String token(String user) {

@@ -25,4 +25,17 @@ final class InstanceEnv {
         env.put("SYNC_JWT_SECRET", secret);
         return env;
     }
+
+    /**
+     * A serving instance of a multi-instance test: no rate limits (the test writes fast), and no analytics
+     * application beside it (it would catch up on the whole shared log).
+     */
+    static Map<String, String> serving(KafkaBroker kafka, String applicationId, String dirPrefix, int port, String secret)
+            throws IOException {
+        Map<String, String> env = of(kafka, applicationId, dirPrefix, port, secret);
+        env.put("SYNC_RATE_LIMIT_USER_PER_SEC", "0");
+        env.put("SYNC_RATE_LIMIT_DEVICE_PER_SEC", "0");
+        env.put("SYNC_ANALYTICS", "off");
+        return env;
+    }
 }

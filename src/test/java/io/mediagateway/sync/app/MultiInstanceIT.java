@@ -39,12 +39,8 @@ class MultiInstanceIT {
     private final JwtTokens tokens = new JwtTokens(SECRET);
 
     private static Map<String, String> env(KafkaBroker kafka, String applicationId, String name, int port) throws Exception {
-        Map<String, String> env = InstanceEnv.of(kafka, applicationId, "multi-" + name, port, SECRET);
+        Map<String, String> env = InstanceEnv.serving(kafka, applicationId, "multi-" + name, port, SECRET);
         env.put("SYNC_STANDBY_REPLICAS", "1");
-        env.put("SYNC_RATE_LIMIT_USER_PER_SEC", "0");
-        env.put("SYNC_RATE_LIMIT_DEVICE_PER_SEC", "0");
-        // Serving only: analytics (AnalyticsServiceIT) would catch up on the whole shared log beside it.
-        env.put("SYNC_ANALYTICS", "off");
         return env;
     }
 

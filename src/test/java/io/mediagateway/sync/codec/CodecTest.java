@@ -105,11 +105,11 @@ class CodecTest {
     @Test
     void shouldPushADeltaToTheWebSocketAsItsTypeAndItsFields() {
         Delta delta = new Delta.Preference("user-12345", HLC, "phone", deltaId(), "subtitles", new PreferenceValue("\"fr\""));
-        JsonNode message = Json.parse(DeltaCodec.pushMessage(DeltaCodec.encode(delta)));
+        JsonNode message = Json.parse(DeltaCodec.push(DeltaCodec.encode(delta)).message());
         assertThat(message.path("type").asText()).isEqualTo("preference_update");
         assertThat(message.path("key").asText()).isEqualTo("subtitles");
         assertThat(message.path("delta_id").asText()).isEqualTo(delta.deltaId());
-        assertThatThrownBy(() -> DeltaCodec.pushMessage("[1]".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> DeltaCodec.push("[1]".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(Json.CodecException.class);
     }
 

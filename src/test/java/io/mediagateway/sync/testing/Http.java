@@ -33,10 +33,16 @@ public final class Http {
         return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** A request of any method with an optional bearer token and an optional JSON body. */
-    public static HttpResponse<String> request(String method, String url, String token, String body)
+    /**
+     * A request of any method with an optional bearer token, an optional JSON body and more headers as
+     * name-value pairs.
+     */
+    public static HttpResponse<String> request(String method, String url, String token, String body, String... headers)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

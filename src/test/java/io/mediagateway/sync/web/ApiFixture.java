@@ -124,8 +124,8 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
         return Http.call(base + path, token, body);
     }
 
-    HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
-        return Http.request(method, base + path, token, body);
+    HttpResponse<String> call(String method, String path, String token, String body, String... headers) throws Exception {
+        return Http.request(method, base + path, token, body, headers);
     }
 
     HttpResponse<String> get(String path, String token) throws Exception {

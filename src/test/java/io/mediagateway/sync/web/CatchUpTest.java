@@ -151,6 +151,29 @@ class CatchUpTest {
         }
     }
 
+    @Test
+    void aCommandThatHasExpiredIsLeftOutOfACatchUpAndTheCursorMovesPastIt() throws Exception {
+        String phone = f.user("alice", "phone");
+        f.call("PUT", "/api/v1/devices/tv", phone, "{\"device_type\":\"TV\",\"platform\":\"Tizen\","
+                + "\"capabilities\":{\"remote_controllable\":true}}");
+        String cursor = f.json(f.get("/api/v1/sync/snapshot", phone)).path("cursor").asText();
+        long expiresAt = (System.currentTimeMillis() + 1_500) * 1000;
+        f.post("/api/v1/devices/command", phone, "{\"target_device_id\":\"tv\",\"command\":{\"type\":\"Pause\"},"
+                + "\"expires_at\":" + expiresAt + "}");
+        pref(phone, "after", 1);
+        List<JsonNode> written = f.deltas();
+        assertThat(written).extracting(d -> d.path("msg_type").asText()).containsExactly("device_online", "remote_command",
+                "preference_update");
+
+        JsonNode fresh = changes(phone, cursor, "");
+        assertThat(fresh.path("changes")).extracting(c -> c.path("msg_type").asText()).containsExactly("remote_command",
+                "preference_update");
+        Thread.sleep(1_600); // the command's expires_at passes
+        JsonNode late = changes(phone, cursor, "");
+        assertThat(late.path("changes")).extracting(c -> c.path("msg_type").asText()).containsExactly("preference_update");
+        assertThat(late.path("cursor").asText()).isEqualTo(written.get(2).path("cursor").asText());
+    }
+
     /** What a client holds, built only from what the server sent it. */
     private static final class ClientState {
         final Map<String, String> watchlist = new TreeMap<>();

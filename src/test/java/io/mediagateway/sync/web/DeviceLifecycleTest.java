@@ -33,6 +33,13 @@ class DeviceLifecycleTest {
                 .filter(d -> d.path("device_id").asText().equals(id)).findFirst().orElse(null);
     }
 
+    /** A progress report of {@code token}'s device; with {@code hlc} non-null, stamped with that time. */
+    private JsonNode progress(String token, double position, double duration, String state, String hlc) throws Exception {
+        return f.json(f.post("/api/v1/sync/progress", token, "{\"content_id\":\"tmdb:550\",\"position_seconds\":" + position
+                + ",\"duration_seconds\":" + duration + ",\"state\":\"" + state + "\""
+                + (hlc == null ? "" : ",\"hlc\":\"" + hlc + "\"") + "}"));
+    }
+
     private List<String> deltaTypes() throws Exception {
         return f.deltas().stream().map(d -> d.path("msg_type").asText() + ":" + d.path("device_id").asText()
                 + (d.hasNonNull("reason") ? ":" + d.path("reason").asText() : "")).toList();
@@ -107,19 +114,16 @@ class DeviceLifecycleTest {
     void theDeviceListShowsWhatEachDeviceIsDoing() throws Exception {
         String tv = f.user("alice", "tv");
         f.call("PUT", "/api/v1/devices/tv", tv, TV);
-        f.post("/api/v1/sync/progress", tv, "{\"content_id\":\"tmdb:550\",\"position_seconds\":1200,"
-                + "\"duration_seconds\":8340,\"state\":\"playing\"}");
+        progress(tv, 1200, 8340, "playing", null);
         JsonNode d = device(tv, "tv");
         assertThat(d.path("activity").asText()).isEqualTo("watching");
         assertThat(d.path("now_playing").path("content_id").asText()).isEqualTo("tmdb:550");
         assertThat(d.path("now_playing").path("position_seconds").asDouble()).isEqualTo(1200);
 
-        f.post("/api/v1/sync/progress", tv, "{\"content_id\":\"tmdb:550\",\"position_seconds\":1250,"
-                + "\"duration_seconds\":8340,\"state\":\"paused\"}");
+        progress(tv, 1250, 8340, "paused", null);
         assertThat(device(tv, "tv").path("activity").asText()).isEqualTo("paused");
         // another device takes the content over: the TV is idle
-        f.post("/api/v1/sync/progress", f.user("alice", "phone"), "{\"content_id\":\"tmdb:550\","
-                + "\"position_seconds\":1300,\"duration_seconds\":8340,\"state\":\"playing\"}");
+        progress(f.user("alice", "phone"), 1300, 8340, "playing", null);
         assertThat(device(tv, "tv").path("activity").asText()).isEqualTo("idle");
         assertThat(device(tv, "tv").has("now_playing")).isFalse();
     }
@@ -127,8 +131,7 @@ class DeviceLifecycleTest {
     @Test
     void progressRemovedFromContinueWatchingComesBackOnlyWithANewerReport() throws Exception {
         String phone = f.user("alice", "phone");
-        JsonNode first = f.json(f.post("/api/v1/sync/progress", phone, "{\"content_id\":\"tmdb:550\","
-                + "\"position_seconds\":100,\"duration_seconds\":1000,\"state\":\"paused\"}"));
+        JsonNode first = progress(phone, 100, 1000, "paused", null);
         f.deltas();
         HttpResponse<String> delete = f.call("DELETE", "/api/v1/sync/progress/tmdb:550", phone, null);
         assertThat(delete.statusCode()).as(delete.body()).isEqualTo(202);
@@ -143,20 +146,20 @@ class DeviceLifecycleTest {
 
         // an older report (queued offline before the delete) does not bring it back; a newer one does
         long older = Long.parseLong(first.path("hlc").asText()) + 1;
-        f.post("/api/v1/sync/progress", phone, "{\"content_id\":\"tmdb:550\",\"position_seconds\":150,"
-                + "\"duration_seconds\":1000,\"state\":\"paused\",\"hlc\":\"" + older + "\"}");
+        progress(phone, 150, 1000, "paused", Long.toString(older));
         assertThat(f.deltas()).isEmpty();
         assertThat(f.json(f.get("/api/v1/sync/progress", phone)).path("items")).isEmpty();
-        f.post("/api/v1/sync/progress", phone, "{\"content_id\":\"tmdb:550\",\"position_seconds\":200,"
-                + "\"duration_seconds\":1000,\"state\":\"paused\"}");
+        progress(phone, 200, 1000, "paused", null);
         assertThat(f.deltas()).singleElement().satisfies(d -> assertThat(d.path("msg_type").asText())
                 .isEqualTo("watch_progress_update"));
         assertThat(f.json(f.get("/api/v1/sync/progress/tmdb:550", phone)).path("position_seconds").asDouble()).isEqualTo(200);
         // with an Idempotency-Key a retried delete is answered like the first, though nothing is left to delete
         f.call("DELETE", "/api/v1/sync/progress/tmdb:550", phone, null);
         f.deltas();
-        assertThat(Http2.delete(f, "/api/v1/sync/progress/tmdb:550", phone, "del-1").statusCode()).isEqualTo(202);
-        assertThat(Http2.delete(f, "/api/v1/sync/progress/tmdb:550", phone, "del-1").statusCode()).isEqualTo(202);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            assertThat(f.call("DELETE", "/api/v1/sync/progress/tmdb:550", phone, null, ApiRoutes.IDEMPOTENCY_KEY, "del-1")
+                    .statusCode()).isEqualTo(202);
+        }
         assertThat(f.deltas()).isEmpty();
     }
 
@@ -164,8 +167,7 @@ class DeviceLifecycleTest {
     void gatewaysRemoveProgressAndDevicesOverKafka() throws Exception {
         String tv = f.user("alice", "tv");
         f.call("PUT", "/api/v1/devices/tv", tv, TV);
-        f.post("/api/v1/sync/progress", tv, "{\"content_id\":\"tmdb:550\",\"position_seconds\":100,"
-                + "\"duration_seconds\":1000,\"state\":\"paused\"}");
+        progress(tv, 100, 1000, "paused", null);
         f.deltas();
         f.produce("alice", "{\"msg_type\":\"progress_remove\",\"device_id\":\"gateway\",\"content_id\":\"tmdb:550\"}"
                 .getBytes(StandardCharsets.UTF_8));
@@ -224,14 +226,5 @@ class DeviceLifecycleTest {
             Thread.sleep(20);
         }
         return List.of();
-    }
-
-    /** A DELETE with an {@code Idempotency-Key}. */
-    private static final class Http2 {
-        static HttpResponse<String> delete(ApiFixture f, String path, String token, String key) throws Exception {
-            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create(f.base + path)).header("Authorization", "Bearer " + token)
-                    .header(ApiRoutes.IDEMPOTENCY_KEY, key).DELETE().build(), HttpResponse.BodyHandlers.ofString());
-        }
     }
 }

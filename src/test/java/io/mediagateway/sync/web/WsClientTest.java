@@ -2,6 +2,7 @@ package io.mediagateway.sync.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mediagateway.sync.model.ChangeCursor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,5 +75,22 @@ class WsClientTest {
         socket.drain();
         assertThat(socket.delivered).startsWith("snapshot-1", "snapshot-2").endsWith("after-overflow")
                 .doesNotContain("d0", "d255", "d256").hasSize(2 + 9 + 1);
+    }
+
+    @Test
+    void aDeltaTheOpeningAlreadyHeldIsNotSentAgain() {
+        SlowSocket socket = new SlowSocket();
+        WsClient.Opening opening = new WsClient.Opening(List.of("changes-up-to-5"), new ChangeCursor(7, 5));
+        WsClient client = new WsClient("alice", "phone", socket, () -> opening, () -> opening);
+        // live deltas that arrived while the opening was read: the ones it holds are dropped, newer ones kept
+        client.offer("d4", new ChangeCursor(7, 4));
+        client.offer("d5", new ChangeCursor(7, 5));
+        client.offer("d6", new ChangeCursor(7, 6));
+        client.start();
+        client.offer("d6-again", new ChangeCursor(7, 6));
+        client.offer("other-history", new ChangeCursor(8, 1));
+        client.offer("ack");
+        socket.drain();
+        assertThat(socket.delivered).containsExactly("changes-up-to-5", "d6", "other-history", "ack");
     }
 }

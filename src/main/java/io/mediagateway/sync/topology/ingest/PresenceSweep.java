@@ -44,14 +44,16 @@ public final class PresenceSweep {
             String id = UserKeys.deadlineId(entry);
             String user = UserKeys.user(id);
             String deviceId = UserKeys.item(id);
-            DeviceRecord before = stores.device(user, deviceId);
-            if (before != null && before.isDue(now, devices.presenceTimeouts())) {
-                devices.timedOut(user, deviceId, before, before.timeout(), now);
+            DeviceRecord record = stores.device(user, deviceId);
+            if (record != null && record.isDue(now, devices.presenceTimeouts())) {
+                DeviceRecord timedOut = record.timeout();
+                devices.timedOut(user, deviceId, record, timedOut, now);
+                record = timedOut;
             }
-            // A stale entry (the device heartbeated or left since, or an entry of an older index) is replaced
-            // by the device's own, if it is online.
-            stores.reindex(entry, before != null && before.online() && !before.isDue(now, devices.presenceTimeouts())
-                    ? stores.indexEntry(user, deviceId, before) : null);
+            // The entry gives way to the device's own (none once offline): gone already for a device just timed
+            // out under this index, re-keyed for one that heartbeated or left since, or for an entry of an older
+            // index (keyed by last seen).
+            stores.reindex(entry, record == null ? null : stores.indexEntry(user, deviceId, record));
         }
         if (!due.isEmpty()) {
             log.debug("Presence sweep at {}: {} device(s) due", now, due.size());
