@@ -2,19 +2,14 @@ package io.mediagateway.sync.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * Deltas as the change history stores them (contract §13): raw DEFLATE (level 1) with a preset dictionary
- * of the words every delta repeats — field names, message types, states — which small JSON documents cannot
- * teach the compressor themselves. A 400-byte delta becomes about 150 bytes: the history writes (and its
- * changelog carries) a third of the bytes, which is most of what it costs the topology (BENCHMARKS.md).
- *
- * <p>The dictionary is part of the stored format: entries name their format ({@link #FORMAT}), and a new
- * dictionary needs a new format number, with this one kept for the entries already written.
+ * The change history's first stored format (contract §13), now only read: raw DEFLATE (level 1) with a preset
+ * dictionary of the words every delta repeats. The history wrote it until compressing was measured to cost the
+ * topology more than the bytes it saved (BENCHMARKS.md, "Catch-up"); entries written then are still read, so a
+ * store of that time keeps its history. The dictionary is part of that format and must not change.
  */
 public final class CompactDeltas {
     /** The format of entries written with {@link #DICTIONARY}. */
@@ -32,30 +27,9 @@ public final class CompactDeltas {
             + "\"command\":{\"params\":{},\"type\":\"expires_at\":\"key\":\"value\":\"cursor\":\"delta_id\":"
             + "\"device_id\":\"hlc\":\"117\",\"user_id\":\"").getBytes(StandardCharsets.UTF_8);
 
-    private static final ThreadLocal<Deflater> DEFLATERS = ThreadLocal.withInitial(() -> new Deflater(1, true));
     private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(() -> new Inflater(true));
 
     private CompactDeltas() {
-    }
-
-    /** A delta's bytes, compressed. */
-    public static byte[] compress(byte[] delta) {
-        Deflater deflater = DEFLATERS.get();
-        deflater.reset();
-        deflater.setDictionary(DICTIONARY);
-        deflater.setInput(delta);
-        deflater.finish();
-        // Raw DEFLATE adds at most 5 bytes per 16 KiB block to what it cannot shrink: this is room enough, and
-        // the loop grows it all the same.
-        byte[] buffer = new byte[delta.length + 64];
-        int n = 0;
-        while (!deflater.finished()) {
-            if (n == buffer.length) {
-                buffer = Arrays.copyOf(buffer, buffer.length * 2);
-            }
-            n += deflater.deflate(buffer, n, buffer.length - n);
-        }
-        return Arrays.copyOf(buffer, n);
     }
 
     /** The delta's bytes back from {@code length} bytes of {@code compressed} at {@code offset}. */

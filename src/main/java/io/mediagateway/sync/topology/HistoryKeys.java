@@ -3,6 +3,7 @@ package io.mediagateway.sync.topology;
 import io.mediagateway.sync.codec.CompactDeltas;
 import io.mediagateway.sync.codec.Json;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -11,11 +12,18 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * The layout of the change-history store (contract §13), written by the topology and read by queries: one
  * entry per kept change, {@code user + '\1' + seq} (16 hex digits, so the keys of a user's changes sort by
  * sequence). A change's value is 8 bytes of its record time, 8 bytes of its history's epoch, a format byte,
- * then the delta as {@code sync.state-deltas} carries it, compressed ({@link CompactDeltas}). Where a user's
- * history stands is read from its first and last entries ({@link #bounds}); nothing else is stored.
+ * then the delta as {@code sync.state-deltas} carries it ({@link #PLAIN}). Entries of the first format
+ * ({@link CompactDeltas#FORMAT}, compressed) are still read. Where a user's history stands is read from its
+ * first and last entries ({@link #bounds}); nothing else is stored.
+ *
+ * <p>Why not compressed any more: DEFLATE with a dictionary made a 400-byte delta ~150 bytes, but its native
+ * calls cost the topology about a seventh of B1's events/s (BENCHMARKS.md, "Catch-up"); the store and its
+ * changelog now carry the ~2.5 times larger plain form, and the bounds of contract §13 cap how much of it.
  */
 public final class HistoryKeys {
     private static final int HEADER = 2 * Long.BYTES + 1;
+    /** The format of entries holding the delta as it is. */
+    public static final byte PLAIN = 2;
 
     private HistoryKeys() {
     }
@@ -78,16 +86,18 @@ public final class HistoryKeys {
     /** The delta of a stored change. */
     public static byte[] delta(byte[] value) {
         byte format = value[HEADER - 1];
-        if (format != CompactDeltas.FORMAT) {
-            throw new Json.CodecException("a stored change has format " + format + ", which this version cannot read");
+        if (format == PLAIN) {
+            return Arrays.copyOfRange(value, HEADER, value.length);
         }
-        return CompactDeltas.decompress(value, HEADER, value.length - HEADER);
+        if (format == CompactDeltas.FORMAT) {
+            return CompactDeltas.decompress(value, HEADER, value.length - HEADER);
+        }
+        throw new Json.CodecException("a stored change has format " + format + ", which this version cannot read");
     }
 
-    /** A stored change: its record time, its history's epoch, the format, then the delta, compressed. */
+    /** A stored change: its record time, its history's epoch, the format, then the delta. */
     public static byte[] value(long recordedAtMs, long epoch, byte[] delta) {
-        byte[] compressed = CompactDeltas.compress(delta);
-        return ByteBuffer.allocate(HEADER + compressed.length).putLong(recordedAtMs).putLong(epoch)
-                .put(CompactDeltas.FORMAT).put(compressed).array();
+        return ByteBuffer.allocate(HEADER + delta.length).putLong(recordedAtMs).putLong(epoch).put(PLAIN).put(delta)
+                .array();
     }
 }

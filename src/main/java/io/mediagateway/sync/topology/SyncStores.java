@@ -30,8 +30,9 @@ public final class SyncStores {
     public static final String MESSAGE_IDS = "message-ids";
     /**
      * Each user's recent changes, in order, for catch-up (contract §13): {@code user \1 seq} → one delta (see
-     * {@link HistoryKeys}). Cached like the others although every key is new: the cache writes its entries to
-     * RocksDB in batches at each commit, where uncached puts went one by one (B1 fell from ~16k to ~7k events/s).
+     * {@link HistoryKeys}). Not cached, unlike the others: every key is new, so the cache could only hold
+     * entries nobody reads again, pushing out the items the next events read (B1 measured ~12k events/s with it
+     * cached against ~16k without, BENCHMARKS.md "Catch-up"); each put goes to RocksDB and the changelog at once.
      */
     public static final String HISTORY = "history";
     /** One entry per task: the task's hybrid logical clock. */
@@ -45,12 +46,16 @@ public final class SyncStores {
 
     static List<StoreBuilder<?>> builders(Duration dedupWindow) {
         return List.of(itemStore(WATCHLIST), itemStore(PROGRESS), itemStore(PREFERENCES), itemStore(DEVICES),
-                itemStore(NOW_PLAYING), presenceIndex(), messageIds(dedupWindow), clock(), itemStore(HISTORY));
+                itemStore(NOW_PLAYING), presenceIndex(), messageIds(dedupWindow), clock(), history());
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> itemStore(String name) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
                 .withCachingEnabled();
+    }
+
+    private static StoreBuilder<KeyValueStore<String, byte[]>> history() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY), Serdes.String(), Serdes.ByteArray());
     }
 
     private static StoreBuilder<KeyValueStore<Bytes, byte[]>> presenceIndex() {
