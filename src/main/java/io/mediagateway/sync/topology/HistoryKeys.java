@@ -17,7 +17,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * first and last entries ({@link #bounds}); nothing else is stored.
  *
  * <p>Why not compressed any more: DEFLATE with a dictionary made a 400-byte delta ~150 bytes, but its native
- * calls cost the topology about a seventh of B1's events/s (BENCHMARKS.md, "Catch-up"); the store and its
+ * calls cost the topology about 15 % of B1's events/s (BENCHMARKS.md, "Catch-up"); the store and its
  * changelog now carry the ~2.5 times larger plain form, and the bounds of contract §13 cap how much of it.
  */
 public final class HistoryKeys {
