@@ -85,10 +85,6 @@ public final class DeltaCodec {
         return n.has(field) ? Fields.strings(n, field) : List.of();
     }
 
-    /**
-     * A delta as the WebSocket pushes it (contract §7): {@code {"type":"<msg_type>", …the delta's fields}}.
-     * The delta is read as it was written, whatever fields a newer version added to it.
-     */
     /** A delta as the WebSocket pushes it, and its {@code cursor} (null for a delta written before cursors). */
     public record Push(String message, String cursor) {
     }

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,13 +44,15 @@ public final class WsRoutes {
     /** The most pages of changes a session's catch-up sends before live deltas (500 changes each). */
     static final int MAX_CATCH_UP_PAGES = 20;
     /** The specification's state names (§6.4) and the snapshot's parts they name. */
-    private static final Map<String, String> RECONCILABLE = new LinkedHashMap<>();
+    private static final Map<String, String> RECONCILABLE = reconcilable();
 
-    static {
-        RECONCILABLE.put("Watchlist", "watchlist");
-        RECONCILABLE.put("WatchProgress", "progress");
-        RECONCILABLE.put("Preferences", "preferences");
-        RECONCILABLE.put("Devices", "devices");
+    private static Map<String, String> reconcilable() {
+        Map<String, String> parts = new LinkedHashMap<>(); // in this order in error messages
+        parts.put("Watchlist", "watchlist");
+        parts.put("WatchProgress", "progress");
+        parts.put("Preferences", "preferences");
+        parts.put("Devices", "devices");
+        return Collections.unmodifiableMap(parts);
     }
     /** Expires and warns sessions whose tokens run out; one daemon thread for every session. */
     private static final ScheduledExecutorService EXPIRIES = Executors.newSingleThreadScheduledExecutor(r -> {
