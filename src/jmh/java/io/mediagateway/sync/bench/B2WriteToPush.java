@@ -35,21 +35,22 @@ final class B2WriteToPush implements Scenario {
 
     @Override
     public String title() {
-        return "REST write → WebSocket push to another device, 1,000 events/s background";
+        return "REST write → WebSocket push to another device, idle and with 1,000 events/s background";
     }
 
     @Override
     public String goal() {
-        return "p50 ≤ 50 ms, p99 ≤ 100 ms";
+        return "p50 ≤ 50 ms, p99 ≤ 100 ms, idle and loaded";
     }
 
     @Override
     public String settings(BenchContext ctx) {
         return String.format("one instance in the harness JVM (embedded broker, PostgreSQL off, default settings: commit "
-                + "interval %d ms, %d stream threads), started once the Kafka round trips are measured and left to catch up "
-                + "with the background; %,d writes one after another after %d warm-up writes, each timed from the "
-                + "REST call to the push on the other device's WebSocket; background: %,d Workload events/s for 2,000 "
-                + "other users throughout", B1TopologyVsBaseline.commitInterval(),
+                + "interval %d ms, %d stream threads); %,d writes one after another (5 ms apart) after %d warm-up writes, "
+                + "each timed from the REST call to the push on the other device's WebSocket — first on an idle service "
+                + "(nothing else on the broker), then on a second instance started once the Kafka round trips are "
+                + "measured and left to catch up with a background of %,d Workload events/s for 2,000 other users",
+                B1TopologyVsBaseline.commitInterval(),
                 Runtime.getRuntime().availableProcessors(), writes(ctx), warmUp(ctx), BACKGROUND_PER_SEC);
     }
 
@@ -63,18 +64,20 @@ final class B2WriteToPush implements Scenario {
 
     @Override
     public List<String> metrics() {
-        return List.of("p50 ms", "p99 ms", "max ms", "kafka p50 ms", "kafka p99 ms");
+        return List.of("idle p50 ms", "idle p99 ms", "p50 ms", "p99 ms", "max ms", "kafka p50 ms", "kafka p99 ms");
     }
 
     @Override
     public Map<String, Double> run(BenchContext ctx) throws Exception {
         try (BenchContext.Broker broker = ctx.broker("b2")) {
+            // A lone write on a quiet service: what a user feels most of the time (issue 22).
+            Percentiles idle = writeToPush(ctx, broker, writes(ctx), "idle");
             AtomicBoolean running = new AtomicBoolean(true);
             Thread background = background(broker, running);
             try {
                 Percentiles kafka = kafkaRoundTrip(broker, writes(ctx));
-                Percentiles push = writeToPush(ctx, broker, writes(ctx));
-                return Scenario.sample("p50 ms", push.ms(0.5), "p99 ms", push.ms(0.99), "max ms", push.ms(1.0),
+                Percentiles push = writeToPush(ctx, broker, writes(ctx), "loaded");
+                return Scenario.sample("idle p50 ms", idle.ms(0.5), "idle p99 ms", idle.ms(0.99), "p50 ms", push.ms(0.5), "p99 ms", push.ms(0.99), "max ms", push.ms(1.0),
                         "kafka p50 ms", kafka.ms(0.5), "kafka p99 ms", kafka.ms(0.99));
             } finally {
                 running.set(false);
@@ -106,10 +109,11 @@ final class B2WriteToPush implements Scenario {
         return t;
     }
 
-    private static Percentiles writeToPush(BenchContext ctx, BenchContext.Broker broker, int writes) throws Exception {
+    private static Percentiles writeToPush(BenchContext ctx, BenchContext.Broker broker, int writes, String name)
+            throws Exception {
         Percentiles out = new Percentiles();
-        String applicationId = "b2-" + System.nanoTime();
-        try (BenchService s = BenchService.start(BenchService.env(broker.bootstrap(), ctx.dir("b2-service"),
+        String applicationId = "b2-" + name + "-" + System.nanoTime();
+        try (BenchService s = BenchService.start(BenchService.env(broker.bootstrap(), ctx.dir("b2-service-" + name),
                 Map.of("SYNC_COMMIT_INTERVAL_MS", Long.toString(B1TopologyVsBaseline.commitInterval()),
                         "SYNC_APPLICATION_ID", applicationId)));
              Admin admin = broker.admin()) {
@@ -178,7 +182,10 @@ final class B2WriteToPush implements Scenario {
     public Verdict verdict(Map<String, Stats> stats) {
         double p50 = stats.get("p50 ms").median();
         double p99 = stats.get("p99 ms").median();
-        return new Verdict(p50 <= 50 && p99 <= 100, String.format("p50 %.1f ms, p99 %.1f ms (Kafka alone: p50 %.1f, p99 %.1f)",
-                p50, p99, stats.get("kafka p50 ms").median(), stats.get("kafka p99 ms").median()));
+        double idle50 = stats.get("idle p50 ms").median();
+        double idle99 = stats.get("idle p99 ms").median();
+        return new Verdict(p50 <= 50 && p99 <= 100 && idle50 <= 50 && idle99 <= 100, String.format(
+                "idle p50 %.1f ms, p99 %.1f ms; loaded p50 %.1f ms, p99 %.1f ms (Kafka alone: p50 %.1f, p99 %.1f)",
+                idle50, idle99, p50, p99, stats.get("kafka p50 ms").median(), stats.get("kafka p99 ms").median()));
     }
 }

@@ -23,6 +23,18 @@ public final class StreamsProperties {
     }
 
     /**
+     * How long the stream thread blocks in {@code poll} when no record comes: half the commit interval (at most
+     * Kafka Streams' 100 ms default). A lone record is processed at once, but its transaction commits only on the
+     * thread's next pass after the commit interval, and an idle thread makes that pass when its poll returns
+     * empty: with the default 100 ms a write on a quiet service waited up to 100 ms for its commit
+     * (write → push p50 ~118 ms idle against ~30 ms under load; BENCHMARKS.md, B2). An idle thread now wakes
+     * every 10 ms, which costs next to nothing.
+     */
+    static long pollMs(long commitIntervalMs) {
+        return Math.max(1, Math.min(100, commitIntervalMs / 2));
+    }
+
+    /**
      * @param standbyReplicas standby copies of each task's stores on other instances (used only when
      *                        there are other instances; a single instance simply has none)
      */
@@ -34,6 +46,7 @@ public final class StreamsProperties {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        props.put(StreamsConfig.POLL_MS_CONFIG, pollMs(commitIntervalMs));
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);

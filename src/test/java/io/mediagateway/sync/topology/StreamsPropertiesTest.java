@@ -1,0 +1,21 @@
+package io.mediagateway.sync.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsPropertiesTest {
+    private static Object pollMs(long commitIntervalMs) {
+        return StreamsProperties.of("app", "localhost:9092", Path.of("state"), 1, commitIntervalMs, 0)
+                .get(StreamsConfig.POLL_MS_CONFIG);
+    }
+
+    @Test
+    void anIdleStreamThreadWakesAtHalfTheCommitIntervalSoALoneWriteCommitsWithoutWaitingForTheDefault100Ms() {
+        assertThat(pollMs(StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS)).isEqualTo(10L);
+        assertThat(pollMs(1)).isEqualTo(1L);
+        assertThat(pollMs(1_000)).as("never longer than Kafka Streams' own default").isEqualTo(100L);
+    }
+}
