@@ -77,7 +77,8 @@ final class B2WriteToPush implements Scenario {
             try {
                 Percentiles kafka = kafkaRoundTrip(broker, writes(ctx));
                 Percentiles push = writeToPush(ctx, broker, writes(ctx), "loaded");
-                return Scenario.sample("idle p50 ms", idle.ms(0.5), "idle p99 ms", idle.ms(0.99), "p50 ms", push.ms(0.5), "p99 ms", push.ms(0.99), "max ms", push.ms(1.0),
+                return Scenario.sample("idle p50 ms", idle.ms(0.5), "idle p99 ms", idle.ms(0.99),
+                        "p50 ms", push.ms(0.5), "p99 ms", push.ms(0.99), "max ms", push.ms(1.0),
                         "kafka p50 ms", kafka.ms(0.5), "kafka p99 ms", kafka.ms(0.99));
             } finally {
                 running.set(false);

@@ -27,7 +27,7 @@ public final class StreamsProperties {
      * Kafka Streams' 100 ms default). A lone record is processed at once, but its transaction commits only on the
      * thread's next pass after the commit interval, and an idle thread makes that pass when its poll returns
      * empty: with the default 100 ms a write on a quiet service waited up to 100 ms for its commit
-     * (write → push p50 ~118 ms idle against ~30 ms under load; BENCHMARKS.md, B2). An idle thread now wakes
+     * (write → push p50 110–116 ms idle against ~30 ms under load; now 21–27 ms; BENCHMARKS.md, B2). An idle thread now wakes
      * every 10 ms, which costs next to nothing.
      */
     static long pollMs(long commitIntervalMs) {
