@@ -88,7 +88,7 @@ public final class AnalyticsTopology {
     }
 
     /**
-     * Passes the hourly changes on; when its task starts on an empty {@code content-hourly} store it
+     * Passes the hourly changes on, all but the marker; when its task starts on an empty {@code content-hourly} store it
      * writes {@link AnalyticsStores#HOURLY_MARKER} there (see {@link WindowMarkers}): a content no event
      * can name, at time 0, with zero figures.
      */
@@ -106,7 +106,10 @@ public final class AnalyticsTopology {
 
         @Override
         public void process(FixedKeyRecord<Windowed<String>, HourlyCounts> record) {
-            context.forward(record);
+            // The store's record cache flushes the marker downstream like any entry: it is not a figure.
+            if (!record.key().key().equals(AnalyticsStores.HOURLY_MARKER)) {
+                context.forward(record);
+            }
         }
     }
 

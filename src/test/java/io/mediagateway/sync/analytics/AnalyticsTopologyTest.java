@@ -119,6 +119,15 @@ class AnalyticsTopologyTest {
     }
 
     @Test
+    void theEmptyStoresMarkerNeverReachesTheHourlyTopic() {
+        start();
+        progress("u1", "tmdb:1", 5, 0, "Playing");
+        // The marker is written on a fresh store when the task starts; the record cache flushes it like
+        // any other entry at the next commit, and the content-hourly sink must not take it for a figure.
+        assertThat(hourlyRecords().keySet()).containsExactly("2026-11-21T10:00:00Z|tmdb:1");
+    }
+
+    @Test
     void repeatedAndReorderedProgressCountsOnce() {
         start();
         progress("u1", "tmdb:1", 5, 0, "Playing");
