@@ -36,11 +36,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -76,12 +78,12 @@ public final class SyncService implements AutoCloseable {
     private final ServiceMetrics metrics;
     private final Consumer<JavalinConfig> extraRoutes;
     private Egresses egress;
-    private final Deque<NamedCloseable> resources = new ArrayDeque<>();
+    private final Deque<NamedCloseable> resources = new ConcurrentLinkedDeque<>();   // PostgreSQL starts on its own thread
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private String bootstrapServers;
     private String jwtSecret;
-    private Optional<SinkDatabase> database = Optional.empty();
+    private volatile Optional<SinkDatabase> database = Optional.empty();
     private WebServer web;
     private volatile KafkaStreams streams;
     private volatile KafkaStreams analytics;
@@ -132,8 +134,7 @@ public final class SyncService implements AutoCloseable {
             startEgressOnly();
             return;
         }
-        startKafka();
-        startPostgres();
+        startKafkaAndPostgres();
         jwtSecret = config.jwtSecret().orElseGet(this::randomSecret);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             new TopicProvisioner(admin, config.startupTimeout()).ensure(Topics.definitions());
@@ -200,6 +201,42 @@ public final class SyncService implements AutoCloseable {
     private void startEgress() {
         egress = Egresses.start(config, bootstrapServers, metrics, database);
         resources.push(new NamedCloseable("egress", egress));
+    }
+
+    /**
+     * The broker and the database need nothing of each other and each may take seconds (an embedded one
+     * starting, an external one answering): PostgreSQL is started on a thread of its own meanwhile.
+     */
+    private void startKafkaAndPostgres() {
+        CompletableFuture<Void> postgres = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                startPostgres();
+                postgres.complete(null);
+            } catch (Throwable e) {
+                postgres.completeExceptionally(e);
+            }
+        }, "postgres-start");
+        starter.start();
+        RuntimeException failure = null;
+        try {
+            startKafka();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        try {
+            postgres.join();
+        } catch (CompletionException e) {
+            RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            if (failure == null) {
+                failure = cause;
+            } else {
+                failure.addSuppressed(cause);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private void startKafka() {
@@ -285,7 +322,14 @@ public final class SyncService implements AutoCloseable {
                 props.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)),
                 props.get(StreamsConfig.STATE_DIR_CONFIG));
         KafkaStreams s = new KafkaStreams(topology, props);
-        s.setStateListener((now, before) -> log.info("{} {} -> {}", what, before, now));
+        StandbyCapacity standbys = new StandbyCapacity(what, config.standbyReplicas(),
+                () -> s.metadataForAllStreamsClients().size());
+        s.setStateListener((now, before) -> {
+            log.info("{} {} -> {}", what, before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                standbys.afterRebalance();
+            }
+        });
         RestoreProgress restoring = new RestoreProgress();
         s.setGlobalStateRestoreListener(restoring);
         FunctionCounter.builder("sync.streams.restored.records", restoring, RestoreProgress::restoredTotal)

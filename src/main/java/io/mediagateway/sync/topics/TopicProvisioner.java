@@ -46,11 +46,16 @@ public final class TopicProvisioner {
             Set<String> existing = get(admin.listTopics().names(), deadline);
             List<String> problems = new ArrayList<>();
             List<NewTopic> toCreate = new ArrayList<>();
+            List<String> capped = new ArrayList<>();
             for (TopicDefinition def : definitions) {
                 if (!existing.contains(def.name())) {
                     toCreate.add(newTopic(def, brokers));
+                    if (def.replicationFactor() > brokers) {
+                        capped.add(def.name() + " (" + def.replicationFactor() + ")");
+                    }
                 }
             }
+            reportCapped(capped, brokers);
             List<String> created = create(toCreate, deadline);
             Map<String, TopicDefinition> byName = new HashMap<>();
             definitions.forEach(d -> byName.put(d.name(), d));
@@ -79,8 +84,6 @@ public final class TopicProvisioner {
         short replication = def.replicationFactor();
         Map<String, String> configs = new HashMap<>(def.configs());
         if (replication > brokers) {
-            log.warn("Topic {} asks for replication factor {} but the cluster has {} broker(s); using {}",
-                    def.name(), replication, brokers, brokers);
             replication = (short) brokers;
             String minIsr = configs.get(MIN_ISR);
             if (minIsr != null && Integer.parseInt(minIsr) > replication) {
@@ -88,6 +91,24 @@ public final class TopicProvisioner {
             }
         }
         return new NewTopic(def.name(), def.partitions(), replication).configs(configs);
+    }
+
+    /**
+     * One line for all the topics created with fewer replicas than {@code topics/} asks: on a one-broker
+     * cluster (the embedded broker, a developer's) that is expected, said at INFO; on a cluster of several
+     * brokers, too few for the replication asked, it is a WARN.
+     */
+    private static void reportCapped(List<String> capped, int brokers) {
+        if (capped.isEmpty()) {
+            return;
+        }
+        String message = "The cluster has {} broker(s): creating {} with replication factor {} instead of the one "
+                + "topics/ asks (in brackets)";
+        if (brokers == 1) {
+            log.info(message + " — normal for a single-broker cluster", brokers, String.join(", ", capped), brokers);
+        } else {
+            log.warn(message, brokers, String.join(", ", capped), brokers);
+        }
     }
 
     private List<String> create(List<NewTopic> topics, long deadline) throws InterruptedException {
@@ -100,7 +121,6 @@ public final class TopicProvisioner {
             try {
                 result.getValue().get(remaining(deadline), TimeUnit.NANOSECONDS);
                 created.add(result.getKey());
-                log.info("Created topic {}", result.getKey());
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof TopicExistsException) {
                     log.info("Topic {} was created concurrently by another instance", result.getKey());
@@ -113,6 +133,7 @@ public final class TopicProvisioner {
                 throw timedOut("creating topic " + result.getKey(), e);
             }
         }
+        log.info("Created {} topic(s): {}", created.size(), String.join(", ", created));
         return created;
     }
 

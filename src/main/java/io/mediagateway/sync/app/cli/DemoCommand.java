@@ -54,10 +54,15 @@ final class DemoCommand implements Callable<Integer> {
                 });
     }
 
-    /** The demo's defaults on top of the environment: a presence timeout short enough to watch happen. */
+    /**
+     * The demo's defaults on top of the environment: a presence timeout short enough to watch happen, and
+     * a JWT secret made for this run when none is set (the banner's links carry tokens signed with it, so
+     * the service's warning about a missing secret would only be noise here).
+     */
     static Map<String, String> demoEnvironment(Map<String, String> env) {
         Map<String, String> demo = new HashMap<>(env);
         demo.putIfAbsent("SYNC_PRESENCE_TIMEOUT_MS", DEMO_PRESENCE_TIMEOUT_MS);
+        demo.putIfAbsent("SYNC_JWT_SECRET", JwtTokens.randomSecret());
         return demo;
     }
 
@@ -118,8 +123,13 @@ final class DemoCommand implements Callable<Integer> {
             out.append("    ").append(String.format("%-6s", session.get("user_id"))).append(' ').append(base)
                     .append("#token=").append(session.get("token")).append('\n');
         }
-        out.append("  Simulated devices produce to ").append(Topics.DEVICE_EVENTS.name()).append("; refused records land in ")
-                .append(Topics.DEAD_LETTERS.name()).append(".\n  Metrics: ").append(base).append("metrics   Stop: Ctrl+C\n");
+        if (!System.getenv().containsKey("SYNC_JWT_SECRET")) {
+            out.append("  The links stop working when the demo stops (SYNC_JWT_SECRET keeps them across restarts).\n");
+        }
+        out.append("  Simulated devices produce to ").append(Topics.DEVICE_EVENTS.name()).append("; a few malformed records,\n")
+                .append("  sent on purpose, land in ").append(Topics.DEAD_LETTERS.name())
+                .append(" (the first of each reason in a task is logged as a WARN).\n  Metrics: ").append(base)
+                .append("metrics   Stop: Ctrl+C\n");
         return out.toString();
     }
 }

@@ -99,6 +99,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("min.insync.replicas", "1");
         // A development broker: no delay before the first group rebalance, topics only from topics/.
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Sized for one developer's machine, not a fleet: the log cleaner's dedupe buffer is allocated on the
+        // heap at start (128 MB by default; the changelogs are compacted), and the group and transaction
+        // coordinators' topics are created with 50 partitions each by default, a second of a fresh start.
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.num.partitions", "5");
         p.put("auto.create.topics.enable", "false");
         p.put("unstable.api.versions.enable", "false");
         p.put("unstable.feature.versions.enable", "false");

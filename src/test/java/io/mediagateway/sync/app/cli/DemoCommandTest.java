@@ -18,4 +18,12 @@ class DemoCommandTest {
         assertThat(io.mediagateway.sync.demo.DeviceSimulator.Settings.demo(DemoCommand.DEMO_USERS).silentFor().toMillis())
                 .isGreaterThan(Long.parseLong(DemoCommand.DEMO_PRESENCE_TIMEOUT_MS));
     }
+
+    @Test
+    void shouldMakeAJwtSecretForTheRunUnlessOneIsSet() {
+        String made = DemoCommand.demoEnvironment(Map.of()).get("SYNC_JWT_SECRET");
+        assertThat(made).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(DemoCommand.demoEnvironment(Map.of()).get("SYNC_JWT_SECRET")).isNotEqualTo(made);
+        assertThat(DemoCommand.demoEnvironment(Map.of("SYNC_JWT_SECRET", "mine"))).containsEntry("SYNC_JWT_SECRET", "mine");
+    }
 }

@@ -126,6 +126,13 @@ class DemoDashboardIT {
             // and the simulator's malformed records are in the dead-letter topic, each with its reason
             await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterReasons("127.0.0.1:" + kafkaPort)
                     .containsAll(Set.of("invalid_json", "unknown_msg_type", "invalid_field", "invalid_user_id")));
+
+            // and a newcomer's console shows no warning but those the simulator provoked (the dead letters)
+            List<String> warnings = demo.output().lines()
+                    .filter(line -> line.contains(" WARN ") || line.contains(" ERROR "))
+                    .filter(line -> !line.contains("IngestProcessor - Dead letter #"))
+                    .toList();
+            assertThat(warnings).isEmpty();
         }
     }
 

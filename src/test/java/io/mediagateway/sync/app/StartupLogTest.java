@@ -1,0 +1,51 @@
+package io.mediagateway.sync.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.spi.FilterReply;
+import org.junit.jupiter.api.Test;
+
+/** What a healthy start says: known Kafka noise dropped, narrowly; standbys explained once, in our words. */
+class StartupLogTest {
+    private final LoggerContext context = new LoggerContext();
+    private final KnownKafkaNoise filter = new KnownKafkaNoise();
+
+    private FilterReply decide(String logger, Level level, String format, Object... params) {
+        return filter.decide(null, context.getLogger(logger), level, format, params, null);
+    }
+
+    @Test
+    void shouldDropUnknownInternalTopicsOnlyWhileEveryNamedTopicIsInternal() {
+        // Kafka's LogContext hands logback the message already formatted, its prefix included
+        String message = "[Consumer clientId=x, groupId=g] The metadata response from the cluster reported a "
+                + "recoverable issue with correlation id 2 : {";
+        String client = "org.apache.kafka.clients.NetworkClient";
+        assertThat(decide(client, Level.WARN, message + "media-gateway-sync-events-by-user-repartition=UNKNOWN_TOPIC_OR_PARTITION, "
+                + "a-b-changelog=UNKNOWN_TOPIC_OR_PARTITION}")).isEqualTo(FilterReply.DENY);
+        // one of our own topics unknown, or another error: still shown
+        assertThat(decide(client, Level.WARN, message + "sync.device-events=UNKNOWN_TOPIC_OR_PARTITION, "
+                + "media-gateway-sync-events-by-user-repartition=UNKNOWN_TOPIC_OR_PARTITION}")).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(client, Level.WARN, message + "x-changelog=LEADER_NOT_AVAILABLE}")).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(client, Level.WARN, "Connection to node {} could not be established.", 1))
+                .isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    @Test
+    void shouldDropTheEmbeddedControllersFreshLogNoticeAndNothingElseOfIt() {
+        String controller = "org.apache.kafka.controller.QuorumController";
+        assertThat(decide(controller, Level.WARN, "[QuorumController id=1] Performing controller activation. "
+                + "The metadata log appears to be empty. Appending {} bootstrap record(s)", 6)).isEqualTo(FilterReply.DENY);
+        assertThat(decide(controller, Level.WARN, "[QuorumController id=1] Renouncing the leadership")).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(controller, Level.ERROR, "The metadata log appears to be empty")).isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    @Test
+    void shouldExplainMissingStandbysOnceAtInfoForOneInstanceAndWarnWhenSeveralAreTooFew() {
+        assertThat(StandbyCapacity.message("Kafka Streams", 1, 1)).contains("one instance", "normal");
+        assertThat(StandbyCapacity.message("Kafka Streams", 1, 2)).isNull();
+        assertThat(StandbyCapacity.message("Kafka Streams", 0, 1)).isNull();
+        assertThat(StandbyCapacity.message("Kafka Streams", 2, 2)).contains("start more instances", "SYNC_STANDBY_REPLICAS");
+    }
+}
