@@ -4,6 +4,7 @@ import io.mediagateway.sync.analytics.AnalyticsSettings;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.model.PresenceTimeouts;
 import io.mediagateway.sync.query.ReadRouter;
+import io.mediagateway.sync.query.UserStateReader;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.BoundedRocksDb;
 import io.mediagateway.sync.topology.HistoryLimits;
@@ -40,6 +41,7 @@ public record SyncConfig(
         long commitIntervalMs,
         int standbyReplicas,
         long rocksDbMemoryBytes,
+        long viewCacheBytes,
         Duration dedupWindow,
         double rateLimitPerUser,
         double rateLimitPerDevice,
@@ -121,6 +123,7 @@ public record SyncConfig(
         long commitInterval = r.longValue("SYNC_COMMIT_INTERVAL_MS", StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS, 1, 60_000);
         int standbys = r.integer("SYNC_STANDBY_REPLICAS", StreamsProperties.DEFAULT_STANDBY_REPLICAS, 0, 10);
         long rocksDb = r.longValue("SYNC_ROCKSDB_MEMORY_MB", BoundedRocksDb.DEFAULT_MEMORY_BYTES >> 20, 16, 1 << 20) << 20;
+        long viewCache = r.longValue("SYNC_VIEW_CACHE_MB", UserStateReader.DEFAULT_VIEW_CACHE_BYTES >> 20, 0, 1 << 16) << 20;
         Duration dedup = Duration.ofMillis(r.longValue("SYNC_DEDUP_WINDOW_MS",
                 SyncTopology.Settings.DEFAULT_DEDUP_WINDOW.toMillis(), 60_000, Duration.ofDays(7).toMillis()));
         Duration presenceCheck = Duration.ofMillis(r.longValue("SYNC_PRESENCE_CHECK_INTERVAL_MS",
@@ -147,7 +150,7 @@ public record SyncConfig(
                 Duration.ofDays(30).toMillis());
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
-                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, rocksDb, dedup, perUser,
+                jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, rocksDb, viewCache, dedup, perUser,
                 perDevice, maxWaitingReads, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown, analytics, serving,
                 background, new HistoryLimits(historyChanges, historyRetention));
     }
@@ -281,6 +284,7 @@ public record SyncConfig(
                 + ", pubnub=" + pubnub.map(PubNub::toString).orElse("off")
                 + ", streamThreads=" + streamThreads + ", commitIntervalMs=" + commitIntervalMs
                 + ", standbyReplicas=" + standbyReplicas + ", rocksDbMemoryMb=" + (rocksDbMemoryBytes >> 20)
+                + ", viewCacheMb=" + (viewCacheBytes >> 20)
                 + ", egress=" + (egress ? "on" : "off")
                 + ", analytics=" + (analytics.enabled() ? analytics.applicationId() + " (grace "
                 + analytics.grace().toMillis() + " ms)" : "off") + "]";

@@ -147,7 +147,8 @@ public final class SyncService implements AutoCloseable {
         metrics.bind(sink.clientMetrics());
         ApiRoutes api = new ApiRoutes(new JwtTokens(jwtSecret), new Hlc(System::currentTimeMillis, config.maxClockSkewMs()),
                 sink, new StreamsStateSource(() -> streams, () -> self, admin, config.servingApplicationId()),
-                new UserStateReader(new StateCodec(config.watchlistPolicy()), config.topologySettings().presenceTimeouts()),
+                new UserStateReader(new StateCodec(config.watchlistPolicy()), config.topologySettings().presenceTimeouts(),
+                        config.viewCacheBytes()),
                 System::currentTimeMillis, new RateLimiter(config.rateLimitPerUser(), System::nanoTime),
                 new RateLimiter(config.rateLimitPerDevice(), System::nanoTime), config.maxWaitingReads());
         WsSessions sessions = new WsSessions();

@@ -6,10 +6,9 @@ import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.codec.ViewCodec;
+import io.mediagateway.sync.codec.WatchlistViews;
 import io.mediagateway.sync.crdt.LwwRegister;
-import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.model.ChangeCursor;
-import io.mediagateway.sync.model.ContentMetadata;
 import io.mediagateway.sync.model.DeviceActivity;
 import io.mediagateway.sync.model.DeviceRecord;
 import io.mediagateway.sync.model.NowPlaying;
@@ -32,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * Reads one user's state from the per-item stores — a prefix scan of {@code user \0} per store — and
  * shapes it as the REST API answers it (contract §6). Works on any read-only view of the stores: the
  * local stores of a running instance, or a test driver's.
+ *
+ * <p>Answers are to be written out, not read as trees: the watchlist's items (in {@link #watchlist} and
+ * {@link #snapshot}) are views rendered before and copied in as raw JSON ({@link WatchlistViews}); parse the
+ * written answer to inspect them.
  */
 public final class UserStateReader {
     /** Filter of {@code GET /api/v1/sync/progress}. */
@@ -55,12 +58,22 @@ public final class UserStateReader {
         }
     }
 
+    /** What rendered watchlist views may keep by default (see {@link WatchlistViews}). */
+    public static final long DEFAULT_VIEW_CACHE_BYTES = 16L << 20;
+
     private final StateCodec codec;
     private final PresenceTimeouts presenceTimeouts;
+    private final WatchlistViews watchlistViews;
 
-    public UserStateReader(StateCodec codec, PresenceTimeouts presenceTimeouts) {
+    /** @param viewCacheBytes what rendered watchlist views may keep; 0 renders every read afresh */
+    public UserStateReader(StateCodec codec, PresenceTimeouts presenceTimeouts, long viewCacheBytes) {
         this.codec = codec;
         this.presenceTimeouts = presenceTimeouts;
+        this.watchlistViews = new WatchlistViews(codec, viewCacheBytes);
+    }
+
+    public UserStateReader(StateCodec codec, PresenceTimeouts presenceTimeouts) {
+        this(codec, presenceTimeouts, DEFAULT_VIEW_CACHE_BYTES);
     }
 
     /** With the default background timeout. */
@@ -190,13 +203,12 @@ public final class UserStateReader {
     }
 
     private void watchlistItems(Stores stores, String user, ArrayNode items, Reading read) {
-        scan(stores.store(SyncStores.WATCHLIST), user, "watchlist", read, (content, bytes) -> {
-            OrElement<ContentMetadata> element = codec.decodeElement(bytes);
-            ViewCodec.watchlistItem(content, element).ifPresent(item -> {
-                items.add(item);
-                read.see(ViewCodec.watchlistHlc(element));
-            });
-        });
+        // Each item's view is copied as rendered before (the answer is written out, never read as a tree).
+        scan(stores.store(SyncStores.WATCHLIST), user, "watchlist", read, (content, bytes) ->
+                watchlistViews.item(content, bytes).ifPresent(item -> {
+                    items.addRawValue(item.json());
+                    read.see(item.hlc());
+                }));
     }
 
     private void progressItems(Stores stores, String user, ProgressFilter filter, ArrayNode items, Reading read) {

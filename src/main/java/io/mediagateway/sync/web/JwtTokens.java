@@ -13,6 +13,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.mediagateway.sync.model.Identifiers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,9 +40,18 @@ public final class JwtTokens {
     private static final JsonFactory STRICT = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
+    /**
+     * Verified tokens kept, at most: a device sends the same token with every request for its lifetime, and
+     * verifying it (two JSON parses, an HMAC, the claim rules) cost more than the rest of a small read
+     * (BENCHMARKS.md, B3). ~300 bytes each: ~15 MB when full.
+     */
+    static final int VERIFIED_TOKENS = 50_000;
+
     private final byte[] secret;
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
+    private final Clock clock;
+    private final Cache<String, Principal> verified = Caffeine.newBuilder().maximumSize(VERIFIED_TOKENS).build();
 
     /**
      * Who a verified token speaks for, until when. {@code deviceId} is null for a service.
@@ -72,10 +83,27 @@ public final class JwtTokens {
         JWTVerifier.BaseVerification verification = (JWTVerifier.BaseVerification) JWT.require(algorithm)
                 .withClaimPresence("exp").withClaimPresence("sub");
         this.verifier = verification.build(clock);
+        this.clock = clock;
     }
 
-    /** Verifies a token and its claims. */
+    /**
+     * Verifies a token and its claims. A token verified before answers from memory until its {@code exp}:
+     * the same string always verifies the same way, and nothing else than time can change its outcome.
+     */
     public Principal verify(String token) {
+        Principal known = verified.getIfPresent(token);
+        if (known != null) {
+            if (clock.instant().isBefore(known.expiresAt())) {
+                return known;
+            }
+            verified.invalidate(token);
+        }
+        Principal principal = verifyNow(token);
+        verified.put(token, principal);
+        return principal;
+    }
+
+    private Principal verifyNow(String token) {
         DecodedJWT jwt;
         try {
             jwt = verifier.verify(token);

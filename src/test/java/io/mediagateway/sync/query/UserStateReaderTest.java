@@ -82,7 +82,7 @@ class UserStateReaderTest {
                 + "\"hlc\":\"" + hlc(1) + "\"}");
         send("alic", "{\"msg_type\":\"preference_update\",\"device_id\":\"tv\",\"key\":\"k\",\"value\":1,\"hlc\":\"" + hlc(4) + "\"}");
 
-        JsonNode watchlist = reader.watchlist(stores(), "alice");
+        JsonNode watchlist = Json.parse(Json.bytes(reader.watchlist(stores(), "alice")));   // items are rendered JSON
         assertThat(watchlist.path("user_id").asText()).isEqualTo("alice");
         assertThat(watchlist.path("items")).hasSize(1);
         JsonNode item = watchlist.path("items").get(0);
@@ -120,5 +120,35 @@ class UserStateReaderTest {
         assertThat(reader.watchlist(stores(), "nobody").path("items")).isEmpty();
         assertThat(Json.string(reader.preferences(stores(), "alic"))).isEqualTo("{\"items\":{\"k\":1},\"user_id\":\"alic\"}");
         assertThat(new String(Json.bytes(reader.watchlist(stores(), "alice-2")), StandardCharsets.UTF_8)).contains("other");
+    }
+
+    @Test
+    void keptWatchlistViewsAnswerAsRenderingAfreshDoesAndFollowEveryChange() {
+        UserStateReader fresh = new UserStateReader(new StateCodec(OrElement.Policy.DEFAULT),
+                io.mediagateway.sync.model.PresenceTimeouts.of(60_000), 0);
+        for (int i = 0; i < 5; i++) {
+            send("alice", "{\"msg_type\":\"watchlist_update\",\"device_id\":\"tv\",\"operation\":\"Add\",\"content_id\":\"c" + i
+                    + "\",\"unique_tag\":\"t" + i + "\",\"hlc\":\"" + hlc(i + 1) + "\",\"content_metadata\":{\"title\":\"Film \\\"" + i + "\\\"\"}}");
+        }
+        String first = Json.string(reader.watchlist(stores(), "alice"));
+        assertThat(first).isEqualTo(Json.string(fresh.watchlist(stores(), "alice")));
+        assertThat(Json.string(reader.watchlist(stores(), "alice"))).as("read again, from kept views").isEqualTo(first);
+        assertThat(Json.string(reader.snapshot(stores(), "alice", START.toEpochMilli())))
+                .isEqualTo(Json.string(fresh.snapshot(stores(), "alice", START.toEpochMilli())));
+
+        // when one item is removed and another re-added from a second device
+        send("alice", "{\"msg_type\":\"watchlist_update\",\"device_id\":\"tv\",\"operation\":\"Remove\",\"content_id\":\"c1\","
+                + "\"hlc\":\"" + hlc(10) + "\"}");
+        send("alice", "{\"msg_type\":\"watchlist_update\",\"device_id\":\"phone\",\"operation\":\"Add\",\"content_id\":\"c2\","
+                + "\"unique_tag\":\"p2\",\"hlc\":\"" + hlc(11) + "\",\"content_metadata\":{\"title\":\"New title\"}}");
+
+        // then the kept views show the change, exactly as a fresh rendering does
+        String after = Json.string(reader.watchlist(stores(), "alice"));
+        assertThat(after).isEqualTo(Json.string(fresh.watchlist(stores(), "alice")));
+        JsonNode items = Json.parse(after.getBytes(StandardCharsets.UTF_8)).path("items");
+        assertThat(items).extracting(n -> n.path("content_id").asText()).containsExactly("c0", "c2", "c3", "c4");
+        assertThat(items.get(1).path("unique_tags").toString()).isEqualTo("[\"p2\",\"t2\"]");
+        assertThat(items.get(1).path("content_metadata").path("title").asText()).isEqualTo("New title");
+        assertThat(items.get(0).path("content_metadata").path("title").asText()).isEqualTo("Film \"0\"");
     }
 }

@@ -47,6 +47,38 @@ class JwtTokensTest {
     }
 
     @Test
+    void aTokenVerifiedOnceIsRefusedFromItsExpiryOnEvenWhenRemembered() {
+        Instant start = Instant.parse("2026-12-06T12:00:00Z");
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(start);
+        java.time.Clock clock = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        JwtTokens clocked = new JwtTokens("secret", clock);
+        String token = clocked.forUser("alice", "tv", Duration.ofMinutes(1), start);
+        assertThat(clocked.verify(token).subject()).isEqualTo("alice");
+        now.set(start.plusSeconds(59));
+        assertThat(clocked.verify(token).subject()).isEqualTo("alice");     // from memory, still valid
+        now.set(start.plusSeconds(60));
+        assertThatThrownBy(() -> clocked.verify(token)).hasMessageContaining("expired");
+        // and a token refused once is refused again (nothing remembered of it)
+        assertThatThrownBy(() -> clocked.verify(token + "x")).isInstanceOf(JwtTokens.InvalidTokenException.class);
+        assertThatThrownBy(() -> clocked.verify(token + "x")).isInstanceOf(JwtTokens.InvalidTokenException.class);
+    }
+
+    @Test
     void aSubjectThatIsNotAUserIdIsRefused() {
         assertThatThrownBy(() -> tokens.verify(tokens.forUser("alice.smith", "tv", Duration.ofHours(1), now)))
                 .hasMessageContaining("not a valid user id");

@@ -58,6 +58,8 @@ public final class EnvironmentHelp {
               SYNC_STANDBY_REPLICAS         standby copies of each store on other instances (1)
               SYNC_ROCKSDB_MEMORY_MB        off-heap budget shared by all state stores: block cache,
                                             index/filter blocks and memtables (256)
+              SYNC_VIEW_CACHE_MB            heap kept for rendered watchlist items, copied into answers
+                                            instead of rebuilt (16; 0 = off)
               SYNC_STARTUP_TIMEOUT_MS       how long to wait for Kafka at start (120000)
               SYNC_SHUTDOWN_TIMEOUT_MS      how long streams may take to close (30000)
               SYNC_LOG_LEVEL                this service's log level (INFO)

@@ -210,7 +210,7 @@ class PostgresSinkIT {
         Set<String> devices = new TreeSet<>();
         Set<String> online = new TreeSet<>();
         for (String user : run.users()) {
-            JsonNode s = reader.snapshot(run.stores(), user, START.toEpochMilli());
+            JsonNode s = Json.parse(Json.bytes(reader.snapshot(run.stores(), user, START.toEpochMilli())));   // rendered items
             s.path("watchlist").forEach(i -> watchlist.add(user + "|" + i.path("content_id").asText() + "|"
                     + tags(i.path("unique_tags"))));
             s.path("progress").forEach(p -> (p.path("completed").asBoolean() ? completed : inProgress).add(user + "|"
