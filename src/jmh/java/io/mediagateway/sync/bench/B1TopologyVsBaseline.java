@@ -86,9 +86,16 @@ final class B1TopologyVsBaseline implements Scenario {
     }
 
     private static Map<String, Double> measure(BenchContext ctx, String name, int n, boolean baselineFirst) throws Exception {
+        return measure(ctx, name, Workload.generate(42, System.currentTimeMillis() - 3_600_000, USERS, n, 0,
+                new Workload.Mix(false, false, true)), baselineFirst);
+    }
+
+    /** The topology and the baseline over the same backlog of {@code events}, one after the other. */
+    static Map<String, Double> measure(BenchContext ctx, String name, List<Workload.Event> events, boolean baselineFirst)
+            throws Exception {
+        int n = events.size();
         try (BenchContext.Broker broker = ctx.broker(name); Admin admin = broker.admin()) {
-            produce(broker, Workload.generate(42, System.currentTimeMillis() - 3_600_000, USERS, n, 0,
-                    new Workload.Mix(false, false, true)));
+            produce(broker, events);
             Pass baseline = null;
             Pass topology = null;
             for (int turn = 0; turn < 2; turn++) {
