@@ -237,6 +237,53 @@ class PresenceAndCommandTopologyTest {
     }
 
     @Test
+    void aDeviceTimesOutATimeoutAfterItsLastHeartbeatThoughItsIndexEntryStaysBehind() {
+        t.send("alice", join("phone", "Phone", 0, false, false));
+        t.advance(Duration.ofSeconds(30));
+        t.send("alice", event("device_heartbeat", "phone", 30));
+        t.advance(Duration.ofSeconds(20));
+        t.send("alice", event("device_heartbeat", "phone", 50));
+        t.deltas();
+        // the entry written at the join comes due at 60 s: the sweep re-keys it, the phone stays online
+        t.advance(Duration.ofSeconds(58));                       // 108 s
+        assertThat(t.deltas()).isEmpty();
+        t.advance(Duration.ofSeconds(3));                        // 111 s: 60 s after the last heartbeat
+        assertThat(t.deltas()).extracting(x -> x.path("reason").asText()).containsExactly("timeout");
+        assertThat(t.store(SyncStores.PRESENCE_INDEX).approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void aDeviceBackInTheForegroundTimesOutOnTheForegroundTimeout() {
+        t.send("alice", join("phone", "Phone", 0, false, false));
+        t.send("alice", event("device_heartbeat", "phone", 0).put("app_state", "background"));   // 10 min allowed
+        t.advance(Duration.ofSeconds(10));
+        t.send("alice", event("device_heartbeat", "phone", 10));                                 // foreground again
+        t.deltas();
+        t.advance(Duration.ofSeconds(59));                       // 69 s
+        assertThat(t.deltas()).isEmpty();
+        t.advance(Duration.ofSeconds(3));                        // 72 s: not the background deadline (600 s)
+        assertThat(t.deltas()).extracting(x -> x.path("reason").asText()).containsExactly("timeout");
+    }
+
+    @Test
+    void aRepeatedHeartbeatIsAppliedAsOnceWithoutAMessageIdLookup() {
+        t.send("alice", join("tv", "TV", 0, true, true));
+        t.advance(Duration.ofMinutes(2));
+        assertThat(t.deltas()).extracting(x -> x.path("msg_type").asText()).containsExactly("device_online", "device_offline");
+
+        // when the heartbeat that brings the TV back is delivered twice (a gateway's retry)
+        double at = secondsSinceStart();
+        t.send("alice", event("device_heartbeat", "tv", at).put("message_id", "hb-1"));
+        t.send("alice", event("device_heartbeat", "tv", at).put("message_id", "hb-1"));
+
+        // then the TV comes back once, and the heartbeat's id was not kept (no window-store lookup or write)
+        assertThat(t.deltas()).extracting(x -> x.path("msg_type").asText()).containsExactly("device_online");
+        try (var kept = t.driver.getWindowStore(SyncStores.MESSAGE_IDS).fetch(UserKeys.key("alice", "hb-1"), 0L, Long.MAX_VALUE)) {
+            assertThat(kept.hasNext()).isFalse();
+        }
+    }
+
+    @Test
     void duplicateCommandsAreForwardedOnce() {
         t.send("alice", join("tv", "TV", 0, true, true));
         t.deltas();

@@ -12,7 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The wall-clock punctuator: marks offline every device whose presence deadline (last heartbeat plus its
  * timeout, normal or background) has passed. It reads the presence index from its start up to now, so its
- * cost is the number of devices that are due, not the number of devices.
+ * cost is the number of entries that are due, not the number of devices: the devices that timed out, and
+ * those that heartbeated since their entry was written — a heartbeat leaves the entry behind (it may be
+ * earlier than the deadline, never later; {@code UserStores.putDevice}), and the sweep re-keys it to the
+ * device's deadline, once per timeout period.
  */
 public final class PresenceSweep {
     /** The most devices one sweep times out; the rest wait for the next sweep. */
