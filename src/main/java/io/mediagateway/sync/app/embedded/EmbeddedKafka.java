@@ -102,6 +102,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Sized for one developer's machine, not a fleet: the log cleaner's dedupe buffer is allocated on the
         // heap at start (128 MB by default; the changelogs are compacted), and the group and transaction
         // coordinators' topics are created with 50 partitions each by default, a second of a fresh start.
+        // A data dir made before keeps its 50: the coordinators map groups and transactional ids by the
+        // partition count in the metadata, the setting being only the fallback before the topic exists
+        // (Kafka 4.3's BrokerMetadataPublisher), so committed offsets stay where they are found.
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
         p.put("offsets.topic.num.partitions", "5");
         p.put("transaction.state.log.num.partitions", "5");
