@@ -1,6 +1,7 @@
 package io.mediagateway.sync.bench;
 
 import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.testing.Ports;
 import io.mediagateway.sync.codec.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,11 @@ import java.util.regex.Pattern;
  */
 final class B3RestReads implements Scenario {
     static final int CONNECTIONS = 50;
+    /**
+     * {@code -Dbench.b3InProcess=true}: the service in the harness JVM (as B3 ran before 2026-12-06), sharing
+     * its heap and GC with the embedded broker; by default it runs as deployed, in a JVM of its own.
+     */
+    static final boolean IN_PROCESS = Boolean.getBoolean("bench.b3InProcess");
 
     @Override
     public String id() {
@@ -42,9 +48,11 @@ final class B3RestReads implements Scenario {
     @Override
     public String settings(BenchContext ctx) {
         return String.format("%s, 2 threads, %d keep-alive connections, %d s per run after %d s of warm-up on each, `GET /api/v1/sync/watchlist` of a user "
-                + "with 50 items (~9 KB answer) vs `GET /health` on the same instance (in the harness JVM with the embedded "
-                + "broker; load generator on the same 2 cores)", wrk().isPresent() ? "wrk" : "a Java HttpClient load loop (wrk not "
-                + "installed)", CONNECTIONS, seconds(ctx), warmup(ctx));
+                + "with 50 items (~9 KB answer) vs `GET /health` on the same instance (%s; load generator on the same "
+                + "2 cores)", wrk().isPresent() ? "wrk" : "a Java HttpClient load loop (wrk not "
+                + "installed)", CONNECTIONS, seconds(ctx), warmup(ctx), IN_PROCESS ? "in the harness JVM with the embedded broker"
+                : "the packaged jar's `serve` in a JVM of its own with the Kubernetes manifests' options, "
+                + String.join(" ", ServiceJvm.DEPLOYED) + ", the broker in the harness JVM");
     }
 
     private static int warmup(BenchContext ctx) {
@@ -62,28 +70,46 @@ final class B3RestReads implements Scenario {
 
     @Override
     public Map<String, Double> run(BenchContext ctx) throws Exception {
-        try (BenchContext.Broker broker = ctx.broker("b3");
-             BenchService s = BenchService.start(BenchService.env(broker.bootstrap(), ctx.dir("b3-service"), Map.of()))) {
-            String token = BenchService.token("reader", "tv");
-            String last = null;
-            for (int i = 0; i < 50; i++) {
-                last = Json.parse(Http.call(s.base + "/api/v1/sync/watchlist", token, "{\"operation\":\"add\","
-                        + "\"content_id\":\"tmdb:" + (1000 + i) + "\",\"content_metadata\":{\"title\":\"A film called number "
-                        + i + "\",\"year\":2001,\"poster_url\":\"https://img.example/p/" + i + ".jpg\",\"content_type\":\"movie\"}}")
-                        .body()).path("token").asText();
+        try (BenchContext.Broker broker = ctx.broker("b3")) {
+            Map<String, String> env = BenchService.env(broker.bootstrap(), ctx.dir("b3-service"),
+                    IN_PROCESS ? Map.of() : Map.of("SYNC_PORT", Integer.toString(Ports.free())));
+            AutoCloseable service;
+            String base;
+            if (IN_PROCESS) {
+                BenchService s = BenchService.start(env);
+                service = s;
+                base = s.base;
+            } else {
+                ServiceJvm jvm = ServiceJvm.start(env, ctx.dir("b3-log").resolve("service.log"), ServiceJvm.DEPLOYED);
+                service = jvm;
+                base = jvm.base;
             }
-            String read = s.base + "/api/v1/sync/watchlist";
-            int items = Json.parse(Http.call(read + "?after=" + last, token, null).body()).path("items").size();
-            if (items != 50) {
-                throw new IllegalStateException("expected 50 watchlist items, read " + items);
+            try (service) {
+                return measure(ctx, base);
             }
-            // Warm up first (JIT): on two cores a cold JVM answers at a fraction of its speed for tens of seconds.
-            load(s.base + "/health", token, warmup(ctx));
-            load(read, token, warmup(ctx));
-            double[] health = load(s.base + "/health", token, seconds(ctx));
-            double[] reads = load(read, token, seconds(ctx));
-            return Scenario.sample("req/s", reads[0], "p99 ms", reads[1], "health req/s", health[0], "health p99 ms", health[1]);
         }
+    }
+
+    private static Map<String, Double> measure(BenchContext ctx, String base) throws Exception {
+        String token = BenchService.token("reader", "tv");
+        String last = null;
+        for (int i = 0; i < 50; i++) {
+            last = Json.parse(Http.call(base + "/api/v1/sync/watchlist", token, "{\"operation\":\"add\","
+                    + "\"content_id\":\"tmdb:" + (1000 + i) + "\",\"content_metadata\":{\"title\":\"A film called number "
+                    + i + "\",\"year\":2001,\"poster_url\":\"https://img.example/p/" + i + ".jpg\",\"content_type\":\"movie\"}}")
+                    .body()).path("token").asText();
+        }
+        String read = base + "/api/v1/sync/watchlist";
+        int items = Json.parse(Http.call(read + "?after=" + last, token, null).body()).path("items").size();
+        if (items != 50) {
+            throw new IllegalStateException("expected 50 watchlist items, read " + items);
+        }
+        // Warm up first (JIT): on two cores a cold JVM answers at a fraction of its speed for tens of seconds.
+        load(base + "/health", token, warmup(ctx));
+        load(read, token, warmup(ctx));
+        double[] health = load(base + "/health", token, seconds(ctx));
+        double[] reads = load(read, token, seconds(ctx));
+        return Scenario.sample("req/s", reads[0], "p99 ms", reads[1], "health req/s", health[0], "health p99 ms", health[1]);
     }
 
     /** Requests/s and p99 ms. */

@@ -32,7 +32,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * receive its user's delta. Reports the heap the service holds afterwards (after a full GC, via jcmd).
  */
 final class B8WebSockets implements Scenario {
-    static final Path JAR = Path.of("target", "media-gateway-sync.jar");
 
     @Override
     public String id() {
@@ -68,29 +67,15 @@ final class B8WebSockets implements Scenario {
 
     @Override
     public Map<String, Double> run(BenchContext ctx) throws Exception {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: run the harness with `mvn -Pjmh -DskipTests package exec:exec`");
-        }
         int n = connections(ctx);
         try (BenchContext.Broker broker = ctx.broker("b8")) {
             int port = Ports.free();
             Map<String, String> env = BenchService.env(broker.bootstrap(), ctx.dir("b8-service"), Map.of(
                     "SYNC_PORT", Integer.toString(port), "SYNC_STREAM_THREADS", "1"));
-            Path log = ctx.dir("b8-log").resolve("service.log");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx1g", "-jar", JAR.toString(), "serve").redirectErrorStream(true).redirectOutput(log.toFile());
-            pb.environment().putAll(env);
-            Process service = pb.start();
             List<WebSocket> sockets = new ArrayList<>();
-            try {
-                String base = "http://127.0.0.1:" + port;
-                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                while (Http.status(base + "/ready") != 200) {
-                    if (System.nanoTime() > deadline || !service.isAlive()) {
-                        throw new IllegalStateException("the service did not become ready; see " + log);
-                    }
-                    Thread.sleep(100);
-                }
+            try (ServiceJvm jvm = ServiceJvm.start(env, ctx.dir("b8-log").resolve("service.log"), List.of("-Xmx1g"))) {
+                Process service = jvm.process;
+                String base = jvm.base;
                 HttpClient client = HttpClient.newHttpClient();
                 AtomicInteger received = new AtomicInteger();
                 Semaphore handshakes = new Semaphore(200);
@@ -127,10 +112,6 @@ final class B8WebSockets implements Scenario {
             } finally {
                 for (WebSocket ws : sockets) {
                     ws.abort();
-                }
-                service.destroy();
-                if (!service.waitFor(60, TimeUnit.SECONDS)) {
-                    service.destroyForcibly();
                 }
             }
         }
