@@ -266,6 +266,21 @@ class PresenceAndCommandTopologyTest {
     }
 
     @Test
+    void aHeartbeatRedeliveredAfterItsDeviceTimedOutDoesNotBringItBack() {
+        t.send("alice", join("tv", "TV", 0, true, true));
+        t.advance(Duration.ofSeconds(30));
+        t.send("alice", event("device_heartbeat", "tv", 30).put("message_id", "hb-30"));
+        t.advance(Duration.ofSeconds(95));                       // timed out at 90 s
+        assertThat(t.deltas()).extracting(x -> x.path("msg_type").asText()).containsExactly("device_online", "device_offline");
+
+        // when the gateway redelivers the old heartbeat (same message, same time) after the timeout
+        t.send("alice", event("device_heartbeat", "tv", 30).put("message_id", "hb-30"));
+
+        // then the TV stays offline: its last presence is the timeout of that very heartbeat
+        assertThat(t.deltas()).isEmpty();
+    }
+
+    @Test
     void aRepeatedHeartbeatIsAppliedAsOnceWithoutAMessageIdLookup() {
         t.send("alice", join("tv", "TV", 0, true, true));
         t.advance(Duration.ofMinutes(2));
