@@ -48,4 +48,25 @@ class StartupLogTest {
         assertThat(StandbyCapacity.message("Kafka Streams", 0, 1)).isNull();
         assertThat(StandbyCapacity.message("Kafka Streams", 2, 2)).contains("start more instances", "SYNC_STANDBY_REPLICAS");
     }
+
+    @Test
+    void shouldSayItOnceAndAgainOnlyWhenTheNumberOfInstancesChanges() {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StandbyCapacity.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try {
+            java.util.concurrent.atomic.AtomicInteger instances = new java.util.concurrent.atomic.AtomicInteger(1);
+            StandbyCapacity capacity = new StandbyCapacity("Kafka Streams", 1, instances::get);
+            capacity.afterRebalance();
+            capacity.afterRebalance();                       // a rebalance with the same group: nothing more
+            instances.set(2);
+            capacity.afterRebalance();                       // room now: nothing to say
+            instances.set(1);
+            capacity.afterRebalance();                       // alone again: said again
+            assertThat(lines.list).extracting(e -> e.getLevel()).containsExactly(Level.INFO, Level.INFO);
+        } finally {
+            logger.detachAppender(lines);
+        }
+    }
 }
