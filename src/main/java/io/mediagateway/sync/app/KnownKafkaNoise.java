@@ -17,6 +17,11 @@ import org.slf4j.Marker;
  *   <li>the embedded broker closing a network client twice while it stops;</li>
  *   <li>the embedded broker asked by several transactional producers at once to create
  *       {@code __transaction_state}: all but the first find it exists;</li>
+ *   <li>a transactional producer's produce answered {@code CONCURRENT_TRANSACTIONS} or, for the batches
+ *       pipelined behind it, {@code OUT_OF_ORDER_SEQUENCE_NUMBER}, which it retries itself: under Kafka 4's
+ *       transactions v2 a transaction's first write to a partition may arrive before the previous
+ *       transaction's markers are written (KAFKA-18202). Needs no action; each retry is counted in
+ *       {@code kafka_producer_record_retry_total} (by {@code client_id}) on {@code /metrics};</li>
  *   <li>Kafka Streams' notice that the processing exception handler is off for global stores: we have none,
  *       and StreamsProperties turns it on, but Streams' own internal copies of the configuration (the
  *       partition assignor's, built from the consumer's settings only) do not carry the setting and print
@@ -28,6 +33,7 @@ import org.slf4j.Marker;
 public final class KnownKafkaNoise extends TurboFilter {
     private static final String NETWORK_CLIENT = "org.apache.kafka.clients.NetworkClient";
     private static final String CONTROLLER = "org.apache.kafka.controller.QuorumController";
+    private static final String SENDER = "org.apache.kafka.clients.producer.internals.Sender";
     private static final String AUTO_TOPIC_CREATION = "kafka.server.DefaultAutoTopicCreationManager";
     private static final String STREAMS_CONFIG = "org.apache.kafka.streams.StreamsConfig";
 
@@ -44,6 +50,9 @@ public final class KnownKafkaNoise extends TurboFilter {
             if (format.contains("Attempting to close NetworkClient that has already been closed")) {
                 return FilterReply.DENY;
             }
+        } else if (name.equals(SENDER) && format.contains(", retrying (") && (format.contains("Error: CONCURRENT_TRANSACTIONS")
+                || format.contains("Error: OUT_OF_ORDER_SEQUENCE_NUMBER"))) {
+            return FilterReply.DENY;
         } else if (name.equals(CONTROLLER) && format.contains("The metadata log appears to be empty")) {
             return FilterReply.DENY;
         } else if (name.equals(AUTO_TOPIC_CREATION) && format.contains("'TOPIC_ALREADY_EXISTS'")) {

@@ -33,6 +33,23 @@ class StartupLogTest {
     }
 
     @Test
+    void shouldDropTheTransactionalProducersRetriedSequencingErrorsOnly() {
+        String sender = "org.apache.kafka.clients.producer.internals.Sender";
+        String prefix = "[Producer clientId=x-StreamThread-1-producer, transactionalId=x-1] Got error produce response "
+                + "with correlation id 51 on topic-partition sync.state-deltas-6, ";
+        assertThat(decide(sender, Level.WARN, prefix + "retrying (2147483646 attempts left). Error: CONCURRENT_TRANSACTIONS"))
+                .isEqualTo(FilterReply.DENY);
+        assertThat(decide(sender, Level.WARN, prefix + "retrying (2147483646 attempts left). Error: OUT_OF_ORDER_SEQUENCE_NUMBER. "
+                + "Error Message: Expected sequence 0 for transactions v2 idempotent producer with no existing state"))
+                .isEqualTo(FilterReply.DENY);
+        // another error, or one that is not retried, still shows
+        assertThat(decide(sender, Level.WARN, prefix + "retrying (2147483646 attempts left). Error: NOT_LEADER_OR_FOLLOWER"))
+                .isEqualTo(FilterReply.NEUTRAL);
+        assertThat(decide(sender, Level.WARN, "[Producer clientId=x] Received invalid metadata error in produce request on "
+                + "partition p due to CONCURRENT_TRANSACTIONS")).isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    @Test
     void shouldDropTheEmbeddedControllersFreshLogNoticeAndNothingElseOfIt() {
         String controller = "org.apache.kafka.controller.QuorumController";
         assertThat(decide(controller, Level.WARN, "[QuorumController id=1] Performing controller activation. "
