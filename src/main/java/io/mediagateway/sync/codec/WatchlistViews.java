@@ -64,10 +64,10 @@ public final class WatchlistViews {
         }
 
         /**
-         * A hash of the content id, the length and at most 32 bytes spread over the value plus its last 16
-         * (where a stamp's digits change): hashing every byte of 50 values was a tenth of the CPU samples of
-         * B3's profile. Keys it confuses are told apart by {@link #equals}; a content's versions differ in
-         * length or in their stamps' digits, and no user has two items with one content id.
+         * A hash of the content id, the length, at most 32 bytes spread over the value and its last 16:
+         * hashing every byte of 50 values was a tenth of the CPU samples of B3's profile. Keys it confuses
+         * (versions of one item that differ only in bytes it skips) share a bucket and are told apart by
+         * {@link #equals}.
          */
         static int sampledHash(String contentId, byte[] stored) {
             int h = 31 * contentId.hashCode() + stored.length;
