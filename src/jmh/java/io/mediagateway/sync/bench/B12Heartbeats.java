@@ -36,25 +36,19 @@ final class B12Heartbeats implements Scenario {
                 + "(%.0f %% of the events; timestamps 50 µs apart ending before the pass, each with a `message_id`), "
                 + "already on `sync.device-events`; otherwise as B1 (1 stream thread, commit interval %d ms, the two "
                 + "alternating which goes first, one unmeasured pass of both first)", USERS * DEVICES.length, USERS,
-                events(ctx) - USERS * DEVICES.length, 100.0 * (events(ctx) - USERS * DEVICES.length) / events(ctx),
+                B1TopologyVsBaseline.events(ctx) - USERS * DEVICES.length,
+                100.0 * (B1TopologyVsBaseline.events(ctx) - USERS * DEVICES.length) / B1TopologyVsBaseline.events(ctx),
                 B1TopologyVsBaseline.commitInterval());
-    }
-
-    private static int events(BenchContext ctx) {
-        return ctx.size(200_000, 20_000);
     }
 
     @Override
     public List<String> metrics() {
-        return List.of("topology events/s", "baseline events/s", "ratio", "topology CPU µs/event", "baseline CPU µs/event");
+        return B1TopologyVsBaseline.METRICS;
     }
 
     @Override
     public Map<String, Double> run(BenchContext ctx) throws Exception {
-        if (repetition == 0 && !ctx.quick) {
-            B1TopologyVsBaseline.measure(ctx, "b12-warmup", heartbeats(50_000), true);
-        }
-        return B1TopologyVsBaseline.measure(ctx, "b12", heartbeats(events(ctx)), repetition++ % 2 == 0);
+        return B1TopologyVsBaseline.repetition(ctx, "b12", repetition++, 50_000, B12Heartbeats::heartbeats);
     }
 
     /** Every device's join, then heartbeats round-robin; the last event's time is now. */

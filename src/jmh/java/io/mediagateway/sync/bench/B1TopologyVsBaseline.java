@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -65,33 +66,42 @@ final class B1TopologyVsBaseline implements Scenario {
     /** Events of the unmeasured pass before the first repetition (none in a quick run). */
     private static final int WARM_UP = 100_000;
 
-    private static int events(BenchContext ctx) {
+    /** Events of a measured pass (B1 and B12). */
+    static int events(BenchContext ctx) {
         return ctx.size(200_000, 20_000);
     }
 
+    /** What a topology-vs-baseline scenario reports (B1 and B12). */
+    static final List<String> METRICS =
+            List.of("topology events/s", "baseline events/s", "ratio", "topology CPU µs/event", "baseline CPU µs/event");
+
     @Override
     public List<String> metrics() {
-        return List.of("topology events/s", "baseline events/s", "ratio", "topology CPU µs/event", "baseline CPU µs/event");
+        return METRICS;
     }
 
     @Override
     public Map<String, Double> run(BenchContext ctx) throws Exception {
-        if (repetition == 0 && !ctx.quick) {
-            // Both applications once over a smaller backlog first, unmeasured: in a fresh JVM the JIT
-            // compiler threads take most of a core for the first tens of seconds, and whichever
-            // application ran first would pay for it. (A quick run is a cold-JVM smoke test anyway.)
-            measure(ctx, "b1-warmup", WARM_UP, true);
-        }
-        return measure(ctx, "b1", events(ctx), repetition++ % 2 == 0);
+        return repetition(ctx, "b1", repetition++, WARM_UP, n -> Workload.generate(42,
+                System.currentTimeMillis() - 3_600_000, USERS, n, 0, new Workload.Mix(false, false, true)));
     }
 
-    private static Map<String, Double> measure(BenchContext ctx, String name, int n, boolean baselineFirst) throws Exception {
-        return measure(ctx, name, Workload.generate(42, System.currentTimeMillis() - 3_600_000, USERS, n, 0,
-                new Workload.Mix(false, false, true)), baselineFirst);
+    /**
+     * One repetition of a topology-vs-baseline scenario over {@code backlog} of {@link #events} events, the
+     * two alternating which goes first; before the first of a full run, both once over {@code warmUp} events,
+     * unmeasured: in a fresh JVM the JIT compiler threads take most of a core for the first tens of seconds,
+     * and whichever application ran first would pay for it. (A quick run is a cold-JVM smoke test anyway.)
+     */
+    static Map<String, Double> repetition(BenchContext ctx, String name, int repetition, int warmUp,
+                                          IntFunction<List<Workload.Event>> backlog) throws Exception {
+        if (repetition == 0 && !ctx.quick) {
+            measure(ctx, name + "-warmup", backlog.apply(warmUp), true);
+        }
+        return measure(ctx, name, backlog.apply(events(ctx)), repetition % 2 == 0);
     }
 
     /** The topology and the baseline over the same backlog of {@code events}, one after the other. */
-    static Map<String, Double> measure(BenchContext ctx, String name, List<Workload.Event> events, boolean baselineFirst)
+    private static Map<String, Double> measure(BenchContext ctx, String name, List<Workload.Event> events, boolean baselineFirst)
             throws Exception {
         int n = events.size();
         try (BenchContext.Broker broker = ctx.broker(name); Admin admin = broker.admin()) {

@@ -4,17 +4,12 @@ import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.WsTestClient;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.Workload;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -181,34 +176,20 @@ final class B2WriteToPush implements Scenario {
         }
         Http.call(s.base + "/api/v1/sync/progress?after=" + last, token, null);   // waits until the last is visible
         Percentiles out = new Percentiles();
-        URI url = URI.create(s.base.replace("http", "ws") + "/ws?token=" + token);
+        String url = s.base.replace("http", "ws") + "/ws?token=" + token;
         // One client for every connection, as a device keeps its own: the time is the server's and the wire's.
         HttpClient client = HttpClient.newHttpClient();
         for (int i = 0; i < n + 20; i++) {
-            CompletableFuture<String> snapshot = new CompletableFuture<>();
             long start = System.nanoTime();
-            WebSocket ws = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                    .buildAsync(url, new WebSocket.Listener() {
-                        private final StringBuilder text = new StringBuilder();
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-                            text.append(data);
-                            if (last) {
-                                snapshot.complete(text.toString());
-                            }
-                            socket.request(1);
-                            return null;
-                        }
-                    }).get(10, TimeUnit.SECONDS);
-            String first = snapshot.get(10, TimeUnit.SECONDS);
-            long took = System.nanoTime() - start;
-            ws.abort();
-            if (!first.contains("\"snapshot\"") || !first.contains("tmdb:524")) {
-                throw new IllegalStateException("no full snapshot: " + first);
-            }
-            if (i >= 20) {
-                out.add(took);
+            try (WsTestClient ws = WsTestClient.connect(client, url)) {
+                String first = ws.next(Duration.ofSeconds(10));
+                long took = System.nanoTime() - start;
+                if (first == null || !first.contains("\"snapshot\"") || !first.contains("tmdb:524")) {
+                    throw new IllegalStateException("no full snapshot: " + first);
+                }
+                if (i >= 20) {
+                    out.add(took);
+                }
             }
         }
         return out;

@@ -15,8 +15,8 @@ public final class WsTestClient implements AutoCloseable {
     private final WebSocket socket;
     private volatile int closeCode = -1;
 
-    private WsTestClient(String url) {
-        socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
+    private WsTestClient(HttpClient client, String url) {
+        socket = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
                 .buildAsync(URI.create(url), new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
 
@@ -40,7 +40,12 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     public static WsTestClient connect(String url) {
-        return new WsTestClient(url);
+        return new WsTestClient(HttpClient.newHttpClient(), url);
+    }
+
+    /** Through {@code client}, as a device that keeps one client for all its connections. */
+    public static WsTestClient connect(HttpClient client, String url) {
+        return new WsTestClient(client, url);
     }
 
     public void send(String text) {
