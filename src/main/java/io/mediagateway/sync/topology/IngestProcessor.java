@@ -117,10 +117,12 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         }
         time.noteRecord(record.timestamp(), wallNow);
         duplicates.keepAlive(time.streamTimeMs());
-        // A heartbeat is applied twice as once (a device record's merge is a semilattice, and a heartbeat emits
-        // nothing unless it brings the device online, which its repeat cannot): it is not looked up among the
-        // message ids — a window-store fetch and put per heartbeat, the bulk of a fleet's traffic (B12).
-        if (event.messageId() != null && !isHeartbeat(event)
+        // A repeated heartbeat that carries its own time shows nothing new: presence is ordered by that HLC, so
+        // a repeat neither emits a delta nor brings back a device that timed out since; at most it moves
+        // last_seen to its own record time. Such heartbeats are not looked up among the message ids — a
+        // window-store fetch and put per heartbeat, the bulk of a fleet's traffic (B12). One without a time is
+        // stamped at its arrival, so its repeat would be a new heartbeat: it is looked up like any event.
+        if (event.messageId() != null && !isTimedHeartbeat(event)
                 && duplicates.isDuplicate(user, event.messageId(), record.timestamp(), origin.offset())) {
             log.debug("Duplicate message_id {} of user {} at {}: ignored", event.messageId(), user, origin);
             return;
@@ -156,8 +158,8 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         }
     }
 
-    private static boolean isHeartbeat(IngestEvent event) {
-        return "device_heartbeat".equals(event.msgType());
+    private static boolean isTimedHeartbeat(IngestEvent event) {
+        return event.hasHlc() && "device_heartbeat".equals(event.msgType());
     }
 
     // ---- input and output

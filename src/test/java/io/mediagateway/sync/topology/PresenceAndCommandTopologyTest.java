@@ -273,10 +273,25 @@ class PresenceAndCommandTopologyTest {
         t.advance(Duration.ofSeconds(95));                       // timed out at 90 s
         assertThat(t.deltas()).extracting(x -> x.path("msg_type").asText()).containsExactly("device_online", "device_offline");
 
-        // when the gateway redelivers the old heartbeat (same message, same time) after the timeout
+        // when the gateway redelivers the old heartbeat (same message and HLC, a record 95 s later) after the timeout
         t.send("alice", event("device_heartbeat", "tv", 30).put("message_id", "hb-30"));
 
         // then the TV stays offline: its last presence is the timeout of that very heartbeat
+        assertThat(t.deltas()).isEmpty();
+    }
+
+    @Test
+    void aRepeatedHeartbeatWithoutATimeOfItsOwnIsStillDroppedAsADuplicate() {
+        t.send("alice", join("tv", "TV", 0, true, true));
+        t.advance(Duration.ofSeconds(30));
+        t.send("alice", event("device_heartbeat", "tv").put("message_id", "hb-timeless"));   // stamped at arrival
+        t.advance(Duration.ofSeconds(95));
+        assertThat(t.deltas()).extracting(x -> x.path("msg_type").asText()).containsExactly("device_online", "device_offline");
+
+        // when it is sent again after the timeout: stamped at arrival it would be a new heartbeat
+        t.send("alice", event("device_heartbeat", "tv").put("message_id", "hb-timeless"));
+
+        // then it is recognised by its message id and the TV stays offline
         assertThat(t.deltas()).isEmpty();
     }
 
