@@ -26,8 +26,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Encodes the state values to JSON and back. Deterministic: properties are sorted and sets are
- * sorted, so equal values give identical bytes (and {@code merge(a, b)}, {@code merge(b, a)} too).
+ * Encodes the state values to bytes and back: the compact binary form of {@link BinaryValues} when writing;
+ * reading takes that form and the JSON one earlier versions stored (a value begins with {@code '{'}), so a
+ * store written before is read as it is and rewritten item by item. Deterministic: maps and sets are written
+ * sorted, so equal values give identical bytes (and {@code merge(a, b)}, {@code merge(b, a)} too). The JSON
+ * nodes remain for whole-user snapshots ({@link #encodeUser}) and the API's views.
  */
 public final class StateCodec {
     private final OrElement.Policy policy;
@@ -38,12 +41,71 @@ public final class StateCodec {
 
     // ---- watchlist element
 
+    private static final byte ELEMENT = 'W';
+    private static final byte PROGRESS = 'P';
+    private static final byte PREFERENCE = 'F';
+    private static final byte NOW_PLAYING = 'N';
+    private static final byte DEVICE = 'D';
+
     public byte[] encodeElement(OrElement<ContentMetadata> element) {
-        return Json.bytes(elementNode(element));
+        BinaryValues.Writer w = new BinaryValues.Writer(ELEMENT, 64 + 48 * element.live().size());
+        w.varint(element.live().size());
+        element.live().forEach((tag, dot) -> {
+            w.string(tag).stamp(dot.stamp());
+            writeMetadata(w, dot.metadata());
+        });
+        writeClock(w, element.clock());
+        writeClock(w, element.removers());
+        w.varint(element.deferred().size());
+        element.deferred().forEach((tag, stamp) -> w.string(tag).stamp(stamp));
+        return w.toBytes();
     }
 
     public OrElement<ContentMetadata> decodeElement(byte[] bytes) {
-        return element(Json.parse(bytes));
+        if (BinaryValues.isJson(bytes)) {
+            return element(Json.parse(bytes));
+        }
+        BinaryValues.Reader r = new BinaryValues.Reader(bytes, ELEMENT, "watchlist item");
+        Map<String, OrElement.Dot<ContentMetadata>> live = new TreeMap<>();
+        for (int i = r.count(); i > 0; i--) {
+            live.put(r.string(), new OrElement.Dot<>(r.stamp(), readMetadata(r)));
+        }
+        Map<String, Long> clock = readClock(r);
+        Map<String, Long> removers = readClock(r);
+        Map<String, Stamp> deferred = new TreeMap<>();
+        for (int i = r.count(); i > 0; i--) {
+            deferred.put(r.string(), r.stamp());
+        }
+        r.end();
+        return OrElement.of(live, clock, deferred, removers, policy);
+    }
+
+    private static void writeMetadata(BinaryValues.Writer w, ContentMetadata m) {
+        w.optionalString(m.title()).bool(m.year() != null);
+        if (m.year() != null) {
+            w.int32(m.year());
+        }
+        w.optionalString(m.posterUrl()).optionalString(m.contentType());
+    }
+
+    private static ContentMetadata readMetadata(BinaryValues.Reader r) {
+        String title = r.optionalString();
+        Integer year = r.bool() ? r.int32() : null;
+        ContentMetadata m = new ContentMetadata(title, year, r.optionalString(), r.optionalString());
+        return m.isEmpty() ? ContentMetadata.NONE : m;
+    }
+
+    private static void writeClock(BinaryValues.Writer w, Map<String, Long> clock) {
+        w.varint(clock.size());
+        clock.forEach((device, hlc) -> w.string(device).i64(hlc));
+    }
+
+    private static Map<String, Long> readClock(BinaryValues.Reader r) {
+        Map<String, Long> clock = new TreeMap<>();
+        for (int i = r.count(); i > 0; i--) {
+            clock.put(r.string(), r.i64());
+        }
+        return clock;
     }
 
     ObjectNode elementNode(OrElement<ContentMetadata> element) {
@@ -114,7 +176,10 @@ public final class StateCodec {
     // ---- progress
 
     public byte[] encodeProgress(LwwRegister<PlaybackPosition> register) {
-        return Json.bytes(progressNode(register));
+        PlaybackPosition p = register.value();
+        return new BinaryValues.Writer(PROGRESS, 64).f64(p.positionSeconds()).f64(p.durationSeconds())
+                .u8(stateCode(p.state())).optionalString(p.deviceType()).optionalString(p.platformId())
+                .stamp(register.stamp()).toBytes();
     }
 
     ObjectNode progressNode(LwwRegister<PlaybackPosition> register) {
@@ -124,8 +189,40 @@ public final class StateCodec {
     }
 
     public LwwRegister<PlaybackPosition> decodeProgress(byte[] bytes) {
-        JsonNode node = Json.parse(bytes);
-        return LwwRegister.of(position(node), Fields.stamp(node));
+        if (BinaryValues.isJson(bytes)) {
+            JsonNode node = Json.parse(bytes);
+            return LwwRegister.of(position(node), Fields.stamp(node));
+        }
+        BinaryValues.Reader r = new BinaryValues.Reader(bytes, PROGRESS, "progress register");
+        PlaybackPosition position;
+        try {
+            position = new PlaybackPosition(r.f64(), r.f64(), state(r.u8()), r.optionalString(), r.optionalString());
+        } catch (IllegalArgumentException e) {
+            throw new CodecException("the stored progress is invalid: " + e.getMessage(), e);
+        }
+        LwwRegister<PlaybackPosition> register = LwwRegister.of(position, r.stamp());
+        r.end();
+        return register;
+    }
+
+    /** Fixed codes, not ordinals: a new state must not renumber those already stored. */
+    private static int stateCode(PlaybackState state) {
+        return switch (state) {
+            case PLAYING -> 0;
+            case PAUSED -> 1;
+            case STOPPED -> 2;
+            case REMOVED -> 3;
+        };
+    }
+
+    private static PlaybackState state(int code) {
+        return switch (code) {
+            case 0 -> PlaybackState.PLAYING;
+            case 1 -> PlaybackState.PAUSED;
+            case 2 -> PlaybackState.STOPPED;
+            case 3 -> PlaybackState.REMOVED;
+            default -> throw new CodecException("the stored progress has an unknown state " + code);
+        };
     }
 
     public static ObjectNode positionNode(PlaybackPosition p) {
@@ -152,7 +249,8 @@ public final class StateCodec {
     // ---- preferences
 
     public byte[] encodePreference(LwwRegister<PreferenceValue> register) {
-        return Json.bytes(preferenceNode(register));
+        return new BinaryValues.Writer(PREFERENCE, 48 + register.value().canonicalJson().length())
+                .string(register.value().canonicalJson()).stamp(register.stamp()).toBytes();
     }
 
     ObjectNode preferenceNode(LwwRegister<PreferenceValue> register) {
@@ -163,22 +261,31 @@ public final class StateCodec {
     }
 
     public LwwRegister<PreferenceValue> decodePreference(byte[] bytes) {
-        JsonNode node = Json.parse(bytes);
-        return LwwRegister.of(new PreferenceValue(Json.string(Fields.present(node, "value"))), Fields.stamp(node));
+        if (BinaryValues.isJson(bytes)) {
+            JsonNode node = Json.parse(bytes);
+            return LwwRegister.of(new PreferenceValue(Json.string(Fields.present(node, "value"))), Fields.stamp(node));
+        }
+        BinaryValues.Reader r = new BinaryValues.Reader(bytes, PREFERENCE, "preference register");
+        LwwRegister<PreferenceValue> register = LwwRegister.of(new PreferenceValue(r.string()), r.stamp());
+        r.end();
+        return register;
     }
 
     // ---- what a device plays, and the command a handoff becomes
 
     public byte[] encodeNowPlaying(NowPlaying playing) {
-        ObjectNode node = Json.object();
-        node.put("hlc", playing.hlc());
-        node.put("content_id", playing.contentId());
-        return Json.bytes(node);
+        return new BinaryValues.Writer(NOW_PLAYING, 48).i64(playing.hlc()).string(playing.contentId()).toBytes();
     }
 
     public NowPlaying decodeNowPlaying(byte[] bytes) {
-        JsonNode node = Json.parse(bytes);
-        return new NowPlaying(Fields.integer(node, "hlc"), Fields.text(node, "content_id"));
+        if (BinaryValues.isJson(bytes)) {
+            JsonNode node = Json.parse(bytes);
+            return new NowPlaying(Fields.integer(node, "hlc"), Fields.text(node, "content_id"));
+        }
+        BinaryValues.Reader r = new BinaryValues.Reader(bytes, NOW_PLAYING, "now-playing entry");
+        NowPlaying playing = new NowPlaying(r.i64(), r.string());
+        r.end();
+        return playing;
     }
 
     /** The parameters of the {@code LoadContent} command a handoff becomes. */
@@ -192,11 +299,66 @@ public final class StateCodec {
     // ---- devices
 
     public byte[] encodeDevice(DeviceRecord record) {
-        return Json.bytes(deviceNode(record));
+        BinaryValues.Writer w = new BinaryValues.Writer(DEVICE, 160);
+        w.bool(record.info().isPresent());
+        record.info().ifPresent(info -> {
+            writeInfo(w, info.value());
+            w.stamp(info.stamp());
+        });
+        w.u8(presenceCode(record.presence().value())).stamp(record.presence().stamp()).i64(record.lastSeenMs())
+                .optionalStamp(record.joined()).optionalStamp(record.removed());
+        return w.toBytes();
     }
 
     public DeviceRecord decodeDevice(byte[] bytes) {
-        return device(Json.parse(bytes));
+        if (BinaryValues.isJson(bytes)) {
+            return device(Json.parse(bytes));
+        }
+        BinaryValues.Reader r = new BinaryValues.Reader(bytes, DEVICE, "device record");
+        Optional<LwwRegister<DeviceInfo>> info = r.bool() ? Optional.of(LwwRegister.of(readInfo(r), r.stamp()))
+                : Optional.empty();
+        LwwRegister<Presence> presence = LwwRegister.of(presence(r.u8()), r.stamp());
+        DeviceRecord record = new DeviceRecord(info, presence, r.i64(), r.optionalStamp(), r.optionalStamp());
+        r.end();
+        return record;
+    }
+
+    private static void writeInfo(BinaryValues.Writer w, DeviceInfo info) {
+        Capabilities c = info.capabilities();
+        w.optionalString(info.deviceType()).optionalString(info.platform())
+                .optionalString(c.maxResolution()).strings(c.audioCodecs()).strings(c.hdrSupport())
+                .bool(c.remoteControllable()).bool(c.canCast()).optionalDouble(c.screenSize())
+                .optionalString(info.appVersion()).optionalString(info.deviceName()).optionalDouble(info.batteryLevel())
+                .optionalString(info.networkQuality());
+    }
+
+    private static DeviceInfo readInfo(BinaryValues.Reader r) {
+        String type = r.optionalString();
+        String platform = r.optionalString();
+        Capabilities capabilities = new Capabilities(r.optionalString(), r.strings(), r.strings(), r.bool(), r.bool(),
+                r.optionalDouble());
+        return new DeviceInfo(type, platform, capabilities, r.optionalString(), r.optionalString(), r.optionalDouble(),
+                r.optionalString());
+    }
+
+    /** Fixed codes, not ordinals (see {@link #stateCode}). */
+    private static int presenceCode(Presence presence) {
+        return switch (presence) {
+            case ONLINE -> 0;
+            case BACKGROUND -> 1;
+            case OFFLINE_TIMEOUT -> 2;
+            case OFFLINE_LEAVE -> 3;
+        };
+    }
+
+    private static Presence presence(int code) {
+        return switch (code) {
+            case 0 -> Presence.ONLINE;
+            case 1 -> Presence.BACKGROUND;
+            case 2 -> Presence.OFFLINE_TIMEOUT;
+            case 3 -> Presence.OFFLINE_LEAVE;
+            default -> throw new CodecException("the stored device has an unknown presence " + code);
+        };
     }
 
     ObjectNode deviceNode(DeviceRecord record) {

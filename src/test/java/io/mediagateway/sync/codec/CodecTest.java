@@ -95,11 +95,95 @@ class CodecTest {
     }
 
     @Test
-    void shouldWriteHlcsAsStringsBecauseJavaScriptNumbersCannotHoldThem() {
-        String json = new String(codec.encodeProgress(LwwRegister.of(
-                new PlaybackPosition(1, 2, PlaybackState.PAUSED, null, null), new Stamp(HLC, "tv"))), StandardCharsets.UTF_8);
+    void shouldWriteHlcsAsStringsInSnapshotsBecauseJavaScriptNumbersCannotHoldThem() {
+        String json = Json.string(codec.progressNode(LwwRegister.of(
+                new PlaybackPosition(1, 2, PlaybackState.PAUSED, null, null), new Stamp(HLC, "tv"))));
 
         assertThat(json).contains("\"hlc\":\"" + HLC + "\"");
+    }
+
+    /** Values exactly as versions before the binary form stored them (their JSON, byte for byte). */
+    @Test
+    void readsEveryValueTheJsonFormOfEarlierVersionsStored() {
+        String h = Long.toString(HLC);
+        String element = "{\"clock\":{\"phone\":\"" + h + "\"},\"deferred\":{\"x\":{\"device_id\":\"tv\",\"hlc\":\"" + h
+                + "\"}},\"live\":{\"t1\":{\"content_metadata\":{\"content_type\":\"movie\",\"title\":\"Fight Club\","
+                + "\"year\":1999},\"device_id\":\"tv\",\"hlc\":\"" + h + "\"}},\"removers\":{\"phone\":\"" + h + "\"}}";
+        OrElement<ContentMetadata> e = codec.decodeElement(utf8(element));
+        assertThat(e.live().get("t1").metadata()).isEqualTo(new ContentMetadata("Fight Club", 1999, null, "movie"));
+        assertThat(e.clock()).containsEntry("phone", HLC);
+        assertThat(e.removers()).containsEntry("phone", HLC);
+        assertThat(e.deferred()).containsEntry("x", new Stamp(HLC, "tv"));
+
+        String progress = "{\"device_id\":\"tv\",\"device_type\":\"TV\",\"duration_seconds\":7200.0,\"hlc\":\"" + h
+                + "\",\"platform_id\":\"netflix\",\"position_seconds\":1234.5,\"state\":\"Playing\"}";
+        assertThat(codec.decodeProgress(utf8(progress))).isEqualTo(LwwRegister.of(
+                new PlaybackPosition(1234.5, 7200, PlaybackState.PLAYING, "TV", "netflix"), new Stamp(HLC, "tv")));
+        String preference = "{\"device_id\":\"web\",\"hlc\":\"" + h + "\",\"value\":{\"auto\":true,\"lang\":\"en\"}}";
+        assertThat(codec.decodePreference(utf8(preference))).isEqualTo(LwwRegister.of(
+                new PreferenceValue("{\"auto\":true,\"lang\":\"en\"}"), new Stamp(HLC, "web")));
+        assertThat(codec.decodeNowPlaying(utf8("{\"content_id\":\"tmdb:550\",\"hlc\":" + h + "}")))
+                .isEqualTo(new io.mediagateway.sync.model.NowPlaying(HLC, "tmdb:550"));
+        String device = "{\"info\":{\"app_version\":\"5.2.0\",\"capabilities\":{\"audio_codecs\":[\"AAC\"],"
+                + "\"can_cast\":true,\"hdr_support\":[],\"max_resolution\":\"UHD_4K\",\"remote_controllable\":true},"
+                + "\"device_id\":\"tv\",\"device_type\":\"TV\",\"hlc\":\"" + h + "\",\"network_quality\":4,"
+                + "\"platform\":\"Tizen\"},\"joined\":{\"device_id\":\"tv\",\"hlc\":\"" + h + "\"},"
+                + "\"last_seen_ms\":1763700000000,\"presence\":{\"device_id\":\"tv\",\"hlc\":\"" + h
+                + "\",\"value\":\"ONLINE\"}}";
+        DeviceRecord d = codec.decodeDevice(utf8(device));
+        assertThat(d.presence().value()).isEqualTo(io.mediagateway.sync.model.Presence.ONLINE);
+        assertThat(d.info().orElseThrow().value().networkQuality()).isEqualTo("4");
+        assertThat(d.info().orElseThrow().value().capabilities().maxResolution()).isEqualTo("UHD_4K");
+        assertThat(d.lastSeenMs()).isEqualTo(1_763_700_000_000L);
+
+        // The goldens are what the JSON encoders (still used for snapshots) write: the form earlier versions stored
+        assertThat(Json.string(codec.elementNode(e))).isEqualTo(element);
+        assertThat(Json.string(codec.progressNode(codec.decodeProgress(utf8(progress))))).isEqualTo(progress);
+        assertThat(Json.string(codec.preferenceNode(codec.decodePreference(utf8(preference))))).isEqualTo(preference);
+        assertThat(Json.string(codec.deviceNode(d))).isEqualTo(device);
+
+        // Written again, each is in the binary form and reads back the same
+        assertThat(codec.encodeElement(e)[0]).isEqualTo(BinaryValues.FORMAT_1);
+        assertThat(codec.decodeElement(codec.encodeElement(e))).isEqualTo(e);
+        assertThat(codec.decodeDevice(codec.encodeDevice(d))).isEqualTo(d);
+    }
+
+    @Test
+    void theBinaryFormIsSmallerThanTheJsonAndNeverLooksLikeIt() {
+        OrElement<ContentMetadata> element = OrElement.<ContentMetadata>empty()
+                .add("2f1c8a4e-7d1b-4a57-9f0e-3c2b1a0d9e8f", new Stamp(HLC, "tv-samsung-living-room"), META, POLICY);
+        DeviceRecord device = DeviceRecord.seen(TV, new Stamp(HLC, "tv"), 1_763_700_000_000L);
+        LwwRegister<PlaybackPosition> progress = LwwRegister.of(
+                new PlaybackPosition(1234.5, 7200, PlaybackState.PLAYING, "TV", "netflix"), new Stamp(HLC, "tv"));
+
+        assertThat(codec.encodeElement(element).length).isLessThan(Json.bytes(codec.elementNode(element)).length);
+        assertThat(codec.encodeDevice(device).length).isLessThan(Json.bytes(codec.deviceNode(device)).length);
+        assertThat(codec.encodeProgress(progress).length).isLessThan(Json.bytes(codec.progressNode(progress)).length);
+        assertThat(codec.encodeDevice(device)[0]).isNotEqualTo((byte) '{');
+    }
+
+    @Test
+    void refusesABinaryValueThatIsTruncatedOfAnotherKindOrLongerThanItsFields() {
+        byte[] progress = codec.encodeProgress(LwwRegister.of(
+                new PlaybackPosition(1, 2, PlaybackState.PAUSED, null, null), new Stamp(HLC, "tv")));
+        assertThatThrownBy(() -> codec.decodeProgress(java.util.Arrays.copyOf(progress, progress.length - 1)))
+                .isInstanceOf(Json.CodecException.class).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> codec.decodeProgress(java.util.Arrays.copyOf(progress, progress.length + 1)))
+                .isInstanceOf(Json.CodecException.class).hasMessageContaining("after its end");
+        assertThatThrownBy(() -> codec.decodeDevice(progress))
+                .isInstanceOf(Json.CodecException.class).hasMessageContaining("not a device record");
+        byte[] later = progress.clone();
+        later[0] = 2;
+        assertThatThrownBy(() -> codec.decodeProgress(later))
+                .isInstanceOf(Json.CodecException.class).hasMessageContaining("no known format");
+        byte[] badState = progress.clone();
+        badState[2 + 16] = 9; // after the format, kind, position and duration
+        assertThatThrownBy(() -> codec.decodeProgress(badState))
+                .isInstanceOf(Json.CodecException.class).hasMessageContaining("unknown state 9");
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

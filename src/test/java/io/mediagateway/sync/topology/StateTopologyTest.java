@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mediagateway.sync.codec.Json;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,7 @@ class StateTopologyTest {
         assertThat(d.path("removed_tags").toString()).isEqualTo("[]");
         assertThat(d.path("content_metadata").path("title").asText()).isEqualTo("Fight Club");
         assertThat(d.path("delta_id").asText()).isNotBlank();
-        assertThat(t.item(SyncStores.WATCHLIST, "alice", "tmdb:550").path("live").has("tag-1")).isTrue();
+        assertThat(t.watchlistItem("alice", "tmdb:550").live().containsKey("tag-1")).isTrue();
 
         t.send("alice", remove("phone", "tmdb:550", 2, "tag-1"));
         List<JsonNode> removed = t.deltas();
@@ -90,7 +91,32 @@ class StateTopologyTest {
         assertThat(t.deltas()).isEmpty();
         t.send("alice", add("tv", "c1", "tag-1", 1));
         assertThat(t.deltas()).isEmpty();
-        assertThat(t.item(SyncStores.WATCHLIST, "alice", "c1").path("live").size()).isZero();
+        assertThat(t.watchlistItem("alice", "c1").live()).isEmpty();
+    }
+
+    /** A store written by a version that kept JSON values: read as it is, rewritten in the binary form when touched. */
+    @Test
+    void itemsStoredAsJsonByAnEarlierVersionAreReadAndRewrittenInTheBinaryForm() {
+        byte[] element = ("{\"clock\":{},\"live\":{\"tag-1\":{\"device_id\":\"tv\",\"hlc\":\"" + hlc(1)
+                + "\"}},\"removers\":{}}").getBytes(StandardCharsets.UTF_8);
+        byte[] position = ("{\"device_id\":\"tv\",\"duration_seconds\":100.0,\"hlc\":\"" + hlc(2)
+                + "\",\"position_seconds\":10.0,\"state\":\"Playing\"}").getBytes(StandardCharsets.UTF_8);
+        t.store(SyncStores.WATCHLIST).put(UserKeys.key("alice", "c1"), element);
+        t.store(SyncStores.PROGRESS).put(UserKeys.key("alice", "c1"), position);
+
+        t.send("alice", progress("tv", "c1", 5, 100, "Playing", 1.5)); // older than the stored one: no change
+        t.send("alice", remove("phone", "c1", 3, "tag-1"));
+        t.send("alice", progress("tv", "c1", 20, 100, "Paused", 4));
+
+        List<JsonNode> deltas = t.deltas();
+        assertThat(deltas).extracting(d -> d.path("msg_type").asText())
+                .containsExactly("watchlist_update", "watch_progress_update");
+        assertThat(deltas.get(0).path("removed_tags").toString()).isEqualTo("[\"tag-1\"]");
+        assertThat(deltas.get(0).path("present").asBoolean()).isFalse();
+        assertThat(deltas.get(1).path("position_seconds").asDouble()).isEqualTo(20);
+        assertThat(((byte[]) t.store(SyncStores.WATCHLIST).get(UserKeys.key("alice", "c1")))[0]).isEqualTo((byte) 1);
+        assertThat(((byte[]) t.store(SyncStores.PROGRESS).get(UserKeys.key("alice", "c1")))[0]).isEqualTo((byte) 1);
+        assertThat(t.progress("alice", "c1").value().positionSeconds()).isEqualTo(20);
     }
 
     @Test
@@ -112,7 +138,7 @@ class StateTopologyTest {
         List<JsonNode> deltas = t.deltas();
         assertThat(deltas).extracting(d -> d.path("user_id").asText() + "/" + d.path("content_id").asText())
                 .containsExactly("alice/c1", "bob/c2");
-        assertThat(t.item(SyncStores.WATCHLIST, "alice", "c2")).isNull();
+        assertThat(t.watchlistItem("alice", "c2")).isNull();
     }
 
     @Test
@@ -141,7 +167,7 @@ class StateTopologyTest {
         assertThat(last.path("device_id").asText()).isEqualTo("phone");
         assertThat(last.path("completed").asBoolean()).isTrue();
         assertThat(last.path("resume_position_seconds").asDouble()).isZero();
-        assertThat(t.item(SyncStores.PROGRESS, "alice", "c1").path("position_seconds").asDouble()).isEqualTo(95);
+        assertThat(t.progress("alice", "c1").value().positionSeconds()).isEqualTo(95);
     }
 
     @Test

@@ -1,5 +1,10 @@
 package io.mediagateway.sync.topology;
 
+import io.mediagateway.sync.codec.StateCodec;
+import io.mediagateway.sync.crdt.LwwRegister;
+import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.model.ContentMetadata;
+import io.mediagateway.sync.model.PlaybackPosition;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
@@ -189,10 +194,16 @@ final class TopologyFixture implements AutoCloseable {
         return String.valueOf(o);
     }
 
-    /** A stored value of a per-item store, parsed, or null. */
-    JsonNode item(String storeName, String user, String item) {
-        Object v = store(storeName).get(UserKeys.key(user, item));
-        return v == null ? null : Json.parse((byte[]) v);
+    /** The stored watchlist item, decoded, or null. */
+    OrElement<ContentMetadata> watchlistItem(String user, String contentId) {
+        Object v = store(SyncStores.WATCHLIST).get(UserKeys.key(user, contentId));
+        return v == null ? null : new StateCodec(OrElement.Policy.DEFAULT).decodeElement((byte[]) v);
+    }
+
+    /** The stored progress register, decoded, or null. */
+    LwwRegister<PlaybackPosition> progress(String user, String contentId) {
+        Object v = store(SyncStores.PROGRESS).get(UserKeys.key(user, contentId));
+        return v == null ? null : new StateCodec(OrElement.Policy.DEFAULT).decodeProgress((byte[]) v);
     }
 
     @Override
