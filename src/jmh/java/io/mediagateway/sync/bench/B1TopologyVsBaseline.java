@@ -156,6 +156,9 @@ final class B1TopologyVsBaseline implements Scenario {
         if (Boolean.getBoolean("bench.defaultRocksDb")) {
             props.remove(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
         }
+        // -Dbench.streams.<config>=<value>: any Streams, producer or consumer setting, for both applications
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.streams."))
+                .forEach(k -> props.put(k.substring("bench.streams.".length()), System.getProperty(k)));
         Topology topology = baseline ? baseline() : SyncTopology.build(new StreamsConfig(props), SyncTopology.Settings.defaults());
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             BenchContext.failFast(streams);
@@ -168,8 +171,46 @@ final class B1TopologyVsBaseline implements Scenario {
             long cpuStart = processCpuNanos();
             BenchContext.awaitCommitted(admin, applicationId, Topics.DEVICE_EVENTS.name(), Duration.ofMinutes(15), streams);
             long cpu = processCpuNanos() - cpuStart;
+            System.out.println("  " + name + ": " + transactions(streams));
             return new Pass(events / ((System.nanoTime() - start) / 1e9), cpu / 1e3 / events);
         }
+    }
+
+    /**
+     * What the transactions cost the stream thread (its commits, from its metrics) and how often the producer
+     * retried a batch: under Kafka 4's transactions v2 a transaction's first write to a partition can meet the
+     * previous transaction's markers not yet written ({@code CONCURRENT_TRANSACTIONS}), and the batches behind it
+     * then fail with {@code OUT_OF_ORDER_SEQUENCE_NUMBER}; both are retried after {@code retry.backoff.ms}, and the
+     * commit waits for them.
+     */
+    static String transactions(KafkaStreams streams) {
+        Map<String, Double> sums = new java.util.TreeMap<>();
+        Map<String, Double> maxima = new java.util.TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (!(metric.metricValue() instanceof Double v) || v.isNaN() || v.isInfinite()) {
+                return;
+            }
+            String key = name.group() + "/" + name.name();
+            switch (key) {
+                case "producer-metrics/record-retry-total", "producer-metrics/txn-commit-time-ns-total",
+                     "producer-metrics/flush-time-ns-total", "stream-thread-metrics/commit-total" ->
+                        sums.merge(key, v, Double::sum);
+                case "stream-thread-metrics/commit-latency-max", "stream-thread-metrics/commit-latency-avg",
+                     "stream-thread-metrics/commit-ratio" ->
+                        maxima.merge(key, v, Math::max);
+                default -> {
+                }
+            }
+        });
+        double commits = sums.getOrDefault("stream-thread-metrics/commit-total", 0.0);
+        return String.format("%,.0f commits, latency avg %.1f ms, max %.0f ms, %.0f %% of the thread's time (last 30 s); producer txn-commit %.2f ms and "
+                        + "flush %.2f ms per commit; %,.0f batch retries",
+                commits, maxima.getOrDefault("stream-thread-metrics/commit-latency-avg", Double.NaN),
+                maxima.getOrDefault("stream-thread-metrics/commit-latency-max", Double.NaN),
+                100 * maxima.getOrDefault("stream-thread-metrics/commit-ratio", Double.NaN),
+                sums.getOrDefault("producer-metrics/txn-commit-time-ns-total", 0.0) / 1e6 / Math.max(1, commits),
+                sums.getOrDefault("producer-metrics/flush-time-ns-total", 0.0) / 1e6 / Math.max(1, commits),
+                sums.getOrDefault("producer-metrics/record-retry-total", 0.0));
     }
 
     private static long processCpuNanos() {

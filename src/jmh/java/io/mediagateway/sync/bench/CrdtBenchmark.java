@@ -6,7 +6,10 @@ import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.LwwRegister;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.crdt.Stamp;
+import io.mediagateway.sync.model.Capabilities;
 import io.mediagateway.sync.model.ContentMetadata;
+import io.mediagateway.sync.model.DeviceInfo;
+import io.mediagateway.sync.model.DeviceRecord;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PlaybackState;
@@ -36,6 +39,9 @@ public class CrdtBenchmark {
     private LwwRegister<PlaybackPosition> older;
     private LwwRegister<PlaybackPosition> newer;
     private Delta.Progress progressDelta;
+    private byte[] progressBytes;
+    private DeviceRecord device;
+    private byte[] deviceBytes;
     private long tick;
 
     @Setup
@@ -53,6 +59,11 @@ public class CrdtBenchmark {
         PlaybackPosition p = new PlaybackPosition(1234.5, 7200, PlaybackState.PLAYING, "TV", null);
         older = LwwRegister.of(p, new Stamp(T, "tv"));
         newer = LwwRegister.of(p, new Stamp(T + 1, "phone"));
+        progressBytes = codec.encodeProgress(newer);
+        device = DeviceRecord.seen(new DeviceInfo("TV", "Tizen", new Capabilities("UHD_4K", List.of("AAC", "EAC3"),
+                List.of("HDR10"), true, true, 65.0), "5.2.0", "Living room TV", null, "4"), new Stamp(T, "tv-samsung"),
+                1_763_700_000_000L);
+        deviceBytes = codec.encodeDevice(device);
         progressDelta = new Delta.Progress("user-12345", T, "tv-samsung-living-room", "7-123456789-0", "tmdb:550", p);
     }
 
@@ -90,5 +101,20 @@ public class CrdtBenchmark {
     @Benchmark
     public byte[] progressDeltaEncode() {
         return DeltaCodec.encode(progressDelta);
+    }
+
+    @Benchmark
+    public LwwRegister<PlaybackPosition> progressRegisterDecode() {
+        return codec.decodeProgress(progressBytes);
+    }
+
+    @Benchmark
+    public byte[] deviceRecordEncode() {
+        return codec.encodeDevice(device);
+    }
+
+    @Benchmark
+    public DeviceRecord deviceRecordDecode() {
+        return codec.decodeDevice(deviceBytes);
     }
 }
