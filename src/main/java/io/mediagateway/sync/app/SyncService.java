@@ -89,6 +89,8 @@ public final class SyncService implements AutoCloseable {
     private volatile KafkaStreams analytics;
     private final AnalyticsCounters analyticsCounters = new AnalyticsCounters();
     private volatile HostInfo self;
+    /** The serving streams' interactive queries, told of their state changes. */
+    private StreamsStateSource stateSource;
 
     private record NamedCloseable(String name, AutoCloseable closeable) {
     }
@@ -145,8 +147,9 @@ public final class SyncService implements AutoCloseable {
         KafkaEventSink sink = new KafkaEventSink(bootstrapServers);
         resources.push(new NamedCloseable("API producer", sink));
         metrics.bind(sink.clientMetrics());
+        stateSource = new StreamsStateSource(() -> streams, () -> self, admin, config.servingApplicationId());
         ApiRoutes api = new ApiRoutes(new JwtTokens(jwtSecret), new Hlc(System::currentTimeMillis, config.maxClockSkewMs()),
-                sink, new StreamsStateSource(() -> streams, () -> self, admin, config.servingApplicationId()),
+                sink, stateSource,
                 new UserStateReader(new StateCodec(config.watchlistPolicy()), config.topologySettings().presenceTimeouts(),
                         config.viewCacheBytes()),
                 System::currentTimeMillis, new RateLimiter(config.rateLimitPerUser(), System::nanoTime),
@@ -286,8 +289,9 @@ public final class SyncService implements AutoCloseable {
     private void startStreams() {
         Properties props = streamsProperties(config.servingApplicationId());
         props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
+        StreamsStateSource reads = stateSource;
         streams = startStreams("Kafka Streams", "serving", SyncTopology.build(new StreamsConfig(props), config.topologySettings()),
-                props);
+                props, reads::onStateChange);
     }
 
     /**
@@ -299,7 +303,7 @@ public final class SyncService implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.analytics().streamThreads());
         props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, Math.max(16L << 20, config.rocksDbMemoryBytes() / 4));
         analytics = startStreams("Analytics streams", "analytics", AnalyticsTopology.build(new StreamsConfig(props),
-                config.analyticsSettings(), analyticsCounters), props);
+                config.analyticsSettings(), analyticsCounters), props, () -> { });
         metrics.bindAnalytics(analyticsCounters);
     }
 
@@ -316,8 +320,11 @@ public final class SyncService implements AutoCloseable {
         return props;
     }
 
-    /** @param role the {@code streams} tag of its metrics: {@code serving} or {@code analytics} */
-    private KafkaStreams startStreams(String what, String role, Topology topology, Properties props) {
+    /**
+     * @param role          the {@code streams} tag of its metrics: {@code serving} or {@code analytics}
+     * @param onStateChange told of every state change (before it is logged)
+     */
+    private KafkaStreams startStreams(String what, String role, Topology topology, Properties props, Runnable onStateChange) {
         log.info("{}: application {} as static member {} (SYNC_INSTANCE_ID), state in {}", what,
                 props.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 props.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)),
@@ -326,6 +333,7 @@ public final class SyncService implements AutoCloseable {
         StandbyCapacity standbys = new StandbyCapacity(what, config.standbyReplicas(),
                 () -> s.metadataForAllStreamsClients().size());
         s.setStateListener((now, before) -> {
+            onStateChange.run();
             log.info("{} {} -> {}", what, before, now);
             if (now == KafkaStreams.State.RUNNING) {
                 standbys.afterRebalance();

@@ -170,10 +170,16 @@ class MultiInstanceIT {
                     failure.addSuppressed(t); // the first failure is the one to see
                 }
             }
-            // After the rebalance A alone answers for everyone, fresh.
-            for (String user : users) {
-                assertThat(read(portA, user, null).path("items")).isNotEmpty();
-            }
+            // After the rebalance A alone answers for everyone, fresh: it owns every partition now, and must not
+            // go on sending reads to where the users were before (nor answer them from a copy flagged stale).
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (String user : users) {
+                    HttpResponse<String> r = Http.call("http://127.0.0.1:" + portA + "/api/v1/sync/watchlist", token(user), null);
+                    assertThat(r.statusCode()).as("user %s", user).isEqualTo(200);
+                    assertThat(r.headers().firstValue(OwnerClient.STALENESS)).as("user %s", user).isEmpty();
+                    assertThat(mapper.readTree(r.body()).path("items")).as("user %s", user).isNotEmpty();
+                }
+            });
         }
     }
 
