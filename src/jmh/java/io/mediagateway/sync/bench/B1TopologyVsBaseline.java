@@ -171,7 +171,7 @@ final class B1TopologyVsBaseline implements Scenario {
             long cpuStart = processCpuNanos();
             BenchContext.awaitCommitted(admin, applicationId, Topics.DEVICE_EVENTS.name(), Duration.ofMinutes(15), streams);
             long cpu = processCpuNanos() - cpuStart;
-            System.out.println("  " + name + ": " + transactions(streams));
+            System.out.println("  " + name + ": " + transactions(streams, events));
             return new Pass(events / ((System.nanoTime() - start) / 1e9), cpu / 1e3 / events);
         }
     }
@@ -183,7 +183,7 @@ final class B1TopologyVsBaseline implements Scenario {
      * then fail with {@code OUT_OF_ORDER_SEQUENCE_NUMBER}; both are retried after {@code retry.backoff.ms}, and the
      * commit waits for them.
      */
-    static String transactions(KafkaStreams streams) {
+    static String transactions(KafkaStreams streams, int events) {
         Map<String, Double> sums = new java.util.TreeMap<>();
         Map<String, Double> maxima = new java.util.TreeMap<>();
         streams.metrics().forEach((name, metric) -> {
@@ -193,6 +193,7 @@ final class B1TopologyVsBaseline implements Scenario {
             String key = name.group() + "/" + name.name();
             switch (key) {
                 case "producer-metrics/record-retry-total", "producer-metrics/txn-commit-time-ns-total",
+                     "producer-metrics/record-send-total",
                      "producer-metrics/flush-time-ns-total", "stream-thread-metrics/commit-total" ->
                         sums.merge(key, v, Double::sum);
                 case "stream-thread-metrics/commit-latency-max", "stream-thread-metrics/commit-latency-avg",
@@ -204,13 +205,14 @@ final class B1TopologyVsBaseline implements Scenario {
         });
         double commits = sums.getOrDefault("stream-thread-metrics/commit-total", 0.0);
         return String.format("%,.0f commits, latency avg %.1f ms, max %.0f ms, %.0f %% of the thread's time (last 30 s); producer txn-commit %.2f ms and "
-                        + "flush %.2f ms per commit; %,.0f batch retries",
+                        + "flush %.2f ms per commit; %,.0f batch retries; %.2f records written per event",
                 commits, maxima.getOrDefault("stream-thread-metrics/commit-latency-avg", Double.NaN),
                 maxima.getOrDefault("stream-thread-metrics/commit-latency-max", Double.NaN),
                 100 * maxima.getOrDefault("stream-thread-metrics/commit-ratio", Double.NaN),
                 sums.getOrDefault("producer-metrics/txn-commit-time-ns-total", 0.0) / 1e6 / Math.max(1, commits),
                 sums.getOrDefault("producer-metrics/flush-time-ns-total", 0.0) / 1e6 / Math.max(1, commits),
-                sums.getOrDefault("producer-metrics/record-retry-total", 0.0));
+                sums.getOrDefault("producer-metrics/record-retry-total", 0.0),
+                sums.getOrDefault("producer-metrics/record-send-total", 0.0) / events);
     }
 
     private static long processCpuNanos() {

@@ -2,6 +2,7 @@ package io.mediagateway.sync.topology;
 
 import java.nio.file.Path;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams configuration of the service, shared by {@code serve} and the tests. */
@@ -30,6 +31,15 @@ public final class StreamsProperties {
      * (write → push p50 110–116 ms idle against ~30 ms under load; now 21–27 ms; BENCHMARKS.md, B2). An idle thread now wakes
      * every 10 ms, which costs next to nothing.
      */
+    /**
+     * How long a stream thread's transactional producer waits before it retries a request (then doubling, up to
+     * {@code retry.backoff.max.ms}, 1 s): 10 ms instead of the producer's 100. A commit every 20 ms meets the
+     * broker still completing the previous transaction now and then ({@code CONCURRENT_TRANSACTIONS}), and with
+     * 100 ms every such retry stalled the commit — and every delta of it — by 100 ms: B1's topology passes had
+     * a longest commit of 108–139 ms in 6 passes of 6 with the default, 39–63 ms with 10 ms (BENCHMARKS.md).
+     */
+    public static final long TRANSACTION_RETRY_BACKOFF_MS = 10;
+
     static long pollMs(long commitIntervalMs) {
         return Math.max(1, Math.min(100, commitIntervalMs / 2));
     }
@@ -47,6 +57,7 @@ public final class StreamsProperties {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.POLL_MS_CONFIG, pollMs(commitIntervalMs));
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), TRANSACTION_RETRY_BACKOFF_MS);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         props.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);

@@ -12,7 +12,7 @@ import org.apache.kafka.streams.state.WindowStore;
 /**
  * The state stores of the topology: RocksDB, changelogged, with fixed names (their changelogs are
  * {@code <application.id>-<name>-changelog}); the key-value stores but the {@link #HISTORY} are cached.
- * Item values are the JSON of {@code StateCodec}; the history's are laid out by {@link HistoryKeys}.
+ * Item values are {@code StateCodec}'s binary form; the history's are laid out by {@link HistoryKeys}.
  */
 public final class SyncStores {
     /** {@code user\0content_id} → watchlist item (OR-set element). */

@@ -3,6 +3,7 @@ package io.mediagateway.sync.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -17,5 +18,12 @@ class StreamsPropertiesTest {
         assertThat(pollMs(StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS)).isEqualTo(10L);
         assertThat(pollMs(1)).isEqualTo(1L);
         assertThat(pollMs(1_000)).as("never longer than Kafka Streams' own default").isEqualTo(100L);
+    }
+
+    @Test
+    void theStreamThreadsProducersRetryAfter10MsNot100SoABusyTransactionCoordinatorDoesNotStallACommitBy100Ms() {
+        var producer = new StreamsConfig(StreamsProperties.of("app", "localhost:9092", Path.of("state"), 1, 20, 0))
+                .getProducerConfigs("client");
+        assertThat(producer.get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(10L);
     }
 }
