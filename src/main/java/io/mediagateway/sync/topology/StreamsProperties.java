@@ -36,7 +36,8 @@ public final class StreamsProperties {
      * {@code retry.backoff.max.ms}, 1 s): 10 ms instead of the producer's 100. A commit every 20 ms meets the
      * broker still completing the previous transaction now and then ({@code CONCURRENT_TRANSACTIONS}), and with
      * 100 ms every such retry stalled the commit — and every delta of it — by 100 ms: B1's topology passes had
-     * a longest commit of 108–139 ms in 6 passes of 6 with the default, 39–63 ms with 10 ms (BENCHMARKS.md).
+     * a longest commit of 107–256 ms in 13 of 14 passes with the default, 39–97 ms in 11 of 12 with 5 or 10 ms
+     * (BENCHMARKS.md, "Commits that waited 100 ms").
      */
     public static final long TRANSACTION_RETRY_BACKOFF_MS = 10;
 
