@@ -5,15 +5,21 @@ import static io.mediagateway.sync.deadletter.RejectReason.INVALID_DEVICE_ID;
 import static io.mediagateway.sync.deadletter.RejectReason.INVALID_FIELD;
 import static io.mediagateway.sync.deadletter.RejectReason.INVALID_JSON;
 import static io.mediagateway.sync.deadletter.RejectReason.MISSING_FIELD;
-import static io.mediagateway.sync.deadletter.RejectReason.OVERSIZED;
 import static io.mediagateway.sync.deadletter.RejectReason.UNKNOWN_MSG_TYPE;
+import static io.mediagateway.sync.ingest.FieldRules.checkLimits;
+import static io.mediagateway.sync.ingest.FieldRules.field;
+import static io.mediagateway.sync.ingest.FieldRules.hasControlChars;
+import static io.mediagateway.sync.ingest.FieldRules.invalid;
+import static io.mediagateway.sync.ingest.FieldRules.number;
+import static io.mediagateway.sync.ingest.FieldRules.optionalNumber;
+import static io.mediagateway.sync.ingest.FieldRules.optionalText;
+import static io.mediagateway.sync.ingest.FieldRules.shorten;
+import static io.mediagateway.sync.ingest.FieldRules.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mediagateway.sync.codec.Fields;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
-import io.mediagateway.sync.codec.JsonLimits;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.model.Capabilities;
@@ -24,19 +30,15 @@ import io.mediagateway.sync.model.Identifiers;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PlaybackState;
 import io.mediagateway.sync.model.PreferenceValue;
-import io.mediagateway.sync.model.Unicode;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Parses and validates one event of {@code sync.device-events} (contract §1, §2, §4). Every rule
@@ -63,22 +65,7 @@ public final class EventParser {
 
     /** Parses a record value. */
     public IngestEvent parse(byte[] value) {
-        if (value == null) {
-            throw new RejectedException(INVALID_JSON, "the record has no value (null)");
-        }
-        if (value.length > MAX_RECORD_BYTES) {
-            throw new RejectedException(OVERSIZED, "the record is " + value.length + " bytes; the limit is "
-                    + MAX_RECORD_BYTES);
-        }
-        JsonNode node;
-        try {
-            node = Json.parse(value);
-        } catch (Json.NestingException e) {
-            throw new RejectedException(INVALID_FIELD, e.getMessage());
-        } catch (CodecException e) {
-            throw new RejectedException(INVALID_JSON, e.getMessage());
-        }
-        return parse(node);
+        return parse(FieldRules.readJson(value, MAX_RECORD_BYTES));
     }
 
     /** An event as an ingress path will produce it: its exact bytes, and what the topology will read from them. */
@@ -125,23 +112,6 @@ public final class EventParser {
             default -> throw new IllegalStateException(msgType);
         };
         return new IngestEvent(msgType, deviceId, hlc, messageId, userId, payload);
-    }
-
-    /**
-     * Every field, whatever its kind, keeps to the limits of any stored value (§18): nesting and valid
-     * Unicode. Checked before the field rules, so no field can carry a value a later read cannot write out.
-     */
-    private static void checkLimits(JsonNode node) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (!Unicode.isValid(field.getKey())) {
-                throw new RejectedException(INVALID_FIELD, "a field name is not valid Unicode (it holds a lone surrogate)");
-            }
-            Optional<JsonLimits.Violation> violation = JsonLimits.check(field.getValue());
-            if (violation.isPresent()) {
-                throw invalid(shorten(field.getKey()), violation.get().problem());
-            }
-        }
     }
 
     // ---- event kinds
@@ -410,52 +380,5 @@ public final class EventParser {
                     + " (no control characters)");
         }
         return id;
-    }
-
-    private static String text(JsonNode node, String name) {
-        return text(node, name, name);
-    }
-
-    private static String text(JsonNode node, String name, String path) {
-        return field(() -> Fields.text(node, name, path));
-    }
-
-    private static String optionalText(JsonNode node, String name, int maxLength) {
-        return field(() -> Fields.optionalText(node, name, maxLength));
-    }
-
-    private static double number(JsonNode node, String name) {
-        return number(node, name, name);
-    }
-
-    private static double number(JsonNode node, String name, String path) {
-        return field(() -> Fields.finiteNumber(node, name, path));
-    }
-
-    /** A field read by the codec's rules, its failure as the dead-letter reason it is. */
-    private static <T> T field(Supplier<T> read) {
-        try {
-            return read.get();
-        } catch (Fields.Missing e) {
-            throw new RejectedException(MISSING_FIELD, e.getMessage());
-        } catch (CodecException e) {
-            throw new RejectedException(INVALID_FIELD, e.getMessage());
-        }
-    }
-
-    private static Double optionalNumber(JsonNode node, String name) {
-        return node.hasNonNull(name) ? number(node, name) : null;
-    }
-
-    private static boolean hasControlChars(String s) {
-        return s.codePoints().anyMatch(Character::isISOControl);
-    }
-
-    private static RejectedException invalid(String field, String rule) {
-        return new RejectedException(INVALID_FIELD, "'" + field + "' " + rule);
-    }
-
-    private static String shorten(String s) {
-        return Unicode.shorten(s, 64);
     }
 }
