@@ -15,6 +15,8 @@ import io.mediagateway.sync.model.Capabilities;
 import io.mediagateway.sync.model.ContentMetadata;
 import io.mediagateway.sync.model.DeviceInfo;
 import io.mediagateway.sync.model.DeviceRecord;
+import io.mediagateway.sync.model.Notification;
+import io.mediagateway.sync.model.NotificationState;
 import io.mediagateway.sync.model.NowPlaying;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PlaybackState;
@@ -46,6 +48,7 @@ public final class StateCodec {
     private static final byte PREFERENCE = 'F';
     private static final byte NOW_PLAYING = 'N';
     private static final byte DEVICE = 'D';
+    private static final byte NOTIFICATION = 'O';
 
     public byte[] encodeElement(OrElement<ContentMetadata> element) {
         BinaryValues.Writer w = new BinaryValues.Writer(ELEMENT, 64 + 48 * element.live().size());
@@ -463,6 +466,52 @@ public final class StateCodec {
         return new Capabilities(Fields.optionalText(node, "max_resolution"), Fields.strings(node, "audio_codecs"),
                 Fields.strings(node, "hdr_support"), Fields.bool(node, "remote_controllable"),
                 Fields.bool(node, "can_cast"), Fields.optionalNumber(node, "screen_size"));
+    }
+
+    // ---- notifications (contract §14)
+
+    public byte[] encodeNotification(NotificationState state) {
+        BinaryValues.Writer w = new BinaryValues.Writer(NOTIFICATION, 128);
+        Notification n = state.notification();
+        w.bool(n != null);
+        if (n != null) {
+            w.optionalString(n.id()).string(n.userId()).string(n.type().wireName()).string(n.title()).string(n.body())
+                    .string(n.priority().wireName()).bool(n.expiresAtMs() != null);
+            if (n.expiresAtMs() != null) {
+                w.i64(n.expiresAtMs());
+            }
+            w.optionalString(n.dataJson()).i64(state.receivedAtMs());
+        }
+        return w.optionalStamp(state.read()).optionalStamp(state.dismissed()).toBytes();
+    }
+
+    public NotificationState decodeNotification(byte[] bytes) {
+        BinaryValues.Reader r = new BinaryValues.Reader(bytes, NOTIFICATION, "notification");
+        Notification n = null;
+        long receivedAt = 0;
+        if (r.bool()) {
+            String id = r.optionalString();
+            String user = r.string();
+            String type = r.string();
+            String title = r.string();
+            String body = r.string();
+            String priority = r.string();
+            Long expiresAt = r.bool() ? r.i64() : null;
+            n = new Notification(id, user,
+                    Notification.Type.parse(type).orElseThrow(() -> new CodecException("unknown notification type " + type)),
+                    title, body,
+                    Notification.Priority.parse(priority).orElseThrow(() -> new CodecException("unknown priority " + priority)),
+                    expiresAt, r.optionalString());
+            receivedAt = r.i64();
+        }
+        NotificationState state;
+        try {
+            state = new NotificationState(n, receivedAt, r.optionalStamp(), r.optionalStamp());
+        } catch (IllegalArgumentException e) {
+            throw new CodecException("the stored notification is invalid: " + e.getMessage(), e);
+        }
+        r.end();
+        return state;
     }
 
     // ---- a whole user (snapshots, convergence checks)

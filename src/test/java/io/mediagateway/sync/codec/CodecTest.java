@@ -14,10 +14,15 @@ import io.mediagateway.sync.model.ContentMetadata;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.DeviceInfo;
 import io.mediagateway.sync.model.DeviceRecord;
+import io.mediagateway.sync.model.Notification;
+import io.mediagateway.sync.model.NotificationState;
+import io.mediagateway.sync.model.NowPlaying;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PlaybackState;
 import io.mediagateway.sync.model.PreferenceValue;
+import io.mediagateway.sync.model.Presence;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -123,7 +128,7 @@ class CodecTest {
         assertThat(codec.decodePreference(utf8(preference))).isEqualTo(LwwRegister.of(
                 new PreferenceValue("{\"auto\":true,\"lang\":\"en\"}"), new Stamp(HLC, "web")));
         assertThat(codec.decodeNowPlaying(utf8("{\"content_id\":\"tmdb:550\",\"hlc\":" + h + "}")))
-                .isEqualTo(new io.mediagateway.sync.model.NowPlaying(HLC, "tmdb:550"));
+                .isEqualTo(new NowPlaying(HLC, "tmdb:550"));
         String device = "{\"info\":{\"app_version\":\"5.2.0\",\"capabilities\":{\"audio_codecs\":[\"AAC\"],"
                 + "\"can_cast\":true,\"hdr_support\":[],\"max_resolution\":\"UHD_4K\",\"remote_controllable\":true},"
                 + "\"device_id\":\"tv\",\"device_type\":\"TV\",\"hlc\":\"" + h + "\",\"network_quality\":4,"
@@ -131,7 +136,7 @@ class CodecTest {
                 + "\"last_seen_ms\":1763700000000,\"presence\":{\"device_id\":\"tv\",\"hlc\":\"" + h
                 + "\",\"value\":\"ONLINE\"}}";
         DeviceRecord d = codec.decodeDevice(utf8(device));
-        assertThat(d.presence().value()).isEqualTo(io.mediagateway.sync.model.Presence.ONLINE);
+        assertThat(d.presence().value()).isEqualTo(Presence.ONLINE);
         assertThat(d.info().orElseThrow().value().networkQuality()).isEqualTo("4");
         assertThat(d.info().orElseThrow().value().capabilities().maxResolution()).isEqualTo("UHD_4K");
         assertThat(d.lastSeenMs()).isEqualTo(1_763_700_000_000L);
@@ -166,9 +171,9 @@ class CodecTest {
     void refusesABinaryValueThatIsTruncatedOfAnotherKindOrLongerThanItsFields() {
         byte[] progress = codec.encodeProgress(LwwRegister.of(
                 new PlaybackPosition(1, 2, PlaybackState.PAUSED, null, null), new Stamp(HLC, "tv")));
-        assertThatThrownBy(() -> codec.decodeProgress(java.util.Arrays.copyOf(progress, progress.length - 1)))
+        assertThatThrownBy(() -> codec.decodeProgress(Arrays.copyOf(progress, progress.length - 1)))
                 .isInstanceOf(Json.CodecException.class).hasMessageContaining("truncated");
-        assertThatThrownBy(() -> codec.decodeProgress(java.util.Arrays.copyOf(progress, progress.length + 1)))
+        assertThatThrownBy(() -> codec.decodeProgress(Arrays.copyOf(progress, progress.length + 1)))
                 .isInstanceOf(Json.CodecException.class).hasMessageContaining("after its end");
         assertThatThrownBy(() -> codec.decodeDevice(progress))
                 .isInstanceOf(Json.CodecException.class).hasMessageContaining("not a device record");
@@ -180,6 +185,27 @@ class CodecTest {
         badState[2 + 16] = 9; // after the format, kind, position and duration
         assertThatThrownBy(() -> codec.decodeProgress(badState))
                 .isInstanceOf(Json.CodecException.class).hasMessageContaining("unknown state 9");
+    }
+
+    @Test
+    void roundTripsANotificationStateInEachOfItsShapes() {
+        Notification n = new Notification("n-1", "user-12345",
+                Notification.Type.NEW_RECOMMENDATION, "Because you watched Fight Club", "Try Se7en",
+                Notification.Priority.LOW, 1_765_000_000_000L, "{\"content_id\":\"tmdb:807\"}");
+        NotificationState full = NotificationState.EMPTY
+                .arrived(n, 1_764_999_000_000L).markRead(new Stamp(HLC, "phone")).dismiss(new Stamp(HLC + 1, "tv"));
+        NotificationState readFirst = NotificationState.EMPTY
+                .markRead(new Stamp(HLC, "phone"));
+        NotificationState bare = NotificationState.EMPTY
+                .arrived(new Notification(null, "user-12345",
+                        Notification.Type.SOCIAL_UPDATE, "t", "",
+                        Notification.Priority.URGENT, null, null), 5L);
+        for (var state : List.of(full, readFirst, bare)) {
+            assertThat(codec.decodeNotification(codec.encodeNotification(state))).isEqualTo(state);
+        }
+        assertThatThrownBy(() -> codec.decodeNotification(codec.encodeProgress(LwwRegister.of(
+                new PlaybackPosition(1, 2, PlaybackState.PAUSED, null, null), new Stamp(HLC, "tv")))))
+                .isInstanceOf(Json.CodecException.class).hasMessageContaining("not a notification");
     }
 
     private static byte[] utf8(String s) {
