@@ -151,7 +151,7 @@ final class BinaryValues {
         }
 
         private void need(int n) {
-            if (n < 0 || pos + n > buf.length) {
+            if (n < 0 || n > buf.length - pos) {
                 throw new CodecException("the stored value is truncated at byte " + pos);
             }
         }

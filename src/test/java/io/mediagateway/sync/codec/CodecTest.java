@@ -181,6 +181,16 @@ class CodecTest {
         later[0] = 2;
         assertThatThrownBy(() -> codec.decodeProgress(later))
                 .isInstanceOf(Json.CodecException.class).hasMessageContaining("no known format");
+        // a length near 2^31 must not wrap around the bounds check
+        byte[] preference = codec.encodePreference(LwwRegister.of(new PreferenceValue("1"), new Stamp(HLC, "tv")));
+        byte[] hugeLength = Arrays.copyOf(preference, 7);
+        hugeLength[2] = (byte) 0xFF;
+        hugeLength[3] = (byte) 0xFF;
+        hugeLength[4] = (byte) 0xFF;
+        hugeLength[5] = (byte) 0xFF;
+        hugeLength[6] = (byte) 0x07;
+        assertThatThrownBy(() -> codec.decodePreference(hugeLength))
+                .isInstanceOf(Json.CodecException.class).hasMessageContaining("truncated");
         byte[] badState = progress.clone();
         badState[2 + 16] = 9; // after the format, kind, position and duration
         assertThatThrownBy(() -> codec.decodeProgress(badState))
