@@ -289,9 +289,8 @@ public final class SyncService implements AutoCloseable {
     private void startStreams() {
         Properties props = streamsProperties(config.servingApplicationId());
         props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
-        StreamsStateSource reads = stateSource;
         streams = startStreams("Kafka Streams", "serving", SyncTopology.build(new StreamsConfig(props), config.topologySettings()),
-                props, reads::onStateChange);
+                props, stateSource::onStateChange);
     }
 
     /**

@@ -63,16 +63,16 @@ final class BinaryValues {
         }
 
         Writer i64(long v) {
-            ensure(8);
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                buf[len++] = (byte) (v >>> shift);
-            }
-            return this;
+            return bigEndian(v, 8);
         }
 
         Writer int32(int v) {
-            ensure(4);
-            for (int shift = 24; shift >= 0; shift -= 8) {
+            return bigEndian(v, 4);
+        }
+
+        private Writer bigEndian(long v, int bytes) {
+            ensure(bytes);
+            for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
                 buf[len++] = (byte) (v >>> shift);
             }
             return this;
@@ -177,18 +177,17 @@ final class BinaryValues {
         }
 
         long i64() {
-            need(8);
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (buf[pos++] & 0xFF);
-            }
-            return v;
+            return bigEndian(8);
         }
 
         int int32() {
-            need(4);
-            int v = 0;
-            for (int i = 0; i < 4; i++) {
+            return (int) bigEndian(4);
+        }
+
+        private long bigEndian(int bytes) {
+            need(bytes);
+            long v = 0;
+            for (int i = 0; i < bytes; i++) {
                 v = (v << 8) | (buf[pos++] & 0xFF);
             }
             return v;

@@ -41,7 +41,7 @@ public final class NotificationParser {
             throw new RejectedException(INVALID_JSON, "a notification must be a JSON object");
         }
         checkLimits(node);
-        String userId = keyUserId == null ? text(node, "user_id") : optionalText(node, "user_id", Identifiers.MAX_USER_ID + 1);
+        String userId = keyUserId == null ? text(node, "user_id") : optionalText(node, "user_id", Identifiers.MAX_USER_ID);
         if (keyUserId != null && userId != null && !userId.equals(keyUserId)) {
             throw new RejectedException(USER_MISMATCH, "'user_id' is '" + shorten(userId) + "' but the record key is '"
                     + shorten(keyUserId) + "'");

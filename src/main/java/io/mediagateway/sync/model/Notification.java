@@ -71,9 +71,4 @@ public record Notification(String id, String userId, Type type, String title, St
     public boolean expiredAt(long nowMs) {
         return expiresAtMs != null && expiresAtMs <= nowMs;
     }
-
-    /** The same notification under {@code newId} (a sender that gave none gets one from the log). */
-    public Notification withId(String newId) {
-        return new Notification(newId, userId, type, title, body, priority, expiresAtMs, dataJson);
-    }
 }

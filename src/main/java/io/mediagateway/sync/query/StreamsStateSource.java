@@ -71,33 +71,27 @@ public final class StreamsStateSource implements StateSource {
         if (s == null) {
             return new Unavailable("the service is starting");
         }
-        HostInfo owner = knownOwner(s, userId);
-        if (owner != null) {
-            int partition = partitionOf(userId);
-            return owner.equals(self.get()) ? activeCopy(s, partition).<Location>map(l -> l)
-                    .orElseGet(() -> localCopy(s, partition).<Location>map(l -> l).orElse(new Unavailable("the store is restoring")))
-                    : new Remote("http://" + owner.host() + ":" + owner.port(), localCopy(s, partition));
-        }
-        KeyQueryMetadata meta;
-        try {
-            meta = s.queryMetadataForKey(SyncStores.WATCHLIST, userId, KEYS);
-        } catch (IllegalStateException e) {
-            return new Unavailable("the streams are " + s.state());
-        }
-        if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE) || meta.activeHost().equals(HostInfo.unavailable())) {
-            // Mid-rebalance nobody is the owner: a local copy of the user's partition may still answer.
-            int partition = partitionOf(userId);
-            return localCopy(s, partition).<Location>map(l -> l).orElse(new Unavailable("the streams are " + s.state()));
-        }
-        int partition = meta.partition();
-        if (meta.activeHost().equals(self.get())) {
-            Optional<Local> active = activeCopy(s, partition);
-            if (active.isPresent()) {
-                return active.get();
+        int partition = partitionOf(userId);
+        HostInfo owner = knownOwner(s, partition);
+        if (owner == null) {
+            KeyQueryMetadata meta;
+            try {
+                meta = s.queryMetadataForKey(SyncStores.WATCHLIST, userId, KEYS);
+            } catch (IllegalStateException e) {
+                return new Unavailable("the streams are " + s.state());
             }
-            return localCopy(s, partition).<Location>map(l -> l).orElse(new Unavailable("the store is restoring"));
+            if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE) || meta.activeHost().equals(HostInfo.unavailable())) {
+                // Mid-rebalance nobody is the owner: a local copy of the user's partition may still answer.
+                return localCopy(s, partition).<Location>map(l -> l).orElse(new Unavailable("the streams are " + s.state()));
+            }
+            // meta.partition() is this partition: the same partitioner over the same count (TopicProvisioner checks it)
+            owner = meta.activeHost();
         }
-        return new Remote("http://" + meta.activeHost().host() + ":" + meta.activeHost().port(), localCopy(s, partition));
+        if (owner.equals(self.get())) {
+            return activeCopy(s, partition).<Location>map(l -> l).orElseGet(() -> localCopy(s, partition)
+                    .<Location>map(l -> l).orElse(new Unavailable("the store is restoring")));
+        }
+        return new Remote("http://" + owner.host() + ":" + owner.port(), localCopy(s, partition));
     }
 
     private static int partitionOf(String userId) {
@@ -110,7 +104,7 @@ public final class StreamsStateSource implements StateSource {
      * Kafka Streams, as before). Asking it per read took a lock every reader thread contended for
      * ({@code StreamsMetadataState}, 4,269 contended entries in one B3 profile).
      */
-    private HostInfo knownOwner(KafkaStreams s, String userId) {
+    private HostInfo knownOwner(KafkaStreams s, int partition) {
         Owners known = owners;
         long current = generation.get();
         if (known == null || known.generation() != current) {
@@ -123,7 +117,7 @@ public final class StreamsStateSource implements StateSource {
             }
             owners = known;
         }
-        return known.byPartition()[partitionOf(userId)];
+        return known.byPartition()[partition];
     }
 
     private static Owners ownersOf(KafkaStreams s, long generation) {
