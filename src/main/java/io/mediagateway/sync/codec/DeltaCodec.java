@@ -76,6 +76,10 @@ public final class DeltaCodec {
             command.set("params", Json.parse(c.params().canonicalJson()));
             node.put("expires_at", c.expiresAtMicros());
             putIfNotNull(node, "reason", c.reason());
+        } else if (delta instanceof Delta.NotificationShown n) {
+            NotificationViews.put(node, n.notification(), n.storedAtMs(), n.read());
+        } else if (delta instanceof Delta.NotificationStatus s) {
+            node.put("notification_id", s.notificationId());
         }
         return node;
     }
@@ -135,6 +139,10 @@ public final class DeltaCodec {
                         new PreferenceValue(Json.string(Fields.required(command, "params"))),
                         Fields.integer(n, "expires_at"), Fields.optionalText(n, "reason"));
             }
+            case "notification" -> new Delta.NotificationShown(user, hlc, device, id, NotificationViews.notification(n, user),
+                    NotificationViews.storedAt(n), Fields.bool(n, "read"));
+            case Delta.NotificationStatus.READ, Delta.NotificationStatus.DISMISSED -> new Delta.NotificationStatus(type, user,
+                    hlc, device, id, Fields.text(n, "notification_id"));
             default -> throw new CodecException("unknown msg_type '" + type + "'");
         };
     }

@@ -16,6 +16,7 @@ import io.mediagateway.sync.model.ContentMetadata;
 import io.mediagateway.sync.model.DeviceInfo;
 import io.mediagateway.sync.model.DeviceRecord;
 import io.mediagateway.sync.model.Notification;
+import io.mediagateway.sync.model.NotificationIndex;
 import io.mediagateway.sync.model.NotificationState;
 import io.mediagateway.sync.model.NowPlaying;
 import io.mediagateway.sync.model.PlaybackPosition;
@@ -23,6 +24,8 @@ import io.mediagateway.sync.model.PlaybackState;
 import io.mediagateway.sync.model.Presence;
 import io.mediagateway.sync.model.PreferenceValue;
 import io.mediagateway.sync.model.UserState;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -49,6 +52,7 @@ public final class StateCodec {
     private static final byte NOW_PLAYING = 'N';
     private static final byte DEVICE = 'D';
     private static final byte NOTIFICATION = 'O';
+    private static final byte NOTIFICATION_INDEX = 'X';
 
     public byte[] encodeElement(OrElement<ContentMetadata> element) {
         BinaryValues.Writer w = new BinaryValues.Writer(ELEMENT, 64 + 48 * element.live().size());
@@ -512,6 +516,26 @@ public final class StateCodec {
         }
         r.end();
         return state;
+    }
+
+    public byte[] encodeNotificationIndex(NotificationIndex index) {
+        BinaryValues.Writer w = new BinaryValues.Writer(NOTIFICATION_INDEX, 8 + 40 * index.size());
+        w.varint(index.size());
+        for (NotificationIndex.Entry e : index.entries()) {
+            w.string(e.id()).i64(e.addedAtMs());
+        }
+        return w.toBytes();
+    }
+
+    public NotificationIndex decodeNotificationIndex(byte[] bytes) {
+        BinaryValues.Reader r = new BinaryValues.Reader(bytes, NOTIFICATION_INDEX, "notification index");
+        int n = r.varint();
+        List<NotificationIndex.Entry> entries = new ArrayList<>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) {
+            entries.add(new NotificationIndex.Entry(r.string(), r.i64()));
+        }
+        r.end();
+        return new NotificationIndex(entries);
     }
 
     // ---- a whole user (snapshots, convergence checks)

@@ -17,7 +17,8 @@ public final class DeadLetters {
     public static final String SOURCE_TOPIC = "source.topic";
     public static final String SOURCE_PARTITION = "source.partition";
     public static final String SOURCE_OFFSET = "source.offset";
-    /** Set on records moved through the repartition topic: where they were on {@code sync.device-events}. */
+    /** Set on records moved through a repartition topic: where they were on their input topic. */
+    public static final String ORIGIN_TOPIC = "sync.origin.topic";
     public static final String ORIGIN_PARTITION = "sync.origin.partition";
     public static final String ORIGIN_OFFSET = "sync.origin.offset";
     private static final int MAX_MESSAGE = 1024;
@@ -25,17 +26,19 @@ public final class DeadLetters {
     private DeadLetters() {
     }
 
-    /** Where a record came from: its topic, partition and offset on {@code sync.device-events}. */
+    /** Where a record came from: its topic, partition and offset on an input topic. */
     public record Origin(String topic, int partition, long offset) {
     }
 
     /**
-     * Where a record being processed came from on {@code sync.device-events}: its own place, or for a
-     * record read from the repartition topic, the place the router noted in its headers.
+     * Where a record being processed came from on its input topic ({@code sync.device-events},
+     * {@code sync.notifications}): its own place, or for a record read from a repartition topic, the place the
+     * router noted in its headers (records moved before routers noted the topic came from {@code sync.device-events}).
      */
     public static Origin origin(String topic, int partition, long offset, Headers headers) {
-        String input = Topics.DEVICE_EVENTS.name();
-        if (!input.equals(topic)) {
+        if (!Topics.DEVICE_EVENTS.name().equals(topic) && !Topics.NOTIFICATIONS.name().equals(topic)) {
+            String noted = header(headers, ORIGIN_TOPIC);
+            String input = noted != null ? noted : Topics.DEVICE_EVENTS.name();
             String p = header(headers, ORIGIN_PARTITION);
             String o = header(headers, ORIGIN_OFFSET);
             if (p != null && o != null) {
@@ -52,6 +55,7 @@ public final class DeadLetters {
     /** A copy of {@code original} with the error and source headers set (replacing any of the same name). */
     public static Headers headers(Headers original, RejectReason reason, String message, Origin origin) {
         RecordHeaders h = original == null ? new RecordHeaders() : new RecordHeaders(original.toArray());
+        h.remove(ORIGIN_TOPIC);
         h.remove(ORIGIN_PARTITION);
         h.remove(ORIGIN_OFFSET);
         put(h, REASON, reason.code());

@@ -59,7 +59,7 @@ public final class EventParser {
 
     public static final Set<String> MSG_TYPES = Set.of("watchlist_update", "watch_progress_update", "preference_update",
             "device_join", "device_heartbeat", "device_leave", "remote_command", "handoff", "progress_remove",
-            "device_remove");
+            "device_remove", "notification_read", "notification_dismiss");
     private static final Map<String, String> DEVICE_TYPES = Map.of("tv", "TV", "phone", "Phone", "tablet", "Tablet",
             "web", "Web", "desktop", "Desktop");
 
@@ -109,6 +109,8 @@ public final class EventParser {
             case "device_remove" -> new IngestEvent.DeviceRemove(deviceId(node, "target_device_id"));
             case "remote_command" -> command(node);
             case "handoff" -> new IngestEvent.Handoff(deviceId(node, "target_device_id"), contentId(node, "content_id"));
+            case "notification_read" -> new IngestEvent.NotificationMark(notificationId(node), false);
+            case "notification_dismiss" -> new IngestEvent.NotificationMark(notificationId(node), true);
             default -> throw new IllegalStateException(msgType);
         };
         return new IngestEvent(msgType, deviceId, hlc, messageId, userId, payload);
@@ -116,6 +118,11 @@ public final class EventParser {
 
     // ---- event kinds
 
+
+    /** A notification's id (contract §14): 1-128 printable characters, as {@link NotificationParser} takes it. */
+    private static String notificationId(JsonNode node) {
+        return FieldRules.notificationId(text(node, "notification_id"));
+    }
     private static IngestEvent.Payload watchlist(JsonNode node) {
         String operation = text(node, "operation");
         String contentId = contentId(node, "content_id");

@@ -10,6 +10,7 @@ import io.mediagateway.sync.codec.Fields;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
 import io.mediagateway.sync.codec.JsonLimits;
+import io.mediagateway.sync.model.Notification;
 import io.mediagateway.sync.model.Unicode;
 import java.util.Iterator;
 import java.util.Map;
@@ -96,6 +97,14 @@ final class FieldRules {
 
     static boolean hasControlChars(String s) {
         return s.codePoints().anyMatch(Character::isISOControl);
+    }
+
+    /** A {@code notification_id} (contract §14): 1-128 printable characters. */
+    static String notificationId(String id) {
+        if (id.isEmpty() || id.length() > Notification.MAX_ID || hasControlChars(id)) {
+            throw invalid("notification_id", "must be 1-" + Notification.MAX_ID + " printable characters");
+        }
+        return id;
     }
 
     static RejectedException invalid(String field, String rule) {

@@ -76,4 +76,8 @@ public record IngestEvent(String msgType, String deviceId, long hlc, String mess
     /** {@code handoff}: becomes {@code LoadContent} at the user's resume position. */
     public record Handoff(String targetDeviceId, String contentId) implements Payload {
     }
+
+    /** {@code notification_read} or ({@code dismissed}) {@code notification_dismiss} (contract §14). */
+    public record NotificationMark(String notificationId, boolean dismissed) implements Payload {
+    }
 }

@@ -1,6 +1,5 @@
 package io.mediagateway.sync.ingest;
 
-import io.mediagateway.sync.topics.Topics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.Map;
@@ -15,9 +14,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The API's writes to {@code sync.device-events}: keyed by user with the Java partitioner (so they land
- * where the user's task reads), idempotent, {@code acks=all}; a request is answered only once the
- * write is acknowledged.
+ * The API's writes to {@code sync.device-events} (and the notifications and broadcasts backend services send):
+ * keyed with the Java partitioner (so a user's records land where the user's task reads), idempotent,
+ * {@code acks=all}; a request is answered only once the write is acknowledged.
  */
 public final class KafkaEventSink implements EventSink, AutoCloseable {
     static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
@@ -37,9 +36,10 @@ public final class KafkaEventSink implements EventSink, AutoCloseable {
     }
 
     @Override
-    public LogPosition write(String userId, byte[] event) {
+    public LogPosition write(String topic, String key, byte[] value, long timestampMs) {
         try {
-            RecordMetadata meta = producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS.name(), userId, event))
+            RecordMetadata meta = producer.send(new ProducerRecord<>(topic, null, timestampMs == NOW ? null : timestampMs,
+                            key, value))
                     .get(ACK_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
             return new LogPosition(meta.partition(), meta.offset());
         } catch (ExecutionException | TimeoutException e) {

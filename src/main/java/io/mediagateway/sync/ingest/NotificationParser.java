@@ -69,8 +69,8 @@ public final class NotificationParser {
         Long expiresAt = expiresAt(node, sentAtMs);
         String data = data(node);
         String id = optionalText(node, "notification_id", Notification.MAX_ID);
-        if (id != null && (id.isEmpty() || hasControlChars(id))) {
-            throw invalid("notification_id", "must be 1-" + Notification.MAX_ID + " printable characters");
+        if (id != null) {
+            FieldRules.notificationId(id);
         }
         return new Notification(id, user, type, title, body, priority, expiresAt, data);
     }

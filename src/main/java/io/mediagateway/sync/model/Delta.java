@@ -21,9 +21,13 @@ public sealed interface Delta {
 
     /**
      * The user's PubNub channel that carries it (contract §8): {@code user.{id}.sync} for the state a
-     * user edits (watchlist, progress, preferences), {@code user.{id}.devices} for devices and commands.
+     * user edits (watchlist, progress, preferences), {@code user.{id}.devices} for devices and commands,
+     * {@code user.{id}.notifications} for notifications and their reads and dismisses (§14).
      */
     default String channel() {
+        if (this instanceof NotificationShown || this instanceof NotificationStatus) {
+            return "user." + userId() + ".notifications";
+        }
         boolean sync = this instanceof Watchlist || this instanceof Progress || this instanceof ProgressRemoved
                 || this instanceof Preference;
         return "user." + userId() + (sync ? ".sync" : ".devices");
@@ -86,5 +90,24 @@ public sealed interface Delta {
     /** {@code remote_command} (forwarded) or {@code command_rejected} (with a reason). */
     record Command(String msgType, String userId, long hlc, String deviceId, String deltaId, String targetDeviceId,
                    CommandType type, PreferenceValue params, long expiresAtMicros, String reason) implements Delta {
+    }
+
+    /**
+     * A notification shown to the user's devices (contract §14): sent by {@code deviceId} (the sending service),
+     * stored at {@code storedAtMs}, {@code read} when a read of it arrived before it.
+     */
+    record NotificationShown(String userId, long hlc, String deviceId, String deltaId, Notification notification,
+                             long storedAtMs, boolean read) implements Delta {
+        @Override
+        public String msgType() {
+            return "notification";
+        }
+    }
+
+    /** {@code notification_read} or {@code notification_dismissed}: what a device did to a notification. */
+    record NotificationStatus(String msgType, String userId, long hlc, String deviceId, String deltaId,
+                              String notificationId) implements Delta {
+        public static final String READ = "notification_read";
+        public static final String DISMISSED = "notification_dismissed";
     }
 }

@@ -67,6 +67,11 @@ public record Notification(String id, String userId, Type type, String title, St
         Objects.requireNonNull(priority, "priority");
     }
 
+    /** The same notification under {@code newId} (one the topology derived for a notification sent without one). */
+    public Notification withId(String newId) {
+        return new Notification(newId, userId, type, title, body, priority, expiresAtMs, dataJson);
+    }
+
     /** Whether it has expired at {@code nowMs} (an expired notification is neither listed nor delivered). */
     public boolean expiredAt(long nowMs) {
         return expiresAtMs != null && expiresAtMs <= nowMs;

@@ -8,7 +8,8 @@ import java.util.Optional;
  * first becomes listed (or its content changes while listed), {@code notification_read} the first time a listed
  * one is read, {@code notification_dismissed} the first time a listed one is dismissed; nothing for repeats, for
  * an expired or already dismissed notification, or for a read or dismiss of one not arrived yet (it arrives
- * read, or not at all). Judged at the record's time, so a replay shows the same. Pure.
+ * read, or not at all). Judged at the time it is asked for — the topology asks at its wall clock, so a notification
+ * that expired while it waited in the log is stored but never shown. Pure.
  */
 public final class NotificationChanges {
     /** What the devices are shown. */

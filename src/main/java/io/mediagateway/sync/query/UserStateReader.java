@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
+import io.mediagateway.sync.codec.NotificationViews;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.codec.ViewCodec;
 import io.mediagateway.sync.codec.WatchlistViews;
@@ -11,6 +12,7 @@ import io.mediagateway.sync.crdt.LwwRegister;
 import io.mediagateway.sync.model.ChangeCursor;
 import io.mediagateway.sync.model.DeviceActivity;
 import io.mediagateway.sync.model.DeviceRecord;
+import io.mediagateway.sync.model.NotificationState;
 import io.mediagateway.sync.model.NowPlaying;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PreferenceValue;
@@ -18,6 +20,9 @@ import io.mediagateway.sync.model.PresenceTimeouts;
 import io.mediagateway.sync.topology.SyncStores;
 import io.mediagateway.sync.topology.UserKeys;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -130,8 +135,33 @@ public final class UserStateReader {
     }
 
     /**
+     * {@code GET /api/v1/notifications} (contract §14): {@code {"user_id", "notifications": [newest first, each as
+     * NotificationViews writes it, with "read"], "unread_count"}} — the user's notifications that are listed at
+     * {@code nowMs}: not dismissed, not expired.
+     */
+    public ObjectNode notifications(Stores stores, String user, long nowMs) {
+        ObjectNode out = ViewCodec.envelope(user);
+        Reading read = new Reading();
+        notificationItems(stores, user, nowMs, out, read);
+        return read.attachTo(out);
+    }
+
+    /** One listed notification, if the user has it (a dismissed or expired one is none). */
+    public Optional<ObjectNode> notification(Stores stores, String user, String id, long nowMs) {
+        byte[] bytes = stores.store(SyncStores.NOTIFICATIONS).get(UserKeys.key(user, id));
+        try {
+            return Optional.ofNullable(bytes).map(codec::decodeNotification).filter(s -> s.listedAt(nowMs))
+                    .map(s -> NotificationViews.put(Json.object(), s.notification(), s.receivedAtMs(), s.isRead()));
+        } catch (CodecException | IllegalArgumentException e) {
+            log.warn("Unreadable notification '{}' of user {}: {}", id, user, e.toString());
+            throw new UnreadableValueException("the stored notification '" + id + "' cannot be served: " + e.getMessage());
+        }
+    }
+
+    /**
      * Everything of one user at once, as the WebSocket's first message and {@code GET /api/v1/sync/snapshot}:
-     * {@code {"type":"snapshot","user_id","watchlist":[…],"progress":[…],"preferences":{…},"devices":[…],"hlc"}},
+     * {@code {"type":"snapshot","user_id","watchlist":[…],"progress":[…],"preferences":{…},"devices":[…],
+     * "notifications":[…],"unread_count","hlc"}},
      * where {@code hlc} is the greatest HLC the snapshot reflects, and {@code cursor} (contract §13) the user's
      * newest change it reflects — read first, so the snapshot holds at least every change up to it. One scan per
      * store.
@@ -146,6 +176,7 @@ public final class UserStateReader {
         progressItems(stores, user, ProgressFilter.ALL, out.putArray("progress"), newest);
         preferenceItems(stores, user, out.putObject("preferences"), newest);
         deviceItems(stores, user, nowMs, out.putArray("devices"), newest);
+        notificationItems(stores, user, nowMs, out, newest);
         out.put("hlc", Long.toString(newest.hlc));
         out.put("cursor", cursor.encode(user));
         return newest.attachTo(out);
@@ -231,6 +262,26 @@ public final class UserStateReader {
             items.set(key, ViewCodec.preferenceValue(register));
             read.see(register.stamp().hlc());
         });
+    }
+
+    /** {@code "notifications"} (newest first) and {@code "unread_count"} into {@code out}. */
+    private void notificationItems(Stores stores, String user, long nowMs, ObjectNode out, Reading read) {
+        List<NotificationState> listed = new ArrayList<>();
+        scan(stores.store(SyncStores.NOTIFICATIONS), user, "notifications", read, (id, bytes) -> {
+            NotificationState state = codec.decodeNotification(bytes);
+            if (state.listedAt(nowMs)) {
+                listed.add(state);
+            }
+        });
+        listed.sort(Comparator.comparingLong(NotificationState::receivedAtMs).thenComparing(s -> s.notification().id())
+                .reversed());
+        ArrayNode items = out.putArray("notifications");
+        int unread = 0;
+        for (NotificationState s : listed) {
+            items.add(NotificationViews.put(Json.object(), s.notification(), s.receivedAtMs(), s.isRead()));
+            unread += s.isRead() ? 0 : 1;
+        }
+        out.put("unread_count", unread);
     }
 
     private void deviceItems(Stores stores, String user, long nowMs, ArrayNode devices, Reading read) {

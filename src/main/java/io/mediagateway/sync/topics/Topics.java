@@ -29,8 +29,19 @@ public final class Topics {
     public static final Topic<String, byte[]> TRENDING =
             Topic.load("sync.analytics.trending", Serdes.String(), Serdes.ByteArray());
 
+    /**
+     * Notifications from backend services (contract §14): key user id, value the JSON of
+     * {@code POST /api/v1/notifications}, raw bytes like the events (bad ones are dead-lettered verbatim).
+     */
+    public static final Topic<String, byte[]> NOTIFICATIONS =
+            Topic.load("sync.notifications", Serdes.String(), Serdes.ByteArray());
+
+    /** Broadcasts (contract §14): key the channel, value the JSON of {@code POST /api/v1/broadcasts}. */
+    public static final Topic<String, byte[]> BROADCASTS =
+            Topic.load("sync.broadcasts", Serdes.String(), Serdes.ByteArray());
+
     private static final List<Topic<?, ?>> ALL = List.of(DEVICE_EVENTS, STATE_DELTAS, DEAD_LETTERS, CONTENT_HOURLY,
-            TRENDING);
+            TRENDING, NOTIFICATIONS, BROADCASTS);
 
     private Topics() {
     }

@@ -7,15 +7,20 @@ import io.mediagateway.sync.deadletter.DeadLetters;
 import io.mediagateway.sync.deadletter.RejectReason;
 import io.mediagateway.sync.ingest.EventParser;
 import io.mediagateway.sync.ingest.IngestEvent;
+import io.mediagateway.sync.ingest.NotificationParser;
 import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.DeviceRecord;
 import io.mediagateway.sync.model.Identifiers;
+import io.mediagateway.sync.model.Notification;
+import io.mediagateway.sync.model.NotificationIndex;
+import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.ingest.CommandSteps;
 import io.mediagateway.sync.topology.ingest.Deltas;
 import io.mediagateway.sync.topology.ingest.DeviceSteps;
 import io.mediagateway.sync.topology.ingest.Duplicates;
 import io.mediagateway.sync.topology.ingest.History;
+import io.mediagateway.sync.topology.ingest.NotificationSteps;
 import io.mediagateway.sync.topology.ingest.PresenceSweep;
 import io.mediagateway.sync.topology.ingest.RegisterSteps;
 import io.mediagateway.sync.topology.ingest.TaskClock;
@@ -59,6 +64,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
 
     private final SyncTopology.Settings settings;
     private final EventParser parser = new EventParser();
+    private final NotificationParser notificationParser = new NotificationParser();
     private final StateCodec codec;
     private final Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
 
@@ -71,6 +77,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     private DeviceSteps devices;
     private CommandSteps commands;
     private History history;
+    private NotificationSteps notifications;
 
     IngestProcessor(SyncTopology.Settings settings) {
         this.settings = settings;
@@ -89,6 +96,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         registers = new RegisterSteps(stores);
         devices = new DeviceSteps(stores, this::emitDelta);
         commands = new CommandSteps(stores, devices);
+        notifications = new NotificationSteps(context, codec, NotificationIndex.Limits.DEFAULT);
         PresenceSweep sweep = new PresenceSweep(stores, devices, time);
         context.schedule(settings.presenceCheckInterval(), PunctuationType.WALL_CLOCK_TIME, sweep::run);
     }
@@ -97,7 +105,11 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     public void process(Record<byte[], byte[]> record) {
         DeadLetters.Origin origin = origin(record);
         try {
-            handle(record, origin);
+            if (Topics.NOTIFICATIONS.name().equals(origin.topic())) {
+                notification(record, origin);
+            } else {
+                handle(record, origin);
+            }
         } catch (RejectedException e) {
             deadLetter(record, origin, e.reason(), e.getMessage());
         }
@@ -155,7 +167,25 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             commands.command(out, stamp, command, wallNow);
         } else if (p instanceof IngestEvent.Handoff handoff) {
             commands.handoff(out, stamp, handoff, wallNow);
+        } else if (p instanceof IngestEvent.NotificationMark mark) {
+            notifications.mark(out, mark.notificationId(), mark.dismissed(), stamp, wallNow);
         }
+    }
+
+    /**
+     * A record of {@code sync.notifications} (contract §14). One sent without a {@code notification_id} gets its
+     * place in the log as id, so a replay gives it the same one.
+     */
+    private void notification(Record<byte[], byte[]> record, DeadLetters.Origin origin) {
+        String user = userId(record.key());
+        Notification n = notificationParser.parse(record.value(), user, record.timestamp());
+        if (n.id() == null) {
+            n = n.withId(origin.partition() + "-" + origin.offset());
+        }
+        long wallNow = context.currentSystemTimeMs();
+        time.noteRecord(record.timestamp(), wallNow);
+        Deltas out = new Deltas(user, origin, record.timestamp(), this::emitDelta);
+        notifications.arrived(out, n, clock.stamp(record.timestamp()), record.timestamp(), wallNow);
     }
 
     private static boolean isTimedHeartbeat(IngestEvent event) {

@@ -11,9 +11,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 /**
  * Keeps a user in one place whatever partition its records arrive on. Gateways may produce with
  * clients that do not partition by key the way the Java client does (librdkafka defaults to CRC32),
- * so a user's records can land on several partitions of {@code sync.device-events}. A record already
+ * so a user's records can land on several partitions of {@code sync.device-events} (or {@code sync.notifications}). A record already
  * on the partition the Java partitioner gives its key (murmur2, the one interactive queries use) is
- * processed where it is; any other goes through the {@code events-by-user} repartition topic, which
+ * processed where it is; any other goes through a repartition topic ({@code events-by-user}), which
  * puts it there. Records that arrive right pay no extra hop.
  *
  * <p>One class, two instances: {@code direct} passes the well-placed records, the other the rest,
@@ -47,8 +47,10 @@ public final class PartitionRouter implements FixedKeyProcessor<byte[], byte[], 
         if (wellPlaced == direct) {
             if (!direct) {
                 Headers h = record.headers();
+                h.remove(DeadLetters.ORIGIN_TOPIC);
                 h.remove(DeadLetters.ORIGIN_PARTITION);
                 h.remove(DeadLetters.ORIGIN_OFFSET);
+                h.add(DeadLetters.ORIGIN_TOPIC, metadata.topic().getBytes(StandardCharsets.UTF_8));
                 h.add(DeadLetters.ORIGIN_PARTITION, Integer.toString(metadata.partition()).getBytes(StandardCharsets.UTF_8));
                 h.add(DeadLetters.ORIGIN_OFFSET, Long.toString(metadata.offset()).getBytes(StandardCharsets.UTF_8));
             }

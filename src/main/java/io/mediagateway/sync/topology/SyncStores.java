@@ -36,6 +36,11 @@ public final class SyncStores {
      * cached against ~16k without, BENCHMARKS.md "Catch-up"); each put goes to RocksDB and the changelog at once.
      */
     public static final String HISTORY = "history";
+    /**
+     * Each user's notifications (contract §14): {@code user\0notification_id} → its state (the notification, its
+     * first read and dismiss); {@code user\1} → the user's {@code NotificationIndex}, which bounds them.
+     */
+    public static final String NOTIFICATIONS = "notifications";
     /** One entry per task: the task's hybrid logical clock. */
     public static final String CLOCK = "clock";
 
@@ -47,7 +52,8 @@ public final class SyncStores {
 
     static List<StoreBuilder<?>> builders(Duration dedupWindow) {
         return List.of(itemStore(WATCHLIST), itemStore(PROGRESS), itemStore(PREFERENCES), itemStore(DEVICES),
-                itemStore(NOW_PLAYING), presenceIndex(), messageIds(dedupWindow), clock(), history());
+                itemStore(NOW_PLAYING), presenceIndex(), messageIds(dedupWindow), clock(), history(),
+                itemStore(NOTIFICATIONS));
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> itemStore(String name) {

@@ -25,12 +25,16 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *
  * <pre>
  * sync.device-events ─┬─ route-direct ─────────────────────────────────┐
- *                     └─ route-misplaced ─ events-by-user (repartition) ┴─ merge ─ ingest ─┬─ sync.state-deltas
- *                                                                 (8 stores, presence sweep) └─ sync.dead-letters
+ *                     └─ route-misplaced ─ events-by-user (repartition) ┴─ merge ─┐
+ * sync.notifications ─┬─ notifications-route-direct ───────────────────────────┐  ├─ ingest ─┬─ sync.state-deltas
+ *                     └─ notifications-route-misplaced ─ notifications-by-user ┴──┘           └─ sync.dead-letters
+ *                                                                 (10 stores, presence sweep)
  * </pre>
  *
  * Records arrive as raw bytes (key and value), so no record can break a deserializer; ingest decodes
- * and validates them itself and dead-letters what it rejects. Every node, store and internal topic
+ * and validates them itself and dead-letters what it rejects. Notifications go to the same processor as the
+ * events: a user's notifications live beside the rest of the user's state (the same task, the same owner for
+ * reads) and their changes are numbered in the user's one change history. Every node, store and internal topic
  * has a fixed name ({@code ensure.explicit.internal.resource.naming}).
  */
 public final class SyncTopology {
@@ -40,6 +44,13 @@ public final class SyncTopology {
     /** The repartition topic is {@code <application.id>-events-by-user-repartition}. */
     public static final String EVENTS_BY_USER = "events-by-user";
     public static final String MERGE = "events-merge";
+    public static final String NOTIFICATIONS_SOURCE = "notifications-source";
+    public static final String NOTIFICATIONS_ROUTE_DIRECT = "notifications-route-direct";
+    public static final String NOTIFICATIONS_ROUTE_MISPLACED = "notifications-route-misplaced";
+    /** The repartition topic is {@code <application.id>-notifications-by-user-repartition}. */
+    public static final String NOTIFICATIONS_BY_USER = "notifications-by-user";
+    public static final String NOTIFICATIONS_MERGE = "notifications-merge";
+    public static final String INPUTS_MERGE = "inputs-merge";
     public static final String INGEST = "ingest";
     public static final String DELTAS_SINK = IngestProcessor.DELTAS_SINK;
     public static final String DEAD_LETTERS_SINK = IngestProcessor.DEAD_LETTERS_SINK;
@@ -108,7 +119,11 @@ public final class SyncTopology {
     /** {@code config} is the application's streams configuration; the topology reads its per-topology settings. */
     public static Topology build(StreamsConfig config, Settings settings) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(config));
-        eventsByUser(builder, settings.inputPartitions()).process(new IngestSupplier(settings), Named.as(INGEST));
+        KStream<byte[], byte[]> notifications = byUser(builder, Topics.NOTIFICATIONS.name(), settings.inputPartitions(),
+                new Names(NOTIFICATIONS_SOURCE, NOTIFICATIONS_ROUTE_DIRECT, NOTIFICATIONS_ROUTE_MISPLACED,
+                        NOTIFICATIONS_BY_USER, NOTIFICATIONS_MERGE));
+        eventsByUser(builder, settings.inputPartitions()).merge(notifications, Named.as(INPUTS_MERGE))
+                .process(new IngestSupplier(settings), Named.as(INGEST));
         Topology topology = builder.build();
         topology.addSink(DELTAS_SINK, Topics.STATE_DELTAS.name(), new StringSerializer(), new ByteArraySerializer(), INGEST);
         topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), new ByteArraySerializer(),
@@ -121,16 +136,25 @@ public final class SyncTopology {
      * they arrived on (see {@link PartitionRouter}); the analytics topology reads it the same way.
      */
     public static KStream<byte[], byte[]> eventsByUser(StreamsBuilder builder, int partitions) {
-        KStream<byte[], byte[]> events = builder.stream(Topics.DEVICE_EVENTS.name(),
-                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE));
-        KStream<byte[], byte[]> direct = events.processValues(() -> new PartitionRouter(true, partitions),
-                Named.as(ROUTE_DIRECT));
-        KStream<byte[], byte[]> moved = events.processValues(() -> new PartitionRouter(false, partitions),
-                        Named.as(ROUTE_MISPLACED))
-                .repartition(Repartitioned.<byte[], byte[]>as(EVENTS_BY_USER)
+        return byUser(builder, Topics.DEVICE_EVENTS.name(), partitions,
+                new Names(SOURCE, ROUTE_DIRECT, ROUTE_MISPLACED, EVENTS_BY_USER, MERGE));
+    }
+
+    /** The fixed names of one input's nodes and repartition topic. */
+    private record Names(String source, String direct, String misplaced, String repartition, String merge) {
+    }
+
+    private static KStream<byte[], byte[]> byUser(StreamsBuilder builder, String topic, int partitions, Names names) {
+        KStream<byte[], byte[]> input = builder.stream(topic,
+                Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(names.source()));
+        KStream<byte[], byte[]> direct = input.processValues(() -> new PartitionRouter(true, partitions),
+                Named.as(names.direct()));
+        KStream<byte[], byte[]> moved = input.processValues(() -> new PartitionRouter(false, partitions),
+                        Named.as(names.misplaced()))
+                .repartition(Repartitioned.<byte[], byte[]>as(names.repartition())
                         .withKeySerde(Serdes.ByteArray()).withValueSerde(Serdes.ByteArray())
                         .withNumberOfPartitions(partitions));
-        return direct.merge(moved, Named.as(MERGE));
+        return direct.merge(moved, Named.as(names.merge()));
     }
 
     private record IngestSupplier(Settings settings) implements ProcessorSupplier<byte[], byte[], Object, Object> {

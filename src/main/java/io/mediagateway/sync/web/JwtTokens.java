@@ -15,6 +15,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.mediagateway.sync.model.BroadcastChannel;
 import io.mediagateway.sync.model.Identifiers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,10 @@ public final class JwtTokens {
     public static final String DEVICE_CLAIM = "device_id";
     public static final String ROLE_CLAIM = "role";
     public static final String SERVICE_ROLE = "service";
+    /** A backend principal that may also post {@code global.announcements} (contract §14). */
+    public static final String ADMIN_ROLE = "admin";
+    /** A user token's region (contract §14): its device follows {@code region.{region}.updates}. */
+    public static final String REGION_CLAIM = "region";
 
     private static final JsonFactory STRICT = JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -53,14 +58,30 @@ public final class JwtTokens {
     private final Clock clock;
     private final Cache<String, Principal> verified = Caffeine.newBuilder().maximumSize(VERIFIED_TOKENS).build();
 
+    /** What a token may do: act as its user, or — a backend principal — for any user; an admin also announces. */
+    public enum Role {
+        USER, SERVICE, ADMIN
+    }
+
     /**
-     * Who a verified token speaks for, until when. {@code deviceId} is null for a service.
+     * Who a verified token speaks for, until when. {@code deviceId} is null for a service or an admin.
      * {@code expiresAt} is the token's {@code exp}: a WebSocket session opened with it ends then unless refreshed.
+     * {@code region} is a user token's {@code region} claim, or null.
      */
-    public record Principal(String subject, String deviceId, boolean service, Instant expiresAt) {
+    public record Principal(String subject, String deviceId, Role role, String region, Instant expiresAt) {
+        /** A user's (false) or a service's (true) principal without a region. */
+        public Principal(String subject, String deviceId, boolean service, Instant expiresAt) {
+            this(subject, deviceId, service ? Role.SERVICE : Role.USER, null, expiresAt);
+        }
+
+        /** A backend principal (service or admin): it acts for any user it names. */
+        public boolean service() {
+            return role != Role.USER;
+        }
+
         /** Whether {@code other} speaks for the same user and device (or the same service): a session may switch to it. */
         public boolean sameHolder(Principal other) {
-            return subject.equals(other.subject) && service == other.service && java.util.Objects.equals(deviceId, other.deviceId);
+            return subject.equals(other.subject) && role == other.role && java.util.Objects.equals(deviceId, other.deviceId);
         }
     }
 
@@ -125,11 +146,12 @@ public final class JwtTokens {
         refuseRepeatedMembers(jwt.getPayload(), "claims");
         String subject = jwt.getSubject();
         Instant expiresAt = jwt.getExpiresAtAsInstant();
-        if (SERVICE_ROLE.equals(jwt.getClaim(ROLE_CLAIM).asString())) {
+        String role = jwt.getClaim(ROLE_CLAIM).asString();
+        if (SERVICE_ROLE.equals(role) || ADMIN_ROLE.equals(role)) {
             if (!Identifiers.isUserId(subject)) {
-                throw new InvalidTokenException("a service token's 'sub' must name the service: " + Identifiers.USER_ID_RULE);
+                throw new InvalidTokenException("a " + role + " token's 'sub' must name the caller: " + Identifiers.USER_ID_RULE);
             }
-            return new Principal(subject, null, true, expiresAt);
+            return new Principal(subject, null, SERVICE_ROLE.equals(role) ? Role.SERVICE : Role.ADMIN, null, expiresAt);
         }
         if (!Identifiers.isUserId(subject)) {
             throw new InvalidTokenException("the token's 'sub' is not a valid user id: " + Identifiers.USER_ID_RULE);
@@ -138,7 +160,11 @@ public final class JwtTokens {
         if (!Identifiers.isDeviceId(device)) {
             throw new InvalidTokenException("the token's 'device_id' claim must be " + Identifiers.DEVICE_ID_RULE);
         }
-        return new Principal(subject, device, false, expiresAt);
+        String region = jwt.getClaim(REGION_CLAIM).asString();
+        if (region != null && BroadcastChannel.region(region).isEmpty()) {
+            throw new InvalidTokenException("the token's 'region' claim must be " + BroadcastChannel.SEGMENT_RULE);
+        }
+        return new Principal(subject, device, Role.USER, region, expiresAt);
     }
 
     /**
@@ -195,10 +221,30 @@ public final class JwtTokens {
                 .sign(algorithm);
     }
 
-    public String forService(String serviceName, Duration ttl, Instant now) {
+    /** A user's token with a {@code region} claim (its device follows that region's broadcasts). */
+    public String forUser(String userId, String deviceId, String region, Duration ttl, Instant now) {
         return JWT.create()
-                .withSubject(serviceName)
-                .withClaim(ROLE_CLAIM, SERVICE_ROLE)
+                .withSubject(userId)
+                .withClaim(DEVICE_CLAIM, deviceId)
+                .withClaim(REGION_CLAIM, region)
+                .withIssuedAt(now)
+                .withExpiresAt(now.plus(ttl))
+                .sign(algorithm);
+    }
+
+    public String forService(String serviceName, Duration ttl, Instant now) {
+        return forRole(serviceName, SERVICE_ROLE, ttl, now);
+    }
+
+    /** An admin's token: a service that may also post {@code global.announcements}. */
+    public String forAdmin(String name, Duration ttl, Instant now) {
+        return forRole(name, ADMIN_ROLE, ttl, now);
+    }
+
+    private String forRole(String name, String role, Duration ttl, Instant now) {
+        return JWT.create()
+                .withSubject(name)
+                .withClaim(ROLE_CLAIM, role)
                 .withIssuedAt(now)
                 .withExpiresAt(now.plus(ttl))
                 .sign(algorithm);

@@ -19,7 +19,7 @@ class SyncTopologyTest {
     }
 
     @Test
-    void bothRoutesMeetInOneSubtopologyThatHoldsEveryStore() {
+    void everyRouteOfBothInputsMeetsInOneSubtopologyThatHoldsEveryStore() {
         TopologyDescription d = build().describe();
         assertThat(d.subtopologies()).hasSize(1);
         TopologyDescription.Subtopology sub = d.subtopologies().iterator().next();
@@ -28,14 +28,15 @@ class SyncTopologyTest {
                 .findFirst().orElseThrow();
         assertThat(ingest.stores()).containsExactlyInAnyOrder(SyncStores.WATCHLIST, SyncStores.PROGRESS,
                 SyncStores.PREFERENCES, SyncStores.DEVICES, SyncStores.NOW_PLAYING, SyncStores.PRESENCE_INDEX,
-                SyncStores.MESSAGE_IDS, SyncStores.CLOCK, SyncStores.HISTORY);
+                SyncStores.MESSAGE_IDS, SyncStores.CLOCK, SyncStores.HISTORY, SyncStores.NOTIFICATIONS);
         List<String> sources = sub.nodes().stream().filter(n -> n instanceof TopologyDescription.Source)
                 .map(n -> ((TopologyDescription.Source) n).topicSet().iterator().next()).sorted().toList();
-        assertThat(sources).containsExactly(SyncTopology.EVENTS_BY_USER + "-repartition", Topics.DEVICE_EVENTS.name());
+        assertThat(sources).containsExactly(SyncTopology.EVENTS_BY_USER + "-repartition",
+                SyncTopology.NOTIFICATIONS_BY_USER + "-repartition", Topics.DEVICE_EVENTS.name(), Topics.NOTIFICATIONS.name());
         List<String> sinks = sub.nodes().stream().filter(n -> n instanceof TopologyDescription.Sink)
                 .map(n -> ((TopologyDescription.Sink) n).topic()).sorted().toList();
-        assertThat(sinks).containsExactly(SyncTopology.EVENTS_BY_USER + "-repartition", Topics.DEAD_LETTERS.name(),
-                Topics.STATE_DELTAS.name());
+        assertThat(sinks).containsExactly(SyncTopology.EVENTS_BY_USER + "-repartition",
+                SyncTopology.NOTIFICATIONS_BY_USER + "-repartition", Topics.DEAD_LETTERS.name(), Topics.STATE_DELTAS.name());
     }
 
     @Test

@@ -55,6 +55,12 @@ class TopicDefinitionsTest {
     }
 
     @Test
+    void shouldGiveNotificationsTheIngestLogsPartitionsBecauseBothFeedTheSameTasks() {
+        assertThat(Topics.NOTIFICATIONS.definition().partitions())
+                .isEqualTo(Topics.DEVICE_EVENTS.definition().partitions());
+    }
+
+    @Test
     void shouldRejectADefinitionWithAMissingOrBadField() {
         Properties noPartitions = new Properties();
         noPartitions.setProperty("name", "t");

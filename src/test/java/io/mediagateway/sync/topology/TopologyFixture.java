@@ -42,6 +42,7 @@ final class TopologyFixture implements AutoCloseable {
 
     final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> events;
+    private final TestInputTopic<byte[], byte[]> notifications;
     private final TestOutputTopic<String, String> deltas;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private Instant now;
@@ -65,6 +66,8 @@ final class TopologyFixture implements AutoCloseable {
         driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), settings), props, wallClockStart);
         now = wallClockStart;
         events = driver.createInputTopic(Topics.DEVICE_EVENTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
+        notifications = driver.createInputTopic(Topics.NOTIFICATIONS.name(), new ByteArraySerializer(),
+                new ByteArraySerializer());
         deltas = driver.createOutputTopic(Topics.STATE_DELTAS.name(), new StringDeserializer(), new StringDeserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
@@ -138,6 +141,23 @@ final class TopologyFixture implements AutoCloseable {
 
     void sendRaw(byte[] key, byte[] value, Headers headers, Instant recordTime) {
         events.pipeInput(new TestRecord<>(key, value, headers, recordTime));
+    }
+
+    /** A record of {@code sync.notifications} keyed by {@code user}, sent now. */
+    void notify(String user, JsonNode notification) {
+        notify(user, Json.bytes(notification), now);
+    }
+
+    void notify(String user, byte[] value, Instant recordTime) {
+        notifications.pipeInput(new TestRecord<>(user.getBytes(StandardCharsets.UTF_8), value, new RecordHeaders(),
+                recordTime));
+    }
+
+    /** A notification as backend services send it (contract §14), to be completed with {@code put}. */
+    static ObjectNode notification(String id, String title) {
+        ObjectNode n = Json.object().put("notification_type", "content_expiring").put("title", title)
+                .put("body", "It leaves in 7 days").put("priority", "normal");
+        return id == null ? n : n.put("notification_id", id);
     }
 
     /** Moves the wall clock (and the time of the next records) forward; wall-clock punctuators run. */

@@ -1,5 +1,6 @@
 package io.mediagateway.sync.app.cli;
 
+import io.mediagateway.sync.model.BroadcastChannel;
 import io.mediagateway.sync.model.Identifiers;
 import io.mediagateway.sync.web.JwtTokens;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = "Print a JWT signed with SYNC_JWT_SECRET (HS256) for a user's device or for a backend service.",
         footer = {"", "Examples:", "  SYNC_JWT_SECRET=s3cret token --user alice --device tv-living-room",
-                "  SYNC_JWT_SECRET=s3cret token --service playback --ttl 1h"})
+                "  SYNC_JWT_SECRET=s3cret token --service playback --ttl 1h",
+                "  SYNC_JWT_SECRET=s3cret token --admin ops --ttl 1h"})
 final class TokenCommand implements Callable<Integer> {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -29,6 +31,10 @@ final class TokenCommand implements Callable<Integer> {
         @Option(names = "--service", required = true, paramLabel = "NAME",
                 description = "a service token (role=service, sub=NAME) that may act for any user")
         String service;
+
+        @Option(names = "--admin", required = true, paramLabel = "NAME",
+                description = "an admin token (role=admin, sub=NAME): a service that may also post global.announcements")
+        String admin;
     }
 
     static final class UserDevice {
@@ -37,6 +43,10 @@ final class TokenCommand implements Callable<Integer> {
 
         @Option(names = "--device", required = true, paramLabel = "D", description = "device id (device_id claim)")
         String device;
+
+        @Option(names = "--region", paramLabel = "CODE",
+                description = "region claim: the device follows the broadcasts of region.CODE.updates")
+        String region;
     }
 
     @Option(names = "--ttl", defaultValue = "24h", paramLabel = "DURATION",
@@ -72,12 +82,15 @@ final class TokenCommand implements Callable<Integer> {
         }
         JwtTokens tokens = new JwtTokens(secret);
         String token;
-        if (subject.service != null) {
-            if (!Identifiers.isUserId(subject.service)) {
+        String backend = subject.service != null ? subject.service : subject.admin;
+        if (backend != null) {
+            String option = subject.service != null ? "--service" : "--admin";
+            if (!Identifiers.isUserId(backend)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--service must be " + Identifiers.USER_ID_RULE + ", got '" + subject.service + "'");
+                        option + " must be " + Identifiers.USER_ID_RULE + ", got '" + backend + "'");
             }
-            token = tokens.forService(subject.service, lifetime, Instant.now());
+            token = subject.service != null ? tokens.forService(backend, lifetime, Instant.now())
+                    : tokens.forAdmin(backend, lifetime, Instant.now());
         } else {
             if (!Identifiers.isUserId(subject.user.user)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -87,7 +100,13 @@ final class TokenCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--device must be " + Identifiers.DEVICE_ID_RULE + ", got '" + subject.user.device + "'");
             }
-            token = tokens.forUser(subject.user.user, subject.user.device, lifetime, Instant.now());
+            String region = subject.user.region;
+            if (region != null && BroadcastChannel.region(region).isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--region must be " + BroadcastChannel.SEGMENT_RULE + ", got '" + region + "'");
+            }
+            token = region == null ? tokens.forUser(subject.user.user, subject.user.device, lifetime, Instant.now())
+                    : tokens.forUser(subject.user.user, subject.user.device, region, lifetime, Instant.now());
         }
         spec.commandLine().getOut().println(token);
         return 0;

@@ -2,10 +2,12 @@ package io.mediagateway.sync.topology.ingest;
 
 import io.mediagateway.sync.deadletter.DeadLetters;
 import io.mediagateway.sync.model.Delta;
+import io.mediagateway.sync.topics.Topics;
 
 /**
- * The deltas of one input record: ids {@code <partition>-<offset>-<n>}, the same on every reprocessing,
- * stamped with the record's timestamp.
+ * The deltas of one input record: ids {@code <partition>-<offset>-<n>} ({@code n<partition>-<offset>-<n>} for a
+ * record of {@code sync.notifications}, so the two inputs' ids never meet), the same on every reprocessing, stamped
+ * with the record's timestamp.
  */
 public final class Deltas {
     /** Where deltas go (the topology's sink, or nowhere in a silent replay). */
@@ -28,7 +30,8 @@ public final class Deltas {
     }
 
     String nextId() {
-        return origin.partition() + "-" + origin.offset() + "-" + next++;
+        String prefix = Topics.NOTIFICATIONS.name().equals(origin.topic()) ? "n" : "";
+        return prefix + origin.partition() + "-" + origin.offset() + "-" + next++;
     }
 
     void emit(Delta delta) {

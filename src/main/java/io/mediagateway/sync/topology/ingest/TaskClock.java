@@ -22,20 +22,27 @@ public final class TaskClock {
 
     /** The event HLC, and the clock updated with it. */
     public long observe(IngestEvent event, long recordTimestamp) {
-        Long stored = clock.get(KEY);
-        long last = stored == null ? 0L : stored;
-        long eventHlc;
-        long next;
-        if (event.hasHlc()) {
-            eventHlc = event.hlc();
-            next = Math.max(last, eventHlc);
-        } else {
-            eventHlc = Math.max(Hlc.pack(Math.max(0L, recordTimestamp), 0), last + 1);
-            next = eventHlc;
-        }
-        if (next != last) {
-            clock.put(KEY, next);
+        return event.hasHlc() ? observe(event.hlc()) : stamp(recordTimestamp);
+    }
+
+    /** The clock updated with an HLC the input carries; that HLC. */
+    private long observe(long eventHlc) {
+        long last = last();
+        if (eventHlc > last) {
+            clock.put(KEY, eventHlc);
         }
         return eventHlc;
+    }
+
+    /** A fresh HLC for input without a time of its own (an event, a notification), from its record's timestamp. */
+    public long stamp(long recordTimestamp) {
+        long hlc = Math.max(Hlc.pack(Math.max(0L, recordTimestamp), 0), last() + 1);
+        clock.put(KEY, hlc);
+        return hlc;
+    }
+
+    private long last() {
+        Long stored = clock.get(KEY);
+        return stored == null ? 0L : stored;
     }
 }
