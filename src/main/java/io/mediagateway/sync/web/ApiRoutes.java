@@ -51,6 +51,7 @@ public final class ApiRoutes {
     private final ReadRouter router;
     private final StateLookups lookups;
     private final ChangeReads changes;
+    private final BackendPosts backend;
 
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs) {
@@ -71,6 +72,7 @@ public final class ApiRoutes {
         this.router = new ReadRouter(state, reader, wallClockMs, maxWaitingReads);
         this.lookups = new StateLookups(router, reader, wallClockMs);
         this.changes = new ChangeReads(router, reader, wallClockMs);
+        this.backend = new BackendPosts(sink, wallClockMs);
         this.perUser = perUser;
         this.perDevice = perDevice;
         this.tokens = tokens;
@@ -114,6 +116,21 @@ public final class ApiRoutes {
             int limit = ChangeReads.limit(ctx.queryParam("limit"));
             read(ctx, (s, u) -> Optional.of(changes.read(s, u, since, limit)));
         });
+        // Notifications and broadcasts (contract §14).
+        config.routes.post("/api/v1/notifications", ctx -> json(ctx.status(HttpStatus.ACCEPTED),
+                backend.notification(authenticate(ctx), body(ctx))));
+        config.routes.get("/api/v1/notifications", ctx -> read(ctx,
+                (s, u) -> Optional.of(reader.notifications(s, u, wallClockMs.getAsLong()))));
+        config.routes.get("/api/v1/notifications/{id}", ctx -> {
+            String id = ctx.pathParam("id");
+            read(ctx, (s, u) -> reader.notification(s, u, id, wallClockMs.getAsLong()));
+        });
+        config.routes.post("/api/v1/notifications/{id}/read", ctx -> write(ctx, Writes.NOTIFICATION_READ,
+                optionalBody(ctx).put("notification_id", ctx.pathParam("id")), null));
+        config.routes.post("/api/v1/notifications/{id}/dismiss", ctx -> write(ctx, Writes.NOTIFICATION_DISMISS,
+                optionalBody(ctx).put("notification_id", ctx.pathParam("id")), null));
+        config.routes.post("/api/v1/broadcasts", ctx -> json(ctx.status(HttpStatus.ACCEPTED),
+                backend.broadcast(authenticate(ctx), body(ctx))));
         ApiErrors.register(config);
     }
 
@@ -194,9 +211,9 @@ public final class ApiRoutes {
     }
 
     /**
-     * A delete names something the user has (contract §12): else 404, and nothing is produced. A delete that
-     * carries an idempotency key is not checked: its retry, after the first removed the thing, is answered
-     * 202 like the first.
+     * A delete, read or dismiss names something the user has (contract §12, §14): else 404, and nothing is
+     * produced. One that carries an idempotency key is not checked: its retry, after the first removed the thing,
+     * is answered 202 like the first.
      */
     private void requireExisting(JwtTokens.Principal principal, String user, IngestEvent parsed, String authorization) {
         if (parsed.messageId() != null) {
@@ -206,6 +223,8 @@ public final class ApiRoutes {
             lookups.requireProgress(user, principal.service(), remove.contentId(), authorization);
         } else if (parsed.payload() instanceof IngestEvent.DeviceRemove remove) {
             lookups.requireDevice(user, principal.service(), remove.targetDeviceId(), authorization);
+        } else if (parsed.payload() instanceof IngestEvent.NotificationMark mark) {
+            lookups.requireNotification(user, principal.service(), mark.notificationId(), authorization);
         }
     }
 

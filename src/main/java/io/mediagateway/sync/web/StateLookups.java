@@ -76,6 +76,17 @@ final class StateLookups {
         }
     }
 
+    /** 404 {@code not_found} unless the user has the notification listed (not dismissed, not expired). */
+    void requireNotification(String user, boolean service, String id, String authorization) {
+        String path = "/api/v1/notifications/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20")
+                + (service ? "?user_id=" + user : "");
+        if (lookup(user, (stores, u) -> reader.notification(stores, u, id, wallClockMs.getAsLong()), path, authorization,
+                "the notification '" + id + "'").isEmpty()) {
+            throw new ApiRoutes.ApiException(HttpStatus.NOT_FOUND, "not_found", "user " + user
+                    + " has no notification '" + id + "' listed (never sent, dismissed or expired)");
+        }
+    }
+
     private Optional<JsonNode> progress(String user, boolean service, String content, String authorization, String what) {
         String path = "/api/v1/sync/progress/" + URLEncoder.encode(content, StandardCharsets.UTF_8).replace("+", "%20")
                 + (service ? "?user_id=" + user : "");

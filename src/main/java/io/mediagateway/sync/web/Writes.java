@@ -46,6 +46,9 @@ final class Writes {
     static final Kind COMMAND = new Kind("remote_command",
             (body, event) -> copy(body, event, "target_device_id", "command", "expires_at"));
     static final Kind HANDOFF = new Kind("handoff", (body, event) -> copy(body, event, "target_device_id", "content_id"));
+    static final Kind NOTIFICATION_READ = new Kind("notification_read", (body, event) -> copy(body, event, "notification_id"));
+    static final Kind NOTIFICATION_DISMISS = new Kind("notification_dismiss",
+            (body, event) -> copy(body, event, "notification_id"));
 
     /** REST: {@code POST <path>}. */
     static final Map<String, Kind> BY_PATH = ordered(
@@ -71,7 +74,9 @@ final class Writes {
             "progress_remove", PROGRESS_REMOVE,
             "remote_command", COMMAND,
             "device_command", COMMAND,
-            "handoff", HANDOFF);
+            "handoff", HANDOFF,
+            "notification_read", NOTIFICATION_READ,
+            "notification_dismiss", NOTIFICATION_DISMISS);
 
     private Writes() {
     }

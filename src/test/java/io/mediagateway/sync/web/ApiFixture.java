@@ -51,6 +51,10 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
     final AtomicReference<StateSource.Location> location = new AtomicReference<>();
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> events;
+    final TestInputTopic<String, byte[]> notifications;
+    /** What writes produced to topics other than the topology's inputs (sync.broadcasts). */
+    final java.util.List<org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>> produced =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     final TestOutputTopic<byte[], byte[]> deadLetters;
     final TestOutputTopic<byte[], byte[]> deltas;
     final EventSink sink;
@@ -75,10 +79,19 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
             }
         };
         location.set(new StateSource.Local(stores, Optional.empty()));
-        sink = (user, event) -> {
+        notifications = driver.createInputTopic(Topics.NOTIFICATIONS.name(), new StringSerializer(), new ByteArraySerializer());
+        sink = (topic, key, value, timestamp) -> {
             synchronized (this) {
-                events.pipeInput(user, event);
-                return new LogPosition(0, offset++);
+                if (topic.equals(Topics.DEVICE_EVENTS.name()) && timestamp == EventSink.NOW) {
+                    events.pipeInput(key, value);
+                    return new LogPosition(0, offset++);
+                }
+                if (topic.equals(Topics.NOTIFICATIONS.name())) {
+                    notifications.pipeInput(key, value, Instant.ofEpochMilli(timestamp));
+                } else {
+                    produced.add(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, null, timestamp, key, value));
+                }
+                return new LogPosition(0, 0);
             }
         };
         source = new StateSource() {
