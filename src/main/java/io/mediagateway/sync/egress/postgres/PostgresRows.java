@@ -7,6 +7,7 @@ import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.model.ContentMetadata;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.DeviceInfo;
+import io.mediagateway.sync.model.Notification;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.topology.UserKeys;
 import java.sql.Connection;
@@ -31,7 +32,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <li>progress and preferences: a row moves only to a greater {@code (hlc, device_id)} (LWW, §9);</li>
  * <li>watchlist tags: one row per {@code unique_tag}, from the delta's {@code added_tags} and
  *     {@code removed_tags}; a removed tag stays removed;</li>
- * <li>devices: a row moves only to a later delta of its user (its partition and offset).</li>
+ * <li>devices: a row moves only to a later delta of its user (its partition and offset);</li>
+ * <li>notifications: a row is written once, from the notification's delta; its read and dismiss only move to an
+ *     earlier one.</li>
  * </ul>
  * {@code updated_at} is the physical time of the change's HLC, so it too is the same in every replay.
  */
@@ -54,6 +57,9 @@ final class PostgresRows implements SinkRows {
     private final Map<String, Delta.Progress> progress = new LinkedHashMap<>();
     private final Map<String, Delta.Preference> preferences = new LinkedHashMap<>();
     private final Map<String, DeviceRow> devices = new LinkedHashMap<>();
+    private final Map<String, Delta.NotificationShown> notifications = new LinkedHashMap<>();
+    private final Map<String, Delta.NotificationStatus> reads = new LinkedHashMap<>();
+    private final Map<String, Delta.NotificationStatus> dismisses = new LinkedHashMap<>();
     private int deltas;
 
     @Override
@@ -89,6 +95,11 @@ final class PostgresRows implements SinkRows {
             preferences.merge(UserKeys.key(p.userId(), p.key()), p, PostgresRows::newer);
         } else if (delta instanceof Delta.Device d) {
             devices.put(UserKeys.key(d.userId(), d.deviceId()), new DeviceRow(d, partition, offset));
+        } else if (delta instanceof Delta.NotificationShown n) {
+            notifications.putIfAbsent(UserKeys.key(n.userId(), n.notification().id()), n);
+        } else if (delta instanceof Delta.NotificationStatus s) {
+            (Delta.NotificationStatus.READ.equals(s.msgType()) ? reads : dismisses)
+                    .merge(UserKeys.key(s.userId(), s.notificationId()), s, PostgresRows::older);
         }
         // Commands have no table: they are for devices, through the WebSocket and PubNub.
     }
@@ -97,13 +108,18 @@ final class PostgresRows implements SinkRows {
         return LWW.compare(b, a) > 0 ? b : a;
     }
 
+    private static <D extends Delta> D older(D a, D b) {
+        return LWW.compare(b, a) < 0 ? b : a;
+    }
+
     int deltas() {
         return deltas;
     }
 
     /** Number of rows the batch writes (after reduction). */
     int rows() {
-        return tags.size() + removals.size() + progress.size() + preferences.size() + devices.size();
+        return tags.size() + removals.size() + progress.size() + preferences.size() + devices.size()
+                + notifications.size() + reads.size() + dismisses.size();
     }
 
     /** Writes every row on {@code c}, inside the caller's transaction. */
@@ -114,6 +130,57 @@ final class PostgresRows implements SinkRows {
         writeProgress(c);
         writePreferences(c);
         writeDevices(c);
+        writeNotifications(c);
+        writeNotificationStatus(c, reads.values(), "read");
+        writeNotificationStatus(c, dismisses.values(), "dismissed");
+    }
+
+    private void writeNotifications(Connection c) throws SQLException {
+        executeBatch(c, """
+                INSERT INTO user_notifications AS n
+                       (user_id, notification_id, notification_type, title, body, priority, data, expires_at,
+                        created_at, sent_by, hlc, read_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)
+                ON CONFLICT (user_id, notification_id) DO UPDATE
+                   SET notification_type = EXCLUDED.notification_type, title = EXCLUDED.title, body = EXCLUDED.body,
+                       priority = EXCLUDED.priority, data = EXCLUDED.data, expires_at = EXCLUDED.expires_at,
+                       created_at = EXCLUDED.created_at, sent_by = EXCLUDED.sent_by, hlc = EXCLUDED.hlc,
+                       read_at = COALESCE(n.read_at, EXCLUDED.read_at)
+                 WHERE n.hlc IS NULL
+                """, notifications.values(), (s, d) -> {
+            Notification n = d.notification();
+            s.setString(1, d.userId());
+            s.setString(2, n.id());
+            s.setString(3, n.type().wireName());
+            s.setString(4, n.title());
+            s.setString(5, n.body());
+            s.setString(6, n.priority().wireName());
+            setJson(s, 7, n.dataJson());
+            s.setObject(8, n.expiresAtMs() == null ? null
+                    : OffsetDateTime.ofInstant(Instant.ofEpochMilli(n.expiresAtMs()), ZoneOffset.UTC));
+            s.setObject(9, OffsetDateTime.ofInstant(Instant.ofEpochMilli(d.storedAtMs()), ZoneOffset.UTC));
+            s.setString(10, d.deviceId());
+            s.setLong(11, d.hlc());
+            // Read before it arrived: the read's own time is in no delta; the arrival stands for it.
+            s.setObject(12, d.read() ? time(d.hlc()) : null);
+        });
+    }
+
+    /** {@code column} is {@code read} or {@code dismissed}: the first one is kept. */
+    private static void writeNotificationStatus(Connection c, Collection<Delta.NotificationStatus> rows, String column)
+            throws SQLException {
+        executeBatch(c, """
+                INSERT INTO user_notifications AS n (user_id, notification_id, %1$s_at, %1$s_by)
+                VALUES (?, ?, ?, ?)
+                ON CONFLICT (user_id, notification_id) DO UPDATE
+                   SET %1$s_at = EXCLUDED.%1$s_at, %1$s_by = EXCLUDED.%1$s_by
+                 WHERE n.%1$s_at IS NULL OR EXCLUDED.%1$s_at < n.%1$s_at
+                """.formatted(column), rows, (s, d) -> {
+            s.setString(1, d.userId());
+            s.setString(2, d.notificationId());
+            s.setObject(3, time(d.hlc()));
+            s.setString(4, d.deviceId());
+        });
     }
 
     private void writeTags(Connection c) throws SQLException {

@@ -76,6 +76,7 @@ class PostgresSinkIT {
                 || (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM user_progress t)
                 || (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM user_preferences t)
                 || (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM user_devices t)
+                || (SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM user_notifications t)
             """;
 
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -109,10 +110,25 @@ class PostgresSinkIT {
                 new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer());
         TestOutputTopic<String, byte[]> out = driver.createOutputTopic(Topics.STATE_DELTAS.name(), new StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        TestInputTopic<String, byte[]> notifications = driver.createInputTopic(Topics.NOTIFICATIONS.name(),
+                new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer());
         Set<String> seen = new TreeSet<>();
+        java.util.Random rnd = new java.util.Random(7);
+        int sent = 0;
         for (Workload.Event e : Workload.generate(7, START.toEpochMilli(), users, events, 5, Workload.Mix.STATE_ONLY)) {
             in.pipeInput(e.user(), e.value(), START.plusMillis(e.atMs()));
             seen.add(e.user());
+            // Now and then a notification for the user, and a read or dismiss of one of the user's (some twice).
+            if (rnd.nextInt(20) == 0) {
+                String id = "n-" + sent++;
+                notifications.pipeInput(e.user(), Json.bytes(Json.object().put("notification_id", id)
+                        .put("notification_type", "new_recommendation").put("title", "Title " + id).put("body", "b")
+                        .put("priority", "normal")), START.plusMillis(e.atMs()));
+            } else if (sent > 0 && rnd.nextInt(15) == 0) {
+                String type = rnd.nextBoolean() ? "notification_read" : "notification_dismiss";
+                in.pipeInput(e.user(), Json.bytes(Json.object().put("msg_type", type).put("device_id", "d" + rnd.nextInt(3))
+                        .put("notification_id", "n-" + rnd.nextInt(sent))), START.plusMillis(e.atMs()));
+            }
         }
         List<Map.Entry<String, byte[]>> deltas = new ArrayList<>();
         for (KeyValue<String, byte[]> kv : out.readKeyValuesToList()) {
@@ -251,6 +267,17 @@ class PostgresSinkIT {
         assertThat(rows(db, "SELECT user_id, content_id FROM user_progress WHERE is_removed")).as("removed progress, kept flagged")
                 .isNotEmpty();
         assertThat(rows(db, "SELECT user_id, unnest(online_device_ids) FROM online_devices_summary")).isEqualTo(online);
+        Set<String> listed = new TreeSet<>();
+        for (String user : run.users()) {
+            reader.notifications(run.stores(), user, START.toEpochMilli()).path("notifications").forEach(n -> listed.add(
+                    user + "|" + n.path("notification_id").asText() + "|" + n.path("title").asText() + "|"
+                            + n.path("read").asBoolean()));
+        }
+        assertThat(listed).isNotEmpty();
+        assertThat(rows(db, "SELECT user_id, notification_id, title, read_at IS NOT NULL FROM user_notifications"
+                + " WHERE dismissed_at IS NULL")).isEqualTo(listed);
+        assertThat(rows(db, "SELECT user_id, notification_id FROM user_notifications WHERE dismissed_at IS NOT NULL"))
+                .as("dismissed ones, kept with their dismiss").isNotEmpty();
         assertThat(rows(db, "SELECT user_id, online_devices, known_devices FROM online_devices_summary"))
                 .isEqualTo(run.users().stream().filter(u -> devices.stream().anyMatch(d -> d.startsWith(u + "|")))
                         .map(u -> u + "|" + online.stream().filter(d -> d.startsWith(u + "|")).count() + "|"
