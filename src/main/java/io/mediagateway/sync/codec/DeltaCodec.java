@@ -89,8 +89,15 @@ public final class DeltaCodec {
         return n.has(field) ? Fields.strings(n, field) : List.of();
     }
 
-    /** A delta as the WebSocket pushes it, and its {@code cursor} (null for a delta written before cursors). */
-    public record Push(String message, String cursor) {
+    /**
+     * A delta as the WebSocket pushes it, and its {@code cursor} (null for a delta written before cursors);
+     * {@code expiresAtMs} is a notification's expiry (null for any other delta, or a notification without one).
+     */
+    public record Push(String message, String cursor, Long expiresAtMs) {
+        /** Whether it is a notification that has expired at {@code nowMs}: never delivered (contract §14). */
+        public boolean expiredAt(long nowMs) {
+            return expiresAtMs != null && expiresAtMs <= nowMs;
+        }
     }
 
     /**
@@ -106,7 +113,9 @@ public final class DeltaCodec {
         message.put("type", node.get("msg_type").asText());
         message.setAll((ObjectNode) node);
         JsonNode cursor = node.get("cursor");
-        return new Push(Json.string(message), cursor != null && cursor.isTextual() ? cursor.asText() : null);
+        Long expiresAt = "notification".equals(node.get("msg_type").asText()) && node.has("expires_at")
+                ? NotificationViews.instant(node, "expires_at") : null;
+        return new Push(Json.string(message), cursor != null && cursor.isTextual() ? cursor.asText() : null, expiresAt);
     }
 
     public static Delta decode(byte[] bytes) {

@@ -52,7 +52,7 @@ public final class NotificationViews {
         return instant(node, "created_at");
     }
 
-    private static long instant(JsonNode node, String field) {
+    static long instant(JsonNode node, String field) {
         String raw = Fields.text(node, field);
         try {
             return Instant.parse(raw).toEpochMilli();

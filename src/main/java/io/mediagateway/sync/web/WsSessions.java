@@ -33,7 +33,8 @@ public final class WsSessions {
     }
 
     /**
-     * Queues a delta of {@code userId} (its bytes on {@code sync.state-deltas}) to every session of that user.
+     * Queues a delta of {@code userId} (its bytes on {@code sync.state-deltas}) to every session of that user; a
+     * notification that expired while it waited is not (contract §14).
      *
      * @throws Json.CodecException when it is not a delta
      */
@@ -41,6 +42,9 @@ public final class WsSessions {
         Set<WsClient> clients = byUser.get(userId);
         if (clients != null) {
             DeltaCodec.Push push = DeltaCodec.push(delta);
+            if (push.expiredAt(System.currentTimeMillis())) {
+                return;
+            }
             ChangeCursor cursor = push.cursor() == null ? null : ChangeCursor.decode(userId, push.cursor()).orElse(null);
             clients.forEach(c -> c.offer(push.message(), cursor));
         }

@@ -91,10 +91,14 @@ public final class PubNubSink implements DeltaSink {
 
     /**
      * Deltas (contract §8), read by the one codec of deltas: per user, to the channel the delta type names
-     * ({@link Delta#channel()}), meta {@code delta_id}.
+     * ({@link Delta#channel()}), meta {@code delta_id}. A notification that expired while it waited is not
+     * published (contract §14).
      */
     public static final Router DELTAS = record -> {
         Delta delta = DeltaCodec.decode(record);
+        if (delta instanceof Delta.NotificationShown n && n.notification().expiredAt(System.currentTimeMillis())) {
+            return null;
+        }
         return new Route(delta.userId(), delta.channel(), Map.of("delta_id", delta.deltaId()), message(Json.parse(record)));
     };
 

@@ -15,6 +15,7 @@ import io.mediagateway.sync.egress.EgressMetrics;
 import io.mediagateway.sync.model.Capabilities;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.DeviceInfo;
+import io.mediagateway.sync.model.Notification;
 import io.mediagateway.sync.model.PlaybackPosition;
 import io.mediagateway.sync.model.PlaybackState;
 import io.mediagateway.sync.model.PreferenceValue;
@@ -70,8 +71,13 @@ class PubNubSinkIT {
         pubnub.close();
     }
 
-    /** Per user, a mix of every channel's deltas; ids {@code <user>/<n>} in the order written. */
+    /** Per user, a mix of the sync and devices channels' deltas; ids {@code <user>/<n>} in the order written. */
     static List<Map.Entry<String, byte[]>> deltas(int users, int perUser) {
+        return deltas(users, perUser, 4);
+    }
+
+    /** Per user, a mix of {@code kinds} kinds of delta (4: sync and devices; 6: notifications too). */
+    static List<Map.Entry<String, byte[]>> deltas(int users, int perUser, int kinds) {
         List<Map.Entry<String, byte[]>> out = new ArrayList<>();
         DeviceInfo tv = new DeviceInfo("tv", "tizen", Capabilities.NONE, "1.2.3", "Living room", null, null);
         for (int i = 0; i < perUser; i++) {
@@ -79,13 +85,17 @@ class PubNubSinkIT {
                 String user = "user-" + u;
                 String id = user + "/" + i;
                 long hlc = Hlc.pack(T0 + i * 1000L, 0);
-                Delta d = switch (i % 4) {
+                Delta d = switch (i % kinds) {
                     case 0 -> new Delta.Progress(user, hlc, "tv", id, "tmdb:" + i,
                             new PlaybackPosition(i * 10.0, 3600, PlaybackState.PLAYING, "tv", "netflix"));
                     case 1 -> new Delta.Device("device_online", user, hlc, "tv", id, tv, true, null, T0 + i * 1000L);
                     case 2 -> new Delta.Preference(user, hlc, "phone", id, "volume",
                             new PreferenceValue(Integer.toString(i)));
-                    default -> new Delta.Device("device_offline", user, hlc, "tv", id, tv, false, "leave", T0);
+                    case 3 -> new Delta.Device("device_offline", user, hlc, "tv", id, tv, false, "leave", T0);
+                    case 4 -> new Delta.NotificationShown(user, hlc, "service:notifications", id, new Notification("n-" + i,
+                            user, Notification.Type.CONTENT_EXPIRING, "Leaving soon", "b", Notification.Priority.URGENT,
+                            null, "{\"content_id\":\"tmdb:550\"}"), T0 + i * 1000L, false);
+                    default -> new Delta.NotificationStatus(Delta.NotificationStatus.READ, user, hlc, "phone", id, "n-" + (i - 1));
                 };
                 out.add(new AbstractMap.SimpleEntry<>(user, DeltaCodec.encode(d)));
             }
@@ -134,7 +144,7 @@ class PubNubSinkIT {
     @Test
     void publishesEveryDeltaToItsChannelWithItsIdInMetaInOrderPerUser(KafkaBroker kafka) throws Exception {
         String topic = TestTopics.create(kafka, "pubnub-order", 3);
-        List<Map.Entry<String, byte[]>> written = deltas(40, 25);
+        List<Map.Entry<String, byte[]>> written = deltas(40, 25, 6);
         TestTopics.produce(kafka.bootstrapServers(), topic, written);
         pubnub.latency(Duration.ofMillis(2));
 
@@ -150,12 +160,33 @@ class PubNubSinkIT {
             assertThat(Json.parse(p.meta())).isEqualTo(Json.parse("{\"delta_id\":\"" + id + "\"}"));
             String user = message.path("user_id").asText();
             String type = message.path("msg_type").asText();
-            assertThat(p.channel()).isEqualTo(type.startsWith("device_") ? "user." + user + ".devices" : "user." + user + ".sync");
+            assertThat(p.channel()).isEqualTo(type.startsWith("device_") ? "user." + user + ".devices"
+                    : type.startsWith("notification") ? "user." + user + ".notifications" : "user." + user + ".sync");
         }
         assertThat(pubnub.published()).hasSize(written.size());
         assertThat(arrivalsByUser()).isEqualTo(writtenByUser(written));
         assertThat(metrics.deliveredCount()).isEqualTo(written.size());
         await().atMost(Duration.ofSeconds(10)).until(() -> metrics.lagRecords() == 0);
+    }
+
+    @Test
+    void aNotificationThatExpiredWhileItWaitedIsNotPublishedAndTheRestAre(KafkaBroker kafka) throws Exception {
+        String topic = TestTopics.create(kafka, "pubnub-expired", 1);
+        long now = System.currentTimeMillis();
+        List<Map.Entry<String, byte[]>> written = new ArrayList<>();
+        for (long expires : new long[] {now - 1_000, now + 3_600_000}) {
+            Notification n = new Notification("n-" + expires, "alice", Notification.Type.CONTENT_EXPIRING, "Tonight only",
+                    "b", Notification.Priority.HIGH, expires, null);
+            written.add(new AbstractMap.SimpleEntry<>("alice", DeltaCodec.encode(new Delta.NotificationShown("alice",
+                    Hlc.pack(now - 5_000, 0), "service:notifications", "d-" + expires, n, now - 5_000, false))));
+        }
+        TestTopics.produce(kafka.bootstrapServers(), topic, written);
+        start(kafka, topic, group(), Optional.empty(), 1);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.lagRecords() == 0 && !pubnub.published().isEmpty());
+        assertThat(pubnub.published()).extracting(p -> Json.parse(p.message()).path("notification_id").asText())
+                .containsExactly("n-" + (now + 3_600_000));
+        assertThat(pubnub.published().get(0).channel()).isEqualTo("user.alice.notifications");
     }
 
     @Test
