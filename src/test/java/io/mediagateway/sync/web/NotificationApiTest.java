@@ -3,7 +3,10 @@ package io.mediagateway.sync.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mediagateway.sync.codec.DeltaCodec;
 import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.model.Delta;
+import io.mediagateway.sync.model.Notification;
 import io.mediagateway.sync.testing.WsTestClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -97,6 +100,24 @@ class NotificationApiTest {
             JsonNode snapshot = f.json(ws.nextContaining("\"snapshot\"", Duration.ofSeconds(5)));
             assertThat(snapshot.get("notifications")).extracting(n -> n.get("read").asBoolean()).containsExactly(true);
             assertThat(snapshot.get("unread_count").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void aNotificationThatExpiredWhileItWaitedIsNotPushed() throws Exception {
+        try (WsTestClient ws = WsTestClient.connect(f.wsUrl(alice))) {
+            ws.nextContaining("\"snapshot\"", Duration.ofSeconds(5));
+            long now = System.currentTimeMillis();
+            for (long expires : new long[] {now - 1, now + 60_000}) {
+                f.sessions.deliver("alice", DeltaCodec.encode(
+                        new Delta.NotificationShown("alice", 1L << 20, "service:notifications",
+                                "d-" + expires, new Notification("n-" + expires, "alice",
+                                Notification.Type.CONTENT_EXPIRING, "t", "b",
+                                Notification.Priority.LOW, expires, null), now - 10, false)));
+            }
+            JsonNode pushed = f.json(ws.nextContaining("\"notification\"", Duration.ofSeconds(5)));
+            assertThat(pushed.get("notification_id").asText()).isEqualTo("n-" + (now + 60_000));
+            assertThat(ws.received()).isEmpty();
         }
     }
 

@@ -145,7 +145,9 @@ public final class Replay {
             Set<String> internal = internalTopics(topology, plan.into());
             deleteTopics(admin, internal);
 
-            List<TopicPartition> partitions = partitions(admin);
+            // The serving state is built from both its inputs: the events and the notifications (kept two weeks).
+            List<TopicPartition> partitions = partitions(admin, plan.application() == Application.SERVING
+                    ? List.of(Topics.DEVICE_EVENTS.name(), Topics.NOTIFICATIONS.name()) : List.of(Topics.DEVICE_EVENTS.name()));
             long skew = config.maxClockSkewMs();
             Map<TopicPartition, Long> latest = offsets(admin, partitions, OffsetSpec.latest(), null);
             Map<TopicPartition, Long> start = plan.from().isEmpty()
@@ -158,7 +160,7 @@ public final class Replay {
             admin.alterConsumerGroupOffsets(plan.into(), start.entrySet().stream().collect(Collectors.toMap(
                     Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())))).all().get(30, TimeUnit.SECONDS);
             log.info("Replaying {} into {}: {} records of {} ({} partitions), from {} to {}", plan.application().label(),
-                    plan.into(), total, Topics.DEVICE_EVENTS.name(), partitions.size(),
+                    plan.into(), total, partitions.stream().map(TopicPartition::topic).distinct().toList(), partitions.size(),
                     plan.from().map(Instant::toString).orElse("the earliest offset"),
                     plan.to().map(Instant::toString).orElse("the end of the log now"));
 
@@ -276,13 +278,14 @@ public final class Replay {
         throw new IllegalStateException("internal topics still exist a minute after their deletion: " + existing);
     }
 
-    private static List<TopicPartition> partitions(Admin admin) throws InterruptedException, ExecutionException,
-            java.util.concurrent.TimeoutException {
-        String topic = Topics.DEVICE_EVENTS.name();
-        int n = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
+    private static List<TopicPartition> partitions(Admin admin, List<String> topics) throws InterruptedException,
+            ExecutionException, java.util.concurrent.TimeoutException {
+        var described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
         List<TopicPartition> out = new ArrayList<>();
-        for (int p = 0; p < n; p++) {
-            out.add(new TopicPartition(topic, p));
+        for (String topic : topics) {
+            for (int p = 0; p < described.get(topic).partitions().size(); p++) {
+                out.add(new TopicPartition(topic, p));
+            }
         }
         return out;
     }
