@@ -66,8 +66,12 @@ final class Egresses implements AutoCloseable {
             // The live analytics application's trending list (not its replays') to global.trending.
             EgressMetrics trendingMetrics = new EgressMetrics(metrics.registry(), "trending-pubnub");
             egresses.loop(Topics.TRENDING.name(), new PubNubSink("trending-pubnub",
-                    PubNubSink.trending(config.analytics().applicationId()), connection, deadLetters, trendingMetrics,
-                    Backoff.DEFAULT, 1), trendingMetrics);
+                    PubNubSink.trending(config.analytics().applicationId(), config.trendingPublishInterval()), connection,
+                    deadLetters, trendingMetrics, Backoff.DEFAULT, 1), trendingMetrics);
+            // Broadcasts (contract §14): each published once for the cluster, in order per channel.
+            EgressMetrics broadcastMetrics = new EgressMetrics(metrics.registry(), "broadcasts-pubnub");
+            egresses.loop(Topics.BROADCASTS.name(), new PubNubSink("broadcasts-pubnub", PubNubSink.BROADCASTS, connection,
+                    deadLetters, broadcastMetrics, Backoff.DEFAULT, config.pubnubConcurrency()), broadcastMetrics);
         }, () -> log.info("PubNub egress off: PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY are unset"));
         return egresses;
     }

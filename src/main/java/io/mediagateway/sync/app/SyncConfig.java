@@ -55,7 +55,8 @@ public record SyncConfig(
         Analytics analytics,
         String servingApplicationId,
         long presenceBackgroundTimeoutMs,
-        HistoryLimits history) {
+        HistoryLimits history,
+        Duration trendingPublishInterval) {
 
     public static final int DEFAULT_PORT = 8083;
     public static final int DEFAULT_EMBEDDED_KAFKA_PORT = 9092;
@@ -148,11 +149,13 @@ public record SyncConfig(
         int historyChanges = r.integer("SYNC_HISTORY_MAX_CHANGES", HistoryLimits.DEFAULT.maxChanges(), 1, 100_000);
         long historyRetention = r.longValue("SYNC_HISTORY_RETENTION_MS", HistoryLimits.DEFAULT.retentionMs(), 1_000,
                 Duration.ofDays(30).toMillis());
+        Duration trendingPublish = Duration.ofMillis(r.longValue("SYNC_TRENDING_PUBLISH_INTERVAL_MS", 3_600_000, 1_000,
+                Duration.ofDays(1).toMillis()));
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
                 jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, rocksDb, viewCache, dedup, perUser,
                 perDevice, maxWaitingReads, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown, analytics, serving,
-                background, new HistoryLimits(historyChanges, historyRetention));
+                background, new HistoryLimits(historyChanges, historyRetention), trendingPublish);
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */

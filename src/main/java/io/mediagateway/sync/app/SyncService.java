@@ -21,6 +21,7 @@ import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.web.AnalyticsRoutes;
 import io.mediagateway.sync.web.ApiRoutes;
+import io.mediagateway.sync.web.BroadcastRoutes;
 import io.mediagateway.sync.web.JwtTokens;
 import io.mediagateway.sync.web.RateLimiter;
 import io.mediagateway.sync.web.Readiness;
@@ -163,9 +164,15 @@ public final class SyncService implements AutoCloseable {
         DeltaFanout fanout = new DeltaFanout(bootstrapServers, sessions);
         resources.push(new NamedCloseable("WebSocket fan-out", fanout));
         metrics.bind(fanout.clientMetrics());
+        BroadcastFanout broadcasts = new BroadcastFanout(bootstrapServers, sessions, config.analytics().applicationId(),
+                config.trendingPublishInterval(), System::currentTimeMillis, metrics.registry());
+        resources.push(new NamedCloseable("broadcast fan-out", broadcasts));
+        metrics.bind(broadcasts.clientMetrics());
+        BroadcastRoutes broadcastRoutes = new BroadcastRoutes(api, broadcasts::history, System::currentTimeMillis);
         web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json,
                 metrics.registry(), c -> {
                     api.register(c);
+                    broadcastRoutes.register(c);
                     analyticsRoutes.register(c);
                     ws.register(c);
                     extraRoutes.accept(c);

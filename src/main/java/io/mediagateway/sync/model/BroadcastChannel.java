@@ -82,6 +82,16 @@ public record BroadcastChannel(String name, Kind kind) {
         return SEGMENT.matcher(segment).matches() ? Optional.of(segment) : Optional.empty();
     }
 
+    /** Whether every session follows it ({@code global.announcements}, {@code global.trending}). */
+    public boolean global() {
+        return kind == Kind.ANNOUNCEMENTS || kind == Kind.TRENDING;
+    }
+
+    /** Whether a device may follow it by asking ({@code region.*}, {@code platform.*}). */
+    public boolean followable() {
+        return kind == Kind.REGION || kind == Kind.PLATFORM;
+    }
+
     /** Whether {@code role} may post here ({@code global.trending} is the service's own). */
     public boolean postableBy(Role role) {
         return switch (kind) {

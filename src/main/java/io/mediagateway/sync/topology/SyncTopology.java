@@ -29,6 +29,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * sync.notifications ─┬─ notifications-route-direct ───────────────────────────┐  ├─ ingest ─┬─ sync.state-deltas
  *                     └─ notifications-route-misplaced ─ notifications-by-user ┴──┘           └─ sync.dead-letters
  *                                                                 (10 stores, presence sweep)
+ * sync.broadcasts ─── broadcast-check ─── sync.dead-letters (what is not a broadcast; the rest is every instance's)
  * </pre>
  *
  * Records arrive as raw bytes (key and value), so no record can break a deserializer; ingest decodes
@@ -52,6 +53,10 @@ public final class SyncTopology {
     public static final String NOTIFICATIONS_MERGE = "notifications-merge";
     public static final String INPUTS_MERGE = "inputs-merge";
     public static final String INGEST = "ingest";
+    public static final String BROADCASTS_SOURCE = "broadcasts-source";
+    public static final String BROADCAST_CHECK = "broadcast-check";
+    /** Its own sink: one shared with ingest would join the two into one subtopology (and one set of tasks). */
+    public static final String BROADCAST_DEAD_LETTERS_SINK = "broadcast-dead-letters-sink";
     public static final String DELTAS_SINK = IngestProcessor.DELTAS_SINK;
     public static final String DEAD_LETTERS_SINK = IngestProcessor.DEAD_LETTERS_SINK;
 
@@ -124,10 +129,15 @@ public final class SyncTopology {
                         NOTIFICATIONS_BY_USER, NOTIFICATIONS_MERGE));
         eventsByUser(builder, settings.inputPartitions()).merge(notifications, Named.as(INPUTS_MERGE))
                 .process(new IngestSupplier(settings), Named.as(INGEST));
+        builder.stream(Topics.BROADCASTS.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                        .withName(BROADCASTS_SOURCE))
+                .process(() -> new BroadcastCheck(settings.silent()), Named.as(BROADCAST_CHECK));
         Topology topology = builder.build();
         topology.addSink(DELTAS_SINK, Topics.STATE_DELTAS.name(), new StringSerializer(), new ByteArraySerializer(), INGEST);
         topology.addSink(DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), new ByteArraySerializer(),
                 new ByteArraySerializer(), INGEST);
+        topology.addSink(BROADCAST_DEAD_LETTERS_SINK, Topics.DEAD_LETTERS.name(), new ByteArraySerializer(),
+                new ByteArraySerializer(), BROADCAST_CHECK);
         return topology;
     }
 

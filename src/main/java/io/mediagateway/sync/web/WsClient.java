@@ -3,6 +3,8 @@ package io.mediagateway.sync.web;
 import io.mediagateway.sync.model.ChangeCursor;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
@@ -69,6 +71,8 @@ final class WsClient {
     private boolean overflowed;
     private long overflows;
     private Runnable closer;
+    /** The region and platform channels the session follows (WsSessions keeps the index). */
+    private final Set<String> channels = ConcurrentHashMap.newKeySet();
 
     /** A session that opens with a snapshot. */
     WsClient(String userId, String deviceId, Socket session, Supplier<String> snapshot) {
@@ -133,6 +137,10 @@ final class WsClient {
             queue.addLast(new Item(message, cursor));
         }
         pump();
+    }
+
+    Set<String> channels() {
+        return channels;
     }
 
     long overflows() {

@@ -1,12 +1,14 @@
 package io.mediagateway.sync.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.websocket.WsContext;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
 import io.mediagateway.sync.codec.MessageCodec;
+import io.mediagateway.sync.model.BroadcastChannel;
 import io.mediagateway.sync.model.ChangeCursor;
 import io.mediagateway.sync.model.Unicode;
 import io.mediagateway.sync.query.ChangeHistory;
@@ -40,6 +42,8 @@ public final class WsRoutes {
     private static final String CLIENT = "sync.client";
     /** The longest string {@code id} a message may carry (it is echoed in the answer). */
     static final int MAX_ID = 128;
+    /** Region and platform channels one session may follow. */
+    static final int MAX_FOLLOWED = 64;
     private static final String AUTH = "sync.auth";
     /** The most pages of changes a session's catch-up sends before live deltas (500 changes each). */
     static final int MAX_CATCH_UP_PAGES = 20;
@@ -128,6 +132,10 @@ public final class WsRoutes {
         ctx.attribute(CLIENT, client);
         ctx.attribute(AUTH, auth[0]);
         sessions.add(client);
+        // The token's region: the device follows that region's broadcasts (contract §14).
+        if (principal.region() != null) {
+            BroadcastChannel.region(principal.region()).ifPresent(c -> sessions.follow(client, c));
+        }
         auth[0].start();
         ctx.enableAutomaticPings(pingInterval.toMillis(), TimeUnit.MILLISECONDS);
         client.start();
@@ -324,14 +332,22 @@ public final class WsRoutes {
             client.offer(reconcile(client.userId, auth.bearer(), id, message.get("requested_states")));
             return;
         }
+        if ("subscribe".equals(type) || "unsubscribe".equals(type)) {
+            client.offer(follow(client, id, "subscribe".equals(type), message.get("channels")));
+            return;
+        }
         Writes.Kind kind = Writes.BY_MESSAGE_TYPE.get(type);
         if (kind == null) {
             client.offer(error(id, "unknown_type", "'type' must be one of " + Writes.messageTypes()
-                    + ", state_reconciliation_request or auth"));
+                    + ", state_reconciliation_request, subscribe, unsubscribe or auth"));
             return;
         }
         try {
             client.offer(MessageCodec.ack(id, api.write(principal, kind, message, "Bearer " + auth.bearer())));
+            if (kind == Writes.JOIN && message.path("region").isTextual()) {
+                // A device_join names the device's region (contract §14): the session follows its broadcasts.
+                BroadcastChannel.region(message.get("region").asText()).ifPresent(c -> sessions.follow(client, c));
+            }
         } catch (RuntimeException e) {
             Optional<ApiErrors.Mapped> mapped = ApiErrors.of(e);
             if (mapped.isEmpty()) {
@@ -340,6 +356,43 @@ public final class WsRoutes {
             client.offer(mapped.map(m -> error(id, m.code(), m.message()))
                     .orElseGet(() -> error(id, "internal", "internal error; see the server log")));
         }
+    }
+
+    /**
+     * {@code {"type":"subscribe"|"unsubscribe","channels":[…]}} (contract §14): the session follows (or stops
+     * following) {@code region.*} and {@code platform.*} channels; answered {@code {"type":"subscribed",
+     * "channels":[every channel it follows now]}}, or an error naming the channel at fault (none is changed then).
+     */
+    private String follow(WsClient client, JsonNode id, boolean subscribe, JsonNode channels) {
+        if (channels == null || !channels.isArray() || channels.isEmpty() || channels.size() > MAX_FOLLOWED) {
+            return error(id, "invalid_field", "'channels' must be a list of 1-" + MAX_FOLLOWED + " channel names");
+        }
+        List<BroadcastChannel> asked = new ArrayList<>();
+        for (JsonNode c : channels) {
+            Optional<BroadcastChannel> channel = c.isTextual() ? BroadcastChannel.parse(c.asText()) : Optional.empty();
+            if (channel.isEmpty() || channel.get().global()) {
+                return error(id, "invalid_field", "'channels' may hold 'region.{code}.updates' and 'platform.{id}.catalog' "
+                        + "channels (every session follows global.* already), not " + c);
+            }
+            asked.add(channel.get());
+        }
+        if (subscribe && client.channels().size() + asked.size() > MAX_FOLLOWED) {
+            return error(id, "invalid_field", "a session follows at most " + MAX_FOLLOWED + " channels");
+        }
+        for (BroadcastChannel c : asked) {
+            if (subscribe) {
+                sessions.follow(client, c);
+            } else {
+                sessions.unfollow(client, c.name());
+            }
+        }
+        ObjectNode answer = Json.object().put("type", "subscribed");
+        if (id != null) {
+            answer.set("id", id);
+        }
+        ArrayNode list = answer.putArray("channels");
+        client.channels().stream().sorted().forEach(list::add);
+        return Json.string(answer);
     }
 
     /** {@code {"type":"auth","token":…}}: the session goes on with a fresh token of the same user and device. */

@@ -2,13 +2,19 @@ package io.mediagateway.sync.web;
 
 import io.mediagateway.sync.codec.DeltaCodec;
 import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.model.BroadcastChannel;
 import io.mediagateway.sync.model.ChangeCursor;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** This instance's WebSocket sessions by user: where the delta fan-out delivers. */
+/**
+ * This instance's WebSocket sessions by user — where the delta fan-out delivers — and by the broadcast channels
+ * they follow (contract §14): every session follows {@code global.*}; a region or platform channel only the
+ * sessions that follow it. A session is in a set once, so a broadcast reaches it once however it follows.
+ */
 public final class WsSessions {
     private final ConcurrentHashMap<String, Set<WsClient>> byUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<WsClient>> byChannel = new ConcurrentHashMap<>();
 
     void add(WsClient client) {
         byUser.computeIfAbsent(client.userId, u -> ConcurrentHashMap.newKeySet()).add(client);
@@ -19,6 +25,47 @@ public final class WsSessions {
             set.remove(client);
             return set.isEmpty() ? null : set;
         });
+        for (String channel : client.channels()) {
+            unfollow(client, channel);
+        }
+    }
+
+    /** The session follows a region or platform channel (the {@code global.*} ones it follows anyway). */
+    void follow(WsClient client, BroadcastChannel channel) {
+        if (!channel.global() && client.channels().add(channel.name())) {
+            byChannel.computeIfAbsent(channel.name(), c -> ConcurrentHashMap.newKeySet()).add(client);
+        }
+    }
+
+    void unfollow(WsClient client, String channel) {
+        if (client.channels().remove(channel)) {
+            byChannel.computeIfPresent(channel, (c, set) -> {
+                set.remove(client);
+                return set.isEmpty() ? null : set;
+            });
+        }
+    }
+
+    /**
+     * Queues a broadcast message to every session that follows {@code channel}; how many. Each session queues on
+     * its own ({@link WsClient#offer}), so a slow one holds up nobody.
+     */
+    public int broadcast(BroadcastChannel channel, String message) {
+        int n = 0;
+        if (channel.global()) {
+            for (Set<WsClient> clients : byUser.values()) {
+                for (WsClient c : clients) {
+                    c.offer(message);
+                    n++;
+                }
+            }
+        } else {
+            for (WsClient c : byChannel.getOrDefault(channel.name(), Set.of())) {
+                c.offer(message);
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Whether any session of {@code userId} is connected here (the fan-out skips the rest cheaply). */

@@ -21,8 +21,12 @@ class SyncTopologyTest {
     @Test
     void everyRouteOfBothInputsMeetsInOneSubtopologyThatHoldsEveryStore() {
         TopologyDescription d = build().describe();
-        assertThat(d.subtopologies()).hasSize(1);
-        TopologyDescription.Subtopology sub = d.subtopologies().iterator().next();
+        assertThat(d.subtopologies()).as("the ingest, and the broadcast check").hasSize(2);
+        TopologyDescription.Subtopology sub = d.subtopologies().stream()
+                .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals(SyncTopology.INGEST))).findFirst().orElseThrow();
+        TopologyDescription.Subtopology check = d.subtopologies().stream().filter(s -> s != sub).findFirst().orElseThrow();
+        assertThat(check.nodes()).extracting(TopologyDescription.Node::name).containsExactlyInAnyOrder(
+                SyncTopology.BROADCASTS_SOURCE, SyncTopology.BROADCAST_CHECK, SyncTopology.BROADCAST_DEAD_LETTERS_SINK);
         TopologyDescription.Processor ingest = sub.nodes().stream()
                 .filter(n -> n.name().equals(SyncTopology.INGEST)).map(TopologyDescription.Processor.class::cast)
                 .findFirst().orElseThrow();

@@ -43,6 +43,7 @@ final class TopologyFixture implements AutoCloseable {
     final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> events;
     private final TestInputTopic<byte[], byte[]> notifications;
+    private final TestInputTopic<byte[], byte[]> broadcasts;
     private final TestOutputTopic<String, String> deltas;
     private final TestOutputTopic<byte[], byte[]> deadLetters;
     private Instant now;
@@ -68,6 +69,7 @@ final class TopologyFixture implements AutoCloseable {
         events = driver.createInputTopic(Topics.DEVICE_EVENTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
         notifications = driver.createInputTopic(Topics.NOTIFICATIONS.name(), new ByteArraySerializer(),
                 new ByteArraySerializer());
+        broadcasts = driver.createInputTopic(Topics.BROADCASTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
         deltas = driver.createOutputTopic(Topics.STATE_DELTAS.name(), new StringDeserializer(), new StringDeserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
@@ -151,6 +153,12 @@ final class TopologyFixture implements AutoCloseable {
     void notify(String user, byte[] value, Instant recordTime) {
         notifications.pipeInput(new TestRecord<>(user.getBytes(StandardCharsets.UTF_8), value, new RecordHeaders(),
                 recordTime));
+    }
+
+    /** A record of {@code sync.broadcasts} keyed by {@code channel} (null: no key). */
+    void broadcast(String channel, String value) {
+        broadcasts.pipeInput(new TestRecord<>(channel == null ? null : channel.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8), new RecordHeaders(), now));
     }
 
     /** A notification as backend services send it (contract §14), to be completed with {@code put}. */

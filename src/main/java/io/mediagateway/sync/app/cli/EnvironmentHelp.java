@@ -24,6 +24,8 @@ public final class EnvironmentHelp {
                                             the same after an "app_state":"background" heartbeat (600000)
               SYNC_HISTORY_MAX_CHANGES      changes kept per user for catch-up (100)
               SYNC_HISTORY_RETENTION_MS     ... and for how long at least (86400000)
+              SYNC_TRENDING_PUBLISH_INTERVAL_MS
+                                            global.trending on PubNub (and its history) at most this often (3600000)
               SYNC_MAX_CLOCK_SKEW_MS        reject events this far ahead of the wall clock (60000)
               SYNC_WATCHLIST_DEFERRED_WINDOW_MS, SYNC_WATCHLIST_MAX_DEFERRED
                                             how long (3600000) and how many (64) removes that arrive

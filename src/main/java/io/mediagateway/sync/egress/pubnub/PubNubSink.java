@@ -10,6 +10,7 @@ import com.pubnub.api.java.v2.PNConfiguration;
 import com.pubnub.api.models.consumer.PNPublishResult;
 import com.pubnub.api.retry.RetryConfiguration;
 import com.pubnub.api.v2.callbacks.Result;
+import io.mediagateway.sync.codec.BroadcastViews;
 import io.mediagateway.sync.codec.DeltaCodec;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.deadletter.DeadLetterWriter;
@@ -17,8 +18,13 @@ import io.mediagateway.sync.deadletter.RejectReason;
 import io.mediagateway.sync.egress.Backoff;
 import io.mediagateway.sync.egress.DeltaSink;
 import io.mediagateway.sync.egress.EgressMetrics;
+import io.mediagateway.sync.ingest.BroadcastParser;
+import io.mediagateway.sync.ingest.RejectedException;
+import io.mediagateway.sync.model.Broadcast;
 import io.mediagateway.sync.model.Delta;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -70,7 +76,7 @@ public final class PubNubSink implements DeltaSink {
      */
     @FunctionalInterface
     public interface Router {
-        Route route(byte[] record);
+        Route route(byte[] key, byte[] record);
 
         /**
          * Whether only the newest message of each ordering key in a batch is worth publishing (a state that
@@ -94,7 +100,7 @@ public final class PubNubSink implements DeltaSink {
      * ({@link Delta#channel()}), meta {@code delta_id}. A notification that expired while it waited is not
      * published (contract §14).
      */
-    public static final Router DELTAS = record -> {
+    public static final Router DELTAS = (key, record) -> {
         Delta delta = DeltaCodec.decode(record);
         if (delta instanceof Delta.NotificationShown n && n.notification().expiredAt(System.currentTimeMillis())) {
             return null;
@@ -106,20 +112,45 @@ public final class PubNubSink implements DeltaSink {
     public static final String TRENDING_CHANNEL = "global.trending";
 
     /**
-     * Trending lists of the analytics application {@code applicationId} (not those of its replays) to
-     * {@value #TRENDING_CHANNEL}, meta {@code application_id} and {@code window_end}.
+     * Broadcasts (contract §14) to the channel they name, meta {@code msg_type}, in order per channel. A record that
+     * is not a broadcast is passed over: the topology dead-letters it.
      */
-    public static Router trending(String applicationId) {
+    public static final Router BROADCASTS = (key, record) -> {
+        Broadcast b;
+        try {
+            b = new BroadcastParser().parse(record, key == null ? null : new String(key, StandardCharsets.UTF_8));
+        } catch (RejectedException e) {
+            return null;
+        }
+        return new Route(b.channel().name(), b.channel().name(), Map.of("msg_type", b.msgType()), message(Json.parse(b.json())));
+    };
+
+    /**
+     * Trending lists of the analytics application {@code applicationId} (not those of its replays) to
+     * {@value #TRENDING_CHANNEL} as the specification shapes them ({@code trending_update}, the top 100, meta
+     * {@code application_id} and {@code window_end}), at most once per {@code interval} of the lists' record times:
+     * the first list of each interval (a changed list can come every second; PubNub charges each message to every
+     * subscriber). After a restart the first list is published at once.
+     */
+    public static Router trending(String applicationId, Duration interval) {
         return new Router() {
+            private long lastRoutedMs = Long.MIN_VALUE;
+
             @Override
-            public Route route(byte[] record) {
+            public Route route(byte[] key, byte[] record) {
                 JsonNode list = Json.parse(record);
                 String app = list.get("application_id").asText();
                 if (!app.equals(applicationId)) {
                     return null;
                 }
+                String update = BroadcastViews.trendingUpdate(record);
+                long at = Instant.parse(list.get("window_end").asText()).toEpochMilli();
+                if (lastRoutedMs != Long.MIN_VALUE && at - lastRoutedMs < interval.toMillis()) {
+                    return null;
+                }
+                lastRoutedMs = at;
                 return new Route(TRENDING_CHANNEL, TRENDING_CHANNEL, Map.of("application_id", app,
-                        "window_end", list.get("window_end").asText()), message(list));
+                        "window_end", list.get("window_end").asText()), message(Json.parse(update)));
             }
 
             @Override
@@ -223,7 +254,7 @@ public final class PubNubSink implements DeltaSink {
         String fallbackKey = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
         Route route;
         try {
-            route = router.route(r.value());
+            route = router.route(r.key(), r.value());
         } catch (RuntimeException e) {
             return new Message(r, fallbackKey, null, null, null, RejectReason.INVALID_DELTA,
                     "not a message this sink publishes (a delta needs msg_type, user_id, delta_id): " + e.getMessage());

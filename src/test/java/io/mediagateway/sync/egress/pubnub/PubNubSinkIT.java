@@ -269,28 +269,91 @@ class PubNubSinkIT {
         return !type.startsWith("device_");
     }
 
-    @Test
-    void trendingListsOfTheLiveApplicationArePublishedNewestOfABatchOnlyAndReplaysNever() throws Exception {
+    private static ConsumerRecord<byte[], byte[]> trendingList(String app, String windowEnd, String content, long offset) {
+        String list = "{\"application_id\":\"" + app + "\",\"window_end\":\"" + windowEnd
+                + "\",\"contents_ranked\":1,\"items\":[{\"rank\":1,\"content_id\":\"" + content + "\",\"starts\":3}]}";
+        return new ConsumerRecord<>("sync.analytics.trending", 0, offset, app.getBytes(StandardCharsets.UTF_8),
+                list.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private PubNubSink trendingSink(Duration interval) {
         PubNubSink.Connection connection = new PubNubSink.Connection("pub-key", "sub-key", Optional.empty(),
                 Optional.of(pubnub.origin()), false, Optional.empty(), "egress-test");
-        PubNubSink sink = new PubNubSink("trending-pubnub", PubNubSink.trending("live-analytics"), connection, null,
+        PubNubSink sink = new PubNubSink("trending-pubnub", PubNubSink.trending("live-analytics", interval), connection, null,
                 new EgressMetrics(new SimpleMeterRegistry(), "trending-pubnub"), Backoff.DEFAULT, 1);
         open.add(sink);
+        return sink;
+    }
+
+    @Test
+    void trendingListsOfTheLiveApplicationArePublishedAsTrendingUpdatesNewestOfABatchOnlyAndReplaysNever() throws Exception {
+        PubNubSink sink = trendingSink(Duration.ofMinutes(1));
         List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String app = i == 4 ? "live-analytics-replay-1" : "live-analytics";
-            String list = "{\"application_id\":\"" + app + "\",\"window_end\":\"2026-11-21T10:0" + i
-                    + ":00Z\",\"items\":[{\"rank\":1,\"content_id\":\"tmdb:" + i + "\",\"starts\":" + (i + 1) + "}]}";
-            batch.add(new ConsumerRecord<>("sync.analytics.trending", 0, i, app.getBytes(StandardCharsets.UTF_8),
-                    list.getBytes(StandardCharsets.UTF_8)));
+            batch.add(trendingList(app, "2026-11-21T10:0" + i + ":00Z", "tmdb:" + i, i));
         }
         sink.deliver(batch, () -> false).get(30, java.util.concurrent.TimeUnit.SECONDS);
 
         assertThat(pubnub.published()).singleElement().satisfies(p -> {
             assertThat(p.channel()).isEqualTo("global.trending");
-            assertThat(p.message()).contains("tmdb:3").doesNotContain("replay");
+            assertThat(Json.parse(p.message())).isEqualTo(Json.parse("{\"msg_type\":\"trending_update\",\"items\":"
+                    + "[{\"rank\":1,\"content_id\":\"tmdb:3\",\"starts\":3}],\"window_end\":\"2026-11-21T10:03:00Z\"}"));
             assertThat(p.meta()).contains("live-analytics", "2026-11-21T10:03:00Z");
         });
+    }
+
+    @Test
+    void broadcastsArePublishedOnceEachToTheirChannelInOrderWithTheirMsgTypeAsMeta(KafkaBroker kafka) throws Exception {
+        String topic = TestTopics.create(kafka, "pubnub-broadcasts", 2);
+        List<Map.Entry<String, byte[]>> written = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String channel = List.of("global.announcements", "region.eu-west.updates", "platform.tizen.catalog").get(i % 3);
+            written.add(new AbstractMap.SimpleEntry<>(channel, ("{\"channel\":\"" + channel + "\",\"msg_type\":\"m" + i
+                    + "\",\"seq\":" + i + "}").getBytes(StandardCharsets.UTF_8)));
+        }
+        // Not broadcasts: passed over here (the topology dead-letters them).
+        written.add(new AbstractMap.SimpleEntry<>("region.eu-west.updates",
+                "{\"channel\":\"platform.tizen.catalog\",\"msg_type\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+        written.add(new AbstractMap.SimpleEntry<>("global.trending",
+                "{\"channel\":\"global.trending\",\"msg_type\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+        TestTopics.produce(kafka.bootstrapServers(), topic, written);
+        PubNubSink.Connection connection = new PubNubSink.Connection("pub-key", "sub-key", Optional.empty(),
+                Optional.of(pubnub.origin()), false, Optional.empty(), "egress-test");
+        metrics = new EgressMetrics(new SimpleMeterRegistry(), "broadcasts-pubnub");
+        PubNubSink sink = new PubNubSink("broadcasts-pubnub", PubNubSink.BROADCASTS, connection, null, metrics,
+                Backoff.DEFAULT, 4);
+        open.add(new EgressLoop(kafka.bootstrapServers(), topic, group(), sink, metrics, 500, Duration.ofSeconds(10)).start());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> metrics.lagRecords() == 0 && pubnub.published().size() >= 30);
+        assertThat(pubnub.published()).hasSize(30);
+        Map<String, List<Integer>> byChannel = new LinkedHashMap<>();
+        for (PubNubStandIn.Publish p : pubnub.published()) {
+            JsonNode m = Json.parse(p.message());
+            assertThat(m.path("channel").asText()).isEqualTo(p.channel());
+            assertThat(Json.parse(p.meta())).isEqualTo(Json.parse("{\"msg_type\":\"" + m.path("msg_type").asText() + "\"}"));
+            byChannel.computeIfAbsent(p.channel(), c -> new ArrayList<>()).add(m.path("seq").asInt());
+        }
+        assertThat(byChannel.keySet()).containsExactlyInAnyOrder("global.announcements", "region.eu-west.updates",
+                "platform.tizen.catalog");
+        byChannel.values().forEach(seqs -> assertThat(seqs).isSorted().hasSize(10));
+    }
+
+    @Test
+    void trendingIsPublishedAtMostOncePerInterval() throws Exception {
+        PubNubSink sink = trendingSink(Duration.ofHours(1));
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            batch.add(trendingList("live-analytics", "2026-11-21T10:0" + i + ":00Z", "tmdb:" + i, i));
+        }
+        sink.deliver(batch, () -> false).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        sink.deliver(List.of(trendingList("live-analytics", "2026-11-21T10:59:00Z", "tmdb:59", 4)), () -> false)
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        sink.deliver(List.of(trendingList("live-analytics", "2026-11-21T11:00:00Z", "tmdb:60", 5)), () -> false)
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(pubnub.published()).extracting(p -> Json.parse(p.message()).path("window_end").asText())
+                .containsExactly("2026-11-21T10:00:00Z", "2026-11-21T11:00:00Z");
     }
 
     @Test

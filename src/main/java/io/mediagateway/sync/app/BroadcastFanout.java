@@ -1,0 +1,163 @@
+package io.mediagateway.sync.app;
+
+import io.mediagateway.sync.codec.BroadcastViews;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.ingest.BroadcastParser;
+import io.mediagateway.sync.ingest.RejectedException;
+import io.mediagateway.sync.model.Broadcast;
+import io.mediagateway.sync.model.BroadcastChannel;
+import io.mediagateway.sync.model.BroadcastHistory;
+import io.mediagateway.sync.topics.Topics;
+import io.mediagateway.sync.web.WsSessions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Broadcasts on this instance (contract §14). Every instance reads every partition of {@code sync.broadcasts} and
+ * {@code sync.analytics.trending} ({@code read_committed}, no consumer group: any instance's sessions may follow any
+ * channel), from the oldest record kept: what came before it started only fills each channel's history
+ * ({@link BroadcastHistory}, served by {@code GET /api/v1/broadcasts/{channel}}); what comes after is also pushed to
+ * the WebSocket sessions that follow the channel, each queueing on its own, so this loop never waits on a client.
+ *
+ * <p>{@code global.trending}: every change of the live analytics application's list is pushed to the sessions (the
+ * WebSocket stays live), and it joins the channel's history at most once per {@code SYNC_TRENDING_PUBLISH_INTERVAL_MS},
+ * as PubNub gets it. A record that is not a broadcast is skipped here (the topology dead-letters it, once).
+ */
+final class BroadcastFanout implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BroadcastFanout.class);
+    private static final BroadcastChannel TRENDING = BroadcastChannel.parse(BroadcastChannel.TRENDING).orElseThrow();
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final WsSessions sessions;
+    private final String trendingApplicationId;
+    private final long trendingIntervalMs;
+    private final LongSupplier wallClockMs;
+    private final BroadcastParser parser = new BroadcastParser();
+    private final Map<String, BroadcastHistory> histories = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> liveFrom = new HashMap<>();
+    private final Thread thread;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Counter delivered;
+    private final Counter skipped;
+
+    BroadcastFanout(String bootstrapServers, WsSessions sessions, String trendingApplicationId, Duration trendingInterval,
+                    LongSupplier wallClockMs, MeterRegistry registry) {
+        this.sessions = sessions;
+        this.trendingApplicationId = trendingApplicationId;
+        this.trendingIntervalMs = trendingInterval.toMillis();
+        this.wallClockMs = wallClockMs;
+        this.delivered = Counter.builder("sync.broadcasts.delivered")
+                .description("broadcast messages queued to WebSocket sessions on this instance").register(registry);
+        this.skipped = Counter.builder("sync.broadcasts.skipped")
+                .description("records of sync.broadcasts that are not broadcasts (dead-lettered by the topology)")
+                .register(registry);
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10,
+                ConsumerConfig.CLIENT_ID_CONFIG, "media-gateway-sync-broadcasts"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(Topics.BROADCASTS.name(), Topics.TRENDING.name())) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        liveFrom.putAll(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+        thread = new Thread(this::run, "broadcast-fanout");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** What {@code channel} keeps. */
+    BroadcastHistory history(BroadcastChannel channel) {
+        return histories.getOrDefault(channel.name(), BroadcastHistory.empty(channel));
+    }
+
+    private void run() {
+        try {
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    try {
+                        handle(r);
+                    } catch (RuntimeException e) {
+                        skipped.increment();
+                        log.debug("Skipping {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("The broadcast fan-out stopped", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> r) {
+        boolean live = r.offset() >= liveFrom.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L);
+        long now = wallClockMs.getAsLong();
+        String cursor = r.partition() + "-" + r.offset();
+        if (r.topic().equals(Topics.TRENDING.name())) {
+            if (!trendingApplicationId.equals(Json.parse(r.value()).path("application_id").asText())) {
+                return; // a replay's list
+            }
+            BroadcastHistory.Entry entry = new BroadcastHistory.Entry(cursor, r.timestamp(), BroadcastViews.trendingUpdate(r.value()));
+            BroadcastHistory history = histories.getOrDefault(TRENDING.name(), BroadcastHistory.empty(TRENDING));
+            if (history.dueAt(entry.atMs(), trendingIntervalMs)) {
+                histories.put(TRENDING.name(), history.append(entry, now));
+            }
+            if (live) {
+                delivered.increment(sessions.broadcast(TRENDING, BroadcastViews.push(TRENDING.name(), entry)));
+            }
+            return;
+        }
+        String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+        Broadcast b;
+        try {
+            b = parser.parse(r.value(), key);
+        } catch (RejectedException e) {
+            skipped.increment();
+            return;
+        }
+        BroadcastHistory.Entry entry = new BroadcastHistory.Entry(cursor, r.timestamp(), b.json());
+        histories.compute(b.channel().name(), (name, h) -> (h == null ? BroadcastHistory.empty(b.channel()) : h)
+                .append(entry, now));
+        if (live) {
+            delivered.increment(sessions.broadcast(b.channel(), BroadcastViews.push(b.channel().name(), entry)));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+
+    /** This client's Kafka metrics for the instance's registry. */
+    KafkaClientMetrics clientMetrics() {
+        return new KafkaClientMetrics(consumer);
+    }
+}
