@@ -9,6 +9,7 @@ import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.deadletter.DeadLetters;
 import io.mediagateway.sync.ingest.EventSink;
+import io.mediagateway.sync.model.BroadcastHistory;
 import io.mediagateway.sync.ingest.LogPosition;
 import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.query.StateSource;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,6 +63,8 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
     final StateSource source;
     final ApiRoutes api;
     final WsSessions sessions = new WsSessions();
+    /** What each broadcast channel keeps, as the instance's broadcast fan-out would hold it. */
+    final Map<String, BroadcastHistory> broadcastHistories = new java.util.concurrent.ConcurrentHashMap<>();
     final WebServer web;
     final String base;
     private long offset;
@@ -114,6 +118,8 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
         web = WebServer.start("127.0.0.1", 0, "test", () -> new Readiness.Status(true, "RUNNING"), mapper, c -> {
             api.register(c);
             new WsRoutes(api, sessions).register(c);
+            new BroadcastRoutes(api, ch -> broadcastHistories.getOrDefault(ch.name(), BroadcastHistory.empty(ch)),
+                    System::currentTimeMillis).register(c);
         });
         base = "http://127.0.0.1:" + web.port();
     }
