@@ -118,6 +118,58 @@ class MultiInstanceIT {
         }
     }
 
+    /**
+     * Contract §14 across instances: a broadcast posted through either instance reaches every session that follows its
+     * channel, on both instances, once each; every instance keeps the channel's history; a notification sent through
+     * B reaches the user's socket on A and is listed through either.
+     */
+    private void broadcastsAndNotifications(int portA, int portB, List<String> users, String run) throws Exception {
+        Duration wait = Duration.ofSeconds(15);
+        String admin = tokens.forAdmin("ops", Duration.ofHours(1), Instant.now());
+        String service = tokens.forService("catalog", Duration.ofHours(1), Instant.now());
+        String region = "r" + run;
+        String inRegion = tokens.forUser(users.get(2), "tv", region, Duration.ofHours(1), Instant.now());
+        try (WsTestClient onA = WsTestClient.connect("ws://127.0.0.1:" + portA + "/ws?token=" + inRegion);
+             WsTestClient onB = WsTestClient.connect("ws://127.0.0.1:" + portB + "/ws?token="
+                     + tokens.forUser(users.get(3), "tv", region, Duration.ofHours(1), Instant.now()));
+             WsTestClient elsewhereOnB = WsTestClient.connect("ws://127.0.0.1:" + portB + "/ws?token=" + token(users.get(4)))) {
+            for (WsTestClient ws : List.of(onA, onB, elsewhereOnB)) {
+                ws.nextContaining("\"snapshot\"", wait);
+            }
+            String announcement = "{\"channel\":\"global.announcements\",\"msg_type\":\"maintenance\",\"run\":\""
+                    + run + "\"}";
+            assertThat(Http.call("http://127.0.0.1:" + portA + "/api/v1/broadcasts", admin, announcement).statusCode())
+                    .isEqualTo(202);
+            String regional = "{\"channel\":\"region." + region + ".updates\",\"msg_type\":\"outage\",\"run\":\""
+                    + run + "\"}";
+            assertThat(Http.call("http://127.0.0.1:" + portB + "/api/v1/broadcasts", service, regional).statusCode())
+                    .isEqualTo(202);
+            for (WsTestClient ws : List.of(onA, onB, elsewhereOnB)) {
+                assertThat(ws.nextContaining("maintenance", wait)).contains(run);
+            }
+            assertThat(onA.nextContaining("outage", wait)).contains(run);
+            assertThat(onB.nextContaining("outage", wait)).contains(run);
+            Thread.sleep(500);
+            for (WsTestClient ws : List.of(onA, onB, elsewhereOnB)) {
+                assertThat(ws.received()).as("each broadcast once").noneMatch(m -> m.contains(run));
+            }
+            for (int port : new int[] {portA, portB}) {
+                await().atMost(wait).untilAsserted(() -> assertThat(Http.call("http://127.0.0.1:" + port
+                        + "/api/v1/broadcasts/region." + region + ".updates", token(users.get(0)), null).body()).contains(run));
+            }
+
+            String notification = "{\"user_id\":\"" + users.get(2) + "\",\"notification_id\":\"n-" + run + "\","
+                    + "\"notification_type\":\"new_recommendation\",\"title\":\"For you\",\"body\":\"b\",\"priority\":\"normal\"}";
+            assertThat(Http.call("http://127.0.0.1:" + portB + "/api/v1/notifications", service, notification).statusCode())
+                    .isEqualTo(202);
+            assertThat(onA.nextContaining("\"notification\"", wait)).contains("n-" + run);
+            for (int port : new int[] {portA, portB}) {
+                await().atMost(wait).untilAsserted(() -> assertThat(Http.call("http://127.0.0.1:" + port
+                        + "/api/v1/notifications", inRegion, null).body()).contains("n-" + run));
+            }
+        }
+    }
+
     @Test
     void anyInstanceAnswersReadYourWritesHoldsAndReadsSurviveAnInstanceStopping(KafkaBroker kafka) throws Exception {
         String applicationId = "multi-it-" + UUID.randomUUID().toString().substring(0, 8);
@@ -156,6 +208,7 @@ class MultiInstanceIT {
                 }
 
                 webSocket(portA, portB, users);
+                broadcastsAndNotifications(portA, portB, users, run);
             } catch (Throwable t) {
                 failure = t;
                 throw t;
