@@ -4,6 +4,7 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.mediagateway.sync.app.SyncService;
+import io.mediagateway.sync.demo.DemoBackend;
 import io.mediagateway.sync.demo.DeviceSimulator;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.web.ApiError;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Command;
         description = {"Run the service with simulated devices for a few users and the live dashboard at /.",
                 "Devices heartbeat every 5 s, play content at 20x speed, edit watchlists, hand off, and one",
                 "phone goes silent for 45 s every 2 minutes so its presence times out (SYNC_PRESENCE_TIMEOUT_MS",
-                "defaults to 20000 in the demo). A few malformed records go to sync.dead-letters each minute."},
+                "defaults to 20000 in the demo). A few malformed records go to sync.dead-letters each minute.",
+                "A simulated backend sends each user notifications (one expiring soon, one urgent) and broadcasts an",
+                "announcement every 3 minutes."},
         footer = EnvironmentHelp.TEXT)
 final class DemoCommand implements Callable<Integer> {
     static final List<String> DEMO_USERS = List.of("alice", "bob", "carol");
@@ -49,8 +52,13 @@ final class DemoCommand implements Callable<Integer> {
                     DeviceSimulator simulator = new DeviceSimulator(DeviceSimulator.Settings.demo(DEMO_USERS))
                             .start(producer(service.bootstrapServers()), Topics.DEVICE_EVENTS.name(),
                                     System::currentTimeMillis);
+                    DemoBackend backend = new DemoBackend(DemoBackend.Settings.demo(DEMO_USERS))
+                            .start(producer(service.bootstrapServers()), System::currentTimeMillis);
                     System.out.println(banner(service));
-                    return simulator;
+                    return () -> {
+                        backend.close();
+                        simulator.close();
+                    };
                 });
     }
 
@@ -82,7 +90,8 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, String> session = new LinkedHashMap<>();
             session.put("user_id", user);
             session.put("device_id", DeviceSimulator.webOf(user));
-            session.put("token", tokens.forUser(user, DeviceSimulator.webOf(user), TOKEN_LIFETIME, now));
+            // In the demo's region: the dashboard follows its broadcasts.
+            session.put("token", tokens.forUser(user, DeviceSimulator.webOf(user), DemoBackend.REGION, TOKEN_LIFETIME, now));
             return session;
         }).toList();
     }
@@ -128,7 +137,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.append("  Simulated devices produce to ").append(Topics.DEVICE_EVENTS.name()).append("; a few malformed records,\n")
                 .append("  sent on purpose, land in ").append(Topics.DEAD_LETTERS.name())
-                .append(" (the first of each reason in a task is logged as a WARN).\n  Metrics: ").append(base)
+                .append(" (the first of each reason in a task is logged as a WARN).\n  A simulated backend sends")
+                .append(" notifications to ").append(Topics.NOTIFICATIONS.name()).append(" and broadcasts to ")
+                .append(Topics.BROADCASTS.name()).append(".\n  Metrics: ").append(base)
                 .append("metrics   Stop: Ctrl+C\n");
         return out.toString();
     }
