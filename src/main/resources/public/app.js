@@ -22,7 +22,8 @@ let refreshTimer = null;
 
 function emptyState() {
   // cursor: where this page is in the user's changes (contract §13); a reconnect asks only for what it missed.
-  return { watchlist: new Map(), progress: new Map(), preferences: new Map(), devices: new Map(), hlc: 0n, cursor: null };
+  return { watchlist: new Map(), progress: new Map(), preferences: new Map(), devices: new Map(),
+    notifications: new Map(), announcements: [], hlc: 0n, cursor: null };
 }
 
 // ---- sessions ------------------------------------------------------------------------------------
@@ -32,7 +33,7 @@ function decodeToken(token) {
     const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
     const claims = JSON.parse(atob(payload.padEnd(payload.length + (4 - payload.length % 4) % 4, "=")));
     if (!claims.sub) return null;
-    return { user: claims.sub, device_id: claims.device_id || null, exp: claims.exp || null };
+    return { user: claims.sub, device_id: claims.device_id || null, exp: claims.exp || null, region: claims.region || null };
   } catch {
     return null;
   }
@@ -272,6 +273,56 @@ function renderPreferences() {
   box.replaceChildren(...entries.flatMap(([k, v]) => [el("dt", {}, k.replace(/_/g, " ")), el("dd", { dataset: { key: k } }, JSON.stringify(v))]));
 }
 
+function renderNotifications() {
+  const now = Date.now();
+  // An expired notification is never listed (contract §14): it leaves the tray when it expires.
+  const items = [...state.notifications.values()]
+    .filter((n) => !n.expires_at || Date.parse(n.expires_at) > now)
+    .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+  const unread = items.filter((n) => !n.read).length;
+  const badge = $("unread-count");
+  badge.textContent = String(unread);
+  badge.dataset.unread = String(unread > 0);
+  $("notifications-summary").textContent = items.length ? `${unread} unread of ${items.length}` : "";
+  const box = $("notifications");
+  if (!items.length) {
+    box.replaceChildren(el("li", { class: "empty" }, "No notifications."));
+    return;
+  }
+  box.replaceChildren(...items.map((n) => el("li", { class: "notification",
+    dataset: { id: n.notification_id, read: String(!!n.read), priority: n.priority } },
+    el("div", { class: "notification-head" },
+      el("span", { class: "notification-title" }, n.title),
+      el("span", { class: "priority" }, n.priority)),
+    el("div", { class: "notification-body" }, n.body),
+    el("div", { class: "notification-head" },
+      el("span", { class: "notification-meta" }, [n.notification_type.replace(/_/g, " "), ago(now - Date.parse(n.created_at)),
+        n.expires_at ? `expires ${new Date(n.expires_at).toLocaleTimeString()}` : ""].filter(Boolean).join(" · ")),
+      el("span", { class: "notification-actions" },
+        n.read ? "" : el("button", { type: "button", class: "read", onclick: () => markNotification(n.notification_id, "read") }, "Mark read"),
+        el("button", { type: "button", class: "dismiss", onclick: () => markNotification(n.notification_id, "dismiss") }, "Dismiss"))))));
+}
+
+function renderAnnouncements() {
+  const box = $("announcements");
+  if (!state.announcements.length) {
+    box.replaceChildren(el("li", { class: "empty" }, "No announcements."));
+    return;
+  }
+  box.replaceChildren(...state.announcements.map((a) => el("li", { class: "announcement", dataset: { cursor: a.cursor, channel: a.channel } },
+    el("div", { class: "announcement-text" }, a.message.text || a.message.title || a.message.msg_type),
+    el("div", { class: "announcement-meta" }, `${a.channel} · ${a.message.msg_type} · ${new Date(a.published_at).toLocaleTimeString()}`))));
+}
+
+/** A broadcast the page is shown (pushed, or read from the channel's history): newest first, each once. */
+function addAnnouncement(a) {
+  if (a.channel === "global.trending" || state.announcements.some((x) => x.channel === a.channel && x.cursor === a.cursor)) return;
+  state.announcements.unshift(a);
+  state.announcements.sort((x, y) => Date.parse(y.published_at) - Date.parse(x.published_at));
+  state.announcements.length = Math.min(state.announcements.length, 30);
+  renderAnnouncements();
+}
+
 function renderClock() {
   $("clock").textContent = state.hlc ? `HLC ${clockText(hlcTime(state.hlc))}` : "";
 }
@@ -281,6 +332,8 @@ function renderAll() {
   renderProgress();
   renderWatchlist();
   renderPreferences();
+  renderNotifications();
+  renderAnnouncements();
   renderClock();
 }
 
@@ -295,6 +348,7 @@ function applySnapshot(s) {
   for (const p of s.progress || []) state.progress.set(p.content_id, p);
   for (const [k, v] of Object.entries(s.preferences || {})) state.preferences.set(k, v);
   for (const d of s.devices || []) state.devices.set(d.device_id, d);
+  for (const n of s.notifications || []) state.notifications.set(n.notification_id, n);
   seeHlc(s.hlc);
   state.cursor = s.cursor || null;
   renderAll();
@@ -359,6 +413,21 @@ function applyDelta(d) {
     case "command_rejected":
       toast(`Command ${d.command?.type} to ${deviceLabel(d.target_device_id)} refused: ${d.reason}`, true);
       break;
+    case "notification":
+      state.notifications.set(d.notification_id, d);
+      if (!d.read) toast(`Notification: ${d.title}`, d.priority === "urgent");
+      renderNotifications();
+      break;
+    case "notification_read": {
+      const n = state.notifications.get(d.notification_id);
+      if (n) state.notifications.set(d.notification_id, { ...n, read: true });
+      renderNotifications();
+      break;
+    }
+    case "notification_dismissed":
+      state.notifications.delete(d.notification_id);
+      renderNotifications();
+      break;
     default:
       break;
   }
@@ -370,6 +439,7 @@ const FEED_KINDS = {
   watchlist_update: "watchlist", watch_progress_update: "progress", preference_update: "preference",
   device_online: "device", device_updated: "device", device_offline: "offline", remote_command: "command",
   command_rejected: "rejected", progress_removed: "progress", device_removed: "offline",
+  notification: "notification", notification_read: "notification", notification_dismissed: "notification",
 };
 
 function describe(d) {
@@ -388,6 +458,9 @@ function describe(d) {
       return `${d.command?.type}${detail} → ${deviceLabel(d.target_device_id)}`;
     }
     case "command_rejected": return `${d.command?.type} → ${deviceLabel(d.target_device_id)} refused: ${d.reason}`;
+    case "notification": return `${d.priority} ${d.notification_type.replace(/_/g, " ")}: ${d.title}`;
+    case "notification_read": return `${state.notifications.get(d.notification_id)?.title || d.notification_id} read on ${deviceLabel(d.device_id)}`;
+    case "notification_dismissed": return `${d.notification_id} dismissed on ${deviceLabel(d.device_id)}`;
     default: return d.type;
   }
 }
@@ -436,6 +509,11 @@ function connect(user) {
       setConnection("live", "Live");
     } else if (message.type === "error") {
       toast(`${message.error}: ${message.message}`, true);
+    } else if (message.type === "broadcast") {
+      addAnnouncement(message);
+      if (message.channel !== "global.trending") toast(`Announcement: ${message.message.text || message.message.msg_type}`);
+    } else if (message.type === "subscribed") {
+      // the channels this session follows
     } else if (message.type === "token_expiring") {
       // The session ends with its token; the page has no way to mint a fresh one, so it says so.
       toast(`This token expires at ${new Date(message.expires_at).toLocaleTimeString()}; sign in with a fresh one to stay live.`, true);
@@ -545,6 +623,27 @@ async function handOff() {
   }
 }
 
+async function markNotification(id, action) {
+  try {
+    await api("POST", `/api/v1/notifications/${encodeURIComponent(id)}/${action}`);
+  } catch (e) {
+    toast(`Could not ${action} the notification: ${e.message}`, true);
+  }
+}
+
+/** What the announcement channels (and the session's region's) kept before the page opened. */
+async function loadAnnouncements(user) {
+  const region = decodeToken(store.sessions[user]?.token || "")?.region;
+  const channels = ["global.announcements", ...(region ? [`region.${region}.updates`] : [])];
+  for (const channel of channels) {
+    try {
+      const body = await api("GET", `/api/v1/broadcasts/${channel}`);
+      if (store.current !== user) return;
+      for (const m of body.messages || []) addAnnouncement({ ...m, channel });
+    } catch { /* live broadcasts still arrive */ }
+  }
+}
+
 // ---- views ---------------------------------------------------------------------------------------
 
 function renderPicker() {
@@ -564,6 +663,7 @@ function openUser(user) {
   renderPicker();
   renderAll();
   connect(user);
+  loadAnnouncements(user);
   clearInterval(refreshTimer);
   refreshTimer = setInterval(refreshDevices, 15000);
 }
@@ -614,6 +714,7 @@ async function main() {
   setInterval(() => {
     for (const node of document.querySelectorAll(".last-seen")) node.textContent = `Last seen ${ago(Number(node.dataset.lastSeen))}`;
   }, 1000);
+  setInterval(() => { if (store.current) renderNotifications(); }, 10000);
 
   const remembered = localStorage.getItem(CURRENT_KEY);
   const user = chosen || (store.sessions[remembered] ? remembered : Object.keys(store.sessions).sort()[0]);

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class DemoDashboardIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration START = Duration.ofSeconds(120);
+    private static final String SECRET = "demo-dashboard-it-secret-long-enough-for-hs256";
 
     @Test
     void shouldShowLiveDevicesAndAWatchlistAddMadeThroughTheApiWithoutAReload() throws Exception {
@@ -49,7 +50,8 @@ class DemoDashboardIT {
                 "SYNC_PORT", Integer.toString(http),
                 "SYNC_EMBEDDED_KAFKA_PORT", Integer.toString(kafkaPort),
                 "SYNC_EMBEDDED_PG_PORT", Integer.toString(Ports.free()),
-                "SYNC_STREAM_THREADS", "1");
+                "SYNC_STREAM_THREADS", "1",
+                "SYNC_JWT_SECRET", SECRET);
         String base = "http://localhost:" + http;
         try (ServiceProcess demo = ServiceProcess.start(env, dataDir.resolve("demo.log"), "demo");
              Browser browser = Browser.launch(binaries, 1440, 1000)) {
@@ -101,6 +103,40 @@ class DemoDashboardIT {
                 await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> browser.script(
                         "const bar = document.querySelector(`#progress .progress-item[data-content-id=\"${arguments[0]}\"] [role=progressbar]`);"
                                 + "return bar ? bar.getAttribute('aria-valuenow') : ''", content).asText().equals("40"));
+
+                // and the notification tray shows what the demo's backend sent, with the unread count, and read and
+                // dismiss work from the page (contract §14)
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> browser.script(
+                        "return document.querySelectorAll('#notifications .notification').length").asInt() >= 3);
+                int unread = browser.script("return Number(document.getElementById('unread-count').textContent)").asInt();
+                assertThat(unread).isGreaterThanOrEqualTo(3);
+                assertThat(browser.script("return [...document.querySelectorAll('#notifications .notification')]"
+                        + ".some(n => n.dataset.priority === 'urgent')").asBoolean()).as("the urgent one").isTrue();
+                browser.script("document.querySelector('#notifications .notification[data-read=\"false\"] button.read').click();"
+                        + "return true");
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> browser.script(
+                        "return Number(document.getElementById('unread-count').textContent)").asInt() == unread - 1);
+                String dismissed = browser.script("const n = document.querySelector('#notifications .notification');"
+                        + "n.querySelector('button.dismiss').click(); return n.dataset.id").asText();
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> !browser.script(
+                        "return !!document.querySelector(`#notifications .notification[data-id=\"${arguments[0]}\"]`)",
+                        dismissed).asBoolean());
+                assertThat(JSON.readTree(Http.call(base + "/api/v1/notifications", aliceToken, null).body())
+                        .path("notifications").toString()).as("dismissed for every device").doesNotContain(dismissed);
+
+                // and a notification and an announcement sent by backend services appear live
+                var tokens = new io.mediagateway.sync.web.JwtTokens(SECRET);
+                String service = tokens.forService("catalog", Duration.ofHours(1), java.time.Instant.now());
+                String admin = tokens.forAdmin("ops", Duration.ofHours(1), java.time.Instant.now());
+                assertThat(Http.call(base + "/api/v1/notifications", service, "{\"user_id\":\"alice\",\"notification_type\":"
+                        + "\"social_update\",\"title\":\"Bob finished Arrival\",\"body\":\"b\",\"priority\":\"low\"}")
+                        .statusCode()).isEqualTo(202);
+                assertThat(Http.call(base + "/api/v1/broadcasts", admin, "{\"channel\":\"global.announcements\","
+                        + "\"msg_type\":\"announcement\",\"text\":\"Posted by the browser test\"}").statusCode()).isEqualTo(202);
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> browser.script(
+                        "return document.getElementById('notifications').textContent.includes('Bob finished Arrival')"
+                                + " && document.getElementById('announcements').textContent.includes('Posted by the browser test')")
+                        .asBoolean());
 
                 // and when its connection drops, it reconnects with the cursor of the last change it saw (contract
                 // §13) and applies what it missed meanwhile, still without a reload
