@@ -78,19 +78,8 @@ final class B8WebSockets implements Scenario {
                 String base = jvm.base;
                 HttpClient client = HttpClient.newHttpClient();
                 AtomicInteger received = new AtomicInteger();
-                Semaphore handshakes = new Semaphore(200);
                 long connectStart = System.nanoTime();
-                List<CompletableFuture<WebSocket>> pending = new ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    handshakes.acquire();
-                    String user = "ws-" + i;
-                    pending.add(client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
-                            .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + BenchService.token(user, "tv")),
-                                    new Counting(received)).whenComplete((ws, e) -> handshakes.release()));
-                }
-                for (CompletableFuture<WebSocket> f : pending) {
-                    sockets.add(f.get(60, TimeUnit.SECONDS));
-                }
+                sockets.addAll(connect(client, port, n, "ws-", i -> new Counting(received)));
                 double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
                 long deliverStart = System.nanoTime();
                 try (KafkaProducer<String, byte[]> producer = broker.producer()) {
@@ -117,22 +106,39 @@ final class B8WebSockets implements Scenario {
         }
     }
 
-    /** Counts the deltas (not the snapshot) a connection receives. */
-    private static final class Counting implements WebSocket.Listener {
-        private final AtomicInteger received;
+    /**
+     * {@code n} WebSocket sessions to the service on {@code port}, user {@code <prefix><i>} each (device {@code tv}),
+     * 200 handshakes in flight; {@code listener} gives session {@code i} its listener.
+     */
+    static List<WebSocket> connect(HttpClient client, int port, int n, String prefix,
+                                   java.util.function.IntFunction<WebSocket.Listener> listener) throws Exception {
+        Semaphore handshakes = new Semaphore(200);
+        List<CompletableFuture<WebSocket>> pending = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            handshakes.acquire();
+            pending.add(client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
+                    .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + BenchService.token(prefix + i, "tv")),
+                            listener.apply(i)).whenComplete((ws, e) -> handshakes.release()));
+        }
+        List<WebSocket> sockets = new ArrayList<>();
+        for (CompletableFuture<WebSocket> f : pending) {
+            sockets.add(f.get(60, TimeUnit.SECONDS));
+        }
+        return sockets;
+    }
+
+    /** A listener that is handed each whole text message (its frames joined), and asks for the next. */
+    abstract static class WholeMessages implements WebSocket.Listener {
         private final StringBuilder text = new StringBuilder();
 
-        Counting(AtomicInteger received) {
-            this.received = received;
-        }
+        /** One whole message, received at {@code nanos}. */
+        abstract void message(CharSequence message, long nanos);
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             text.append(data);
             if (last) {
-                if (text.indexOf("\"type\":\"preference_update\"") >= 0) {
-                    received.incrementAndGet();
-                }
+                message(text, System.nanoTime());
                 text.setLength(0);
             }
             ws.request(1);
@@ -140,7 +146,24 @@ final class B8WebSockets implements Scenario {
         }
     }
 
-    private static double heapAfterGc(Process service, String base) throws IOException, InterruptedException {
+    /** Counts the deltas (not the snapshot) a connection receives. */
+    private static final class Counting extends WholeMessages {
+        private final AtomicInteger received;
+
+        Counting(AtomicInteger received) {
+            this.received = received;
+        }
+
+        @Override
+        void message(CharSequence message, long nanos) {
+            if (message.toString().contains("\"type\":\"preference_update\"")) {
+                received.incrementAndGet();
+            }
+        }
+    }
+
+    /** The service's used heap after a full GC (jcmd GC.run), from its /metrics, MiB. */
+    static double heapAfterGc(Process service, String base) throws IOException, InterruptedException {
         Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(service.pid()), "GC.run").redirectErrorStream(true).start();
         jcmd.getInputStream().readAllBytes();

@@ -40,7 +40,8 @@ public final class Harness {
     static List<Scenario> all() {
         return List.of(new B1TopologyVsBaseline(), new B2WriteToPush(), new B3RestReads(), new B4LargeUsers(),
                 new B5WatchlistChurn(), new B6DeltaSizes(), new B7Egress(), new B8WebSockets(), new B9Restart(),
-                new B10Replay(), new B11CatchUp(), new B12Heartbeats());
+                new B10Replay(), new B11CatchUp(), new B12Heartbeats(), new B13BroadcastFanout(),
+                new B14Notifications());
     }
 
     public static void main(String[] args) throws Exception {

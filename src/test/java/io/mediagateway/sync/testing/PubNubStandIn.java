@@ -95,6 +95,13 @@ public final class PubNubStandIn implements AutoCloseable {
         }
     }
 
+    /** How many publishes were accepted so far (without copying them). */
+    public int publishedCount() {
+        synchronized (published) {
+            return published.size();
+        }
+    }
+
     /** The publishes refused so far, in arrival order. */
     public List<Refusal> refused() {
         synchronized (refused) {
