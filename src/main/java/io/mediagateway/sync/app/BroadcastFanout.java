@@ -44,6 +44,8 @@ import org.slf4j.LoggerFactory;
 final class BroadcastFanout implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BroadcastFanout.class);
     private static final BroadcastChannel TRENDING = BroadcastChannel.parse(BroadcastChannel.TRENDING).orElseThrow();
+    /** Channels whose history is kept, at most (each at most BroadcastHistory.MAX_CHARS): memory stays bounded. */
+    static final int MAX_CHANNELS = 1_000;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final WsSessions sessions;
@@ -57,6 +59,7 @@ final class BroadcastFanout implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Counter delivered;
     private final Counter skipped;
+    private boolean fullLogged;
 
     BroadcastFanout(String bootstrapServers, WsSessions sessions, String trendingApplicationId, Duration trendingInterval,
                     LongSupplier wallClockMs, MeterRegistry registry) {
@@ -86,7 +89,16 @@ final class BroadcastFanout implements AutoCloseable {
         liveFrom.putAll(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
         thread = new Thread(this::run, "broadcast-fanout");
         thread.setDaemon(true);
+    }
+
+    /**
+     * Starts reading. Separate from the constructor so the client's metrics are bound before it fetches anything:
+     * Micrometer names a Kafka metric by the tags of the first client it sees, and a consumer that has fetched
+     * already has per-topic metrics whose extra tag would hide the other clients' (the sinks') from /metrics.
+     */
+    BroadcastFanout start() {
         thread.start();
+        return this;
     }
 
     /** What {@code channel} keeps. */
@@ -142,8 +154,14 @@ final class BroadcastFanout implements AutoCloseable {
             return;
         }
         BroadcastHistory.Entry entry = new BroadcastHistory.Entry(cursor, r.timestamp(), b.json());
-        histories.compute(b.channel().name(), (name, h) -> (h == null ? BroadcastHistory.empty(b.channel()) : h)
-                .append(entry, now));
+        if (histories.containsKey(b.channel().name()) || histories.size() < MAX_CHANNELS) {
+            histories.compute(b.channel().name(), (name, h) -> (h == null ? BroadcastHistory.empty(b.channel()) : h)
+                    .append(entry, now));
+        } else if (!fullLogged) {
+            fullLogged = true;
+            log.warn("Keeping the history of {} broadcast channels already: {} and later new ones are pushed live but "
+                    + "not kept", MAX_CHANNELS, b.channel().name());
+        }
         if (live) {
             delivered.increment(sessions.broadcast(b.channel(), BroadcastViews.push(b.channel().name(), entry)));
         }
@@ -152,8 +170,12 @@ final class BroadcastFanout implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         running.set(false);
-        consumer.wakeup();
-        thread.join(10_000);
+        if (thread.isAlive()) {
+            consumer.wakeup();
+            thread.join(10_000);
+        } else if (thread.getState() == Thread.State.NEW) {
+            consumer.close(Duration.ofSeconds(5)); // never started: the loop that closes it never ran
+        }
     }
 
     /** This client's Kafka metrics for the instance's registry. */

@@ -168,6 +168,7 @@ public final class SyncService implements AutoCloseable {
                 config.trendingPublishInterval(), System::currentTimeMillis, metrics.registry());
         resources.push(new NamedCloseable("broadcast fan-out", broadcasts));
         metrics.bind(broadcasts.clientMetrics());
+        broadcasts.start();
         BroadcastRoutes broadcastRoutes = new BroadcastRoutes(api, broadcasts::history, System::currentTimeMillis);
         web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json,
                 metrics.registry(), c -> {

@@ -6,11 +6,14 @@ import java.util.Objects;
 
 /**
  * What one broadcast channel keeps (contract §14): its newest messages, at most {@link BroadcastChannel.Kind#keepMessages()}
- * and none older than {@link BroadcastChannel.Kind#keepMs()}, oldest first. Each message has a cursor — its place
+ * and none older than {@link BroadcastChannel.Kind#keepMs()}, oldest first — and, whatever their count, at most
+ * {@link #MAX_CHARS} characters of messages (1,000 messages of 30 KiB would be 30 MiB for one channel). Each message has a cursor — its place
  * in {@code sync.broadcasts}, {@code <partition>-<offset>} — and {@link #since} answers what came after one.
  * Immutable: {@link #append} returns a new history.
  */
 public record BroadcastHistory(BroadcastChannel channel, List<Entry> entries) {
+    /** The most message text one channel keeps (4 Mi characters): the oldest leave first. */
+    public static final int MAX_CHARS = 4 << 20;
 
     /** One kept message: its cursor, when it was published (epoch ms) and the message as canonical JSON. */
     public record Entry(String cursor, long atMs, String json) {
@@ -49,6 +52,13 @@ public record BroadcastHistory(BroadcastChannel channel, List<Entry> entries) {
             kept.add(entry);
         }
         int from = Math.max(0, kept.size() - channel.kind().keepMessages());
+        long chars = 0;
+        for (int i = from; i < kept.size(); i++) {
+            chars += kept.get(i).json().length();
+        }
+        while (chars > MAX_CHARS && from < kept.size() - 1) {
+            chars -= kept.get(from++).json().length();
+        }
         return new BroadcastHistory(channel, kept.subList(from, kept.size()));
     }
 

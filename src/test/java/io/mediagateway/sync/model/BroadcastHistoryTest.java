@@ -48,6 +48,18 @@ class BroadcastHistoryTest {
     }
 
     @Test
+    void aChannelKeepsAtMostItsCharacterBoundWhateverItsCount() {
+        BroadcastHistory h = BroadcastHistory.empty(BroadcastChannel.parse("platform.tizen.catalog").orElseThrow());
+        String big = "{\"text\":\"" + "x".repeat(30 * 1024) + "\"}";
+        for (int i = 0; i < 1_000; i++) {
+            h = h.append(new BroadcastHistory.Entry("0-" + i, T + i, big), T + i);
+        }
+        int fit = BroadcastHistory.MAX_CHARS / big.length();
+        assertThat(h.entries()).hasSize(fit);
+        assertThat(h.entries().get(fit - 1).cursor()).isEqualTo("0-999");
+    }
+
+    @Test
     void trendingJoinsItsHistoryOncePerInterval() {
         BroadcastHistory h = BroadcastHistory.empty(BroadcastChannel.parse("global.trending").orElseThrow());
         assertThat(h.dueAt(T, 3_600_000)).isTrue();

@@ -33,6 +33,21 @@ class JwtTokensTest {
     }
 
     @Test
+    void anAdminTokenIsABackendPrincipalAndAUserTokenMayNameARegion() {
+        JwtTokens.Principal admin = tokens.verify(tokens.forAdmin("ops", Duration.ofHours(1), now));
+        assertThat(admin.role()).isEqualTo(JwtTokens.Role.ADMIN);
+        assertThat(admin.service()).as("acts for any user").isTrue();
+        assertThat(admin.deviceId()).isNull();
+        JwtTokens.Principal service = tokens.verify(tokens.forService("catalog", Duration.ofHours(1), now));
+        assertThat(service.role()).isEqualTo(JwtTokens.Role.SERVICE);
+        JwtTokens.Principal user = tokens.verify(tokens.forUser("alice", "tv", "eu-west", Duration.ofHours(1), now));
+        assertThat(user.role()).isEqualTo(JwtTokens.Role.USER);
+        assertThat(user.region()).isEqualTo("eu-west");
+        assertThatThrownBy(() -> tokens.verify(tokens.forUser("alice", "tv", "eu west", Duration.ofHours(1), now)))
+                .isInstanceOf(JwtTokens.InvalidTokenException.class).hasMessageContaining("region");
+    }
+
+    @Test
     void badTokensAreRefusedWithTheReason() {
         assertThatThrownBy(() -> tokens.verify("not-a-jwt")).hasMessageContaining("not a JWT");
         String other = new JwtTokens("another-secret-that-is-long-enough-too").forUser("alice", "tv", Duration.ofHours(1), now);

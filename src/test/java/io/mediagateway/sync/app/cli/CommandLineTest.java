@@ -94,6 +94,25 @@ class CommandLineTest {
     }
 
     @Test
+    void shouldMintAnAdminTokenAndAUserTokenWithARegion() {
+        CommandLine cli = new CommandLine(new TokenCommand(Map.of("SYNC_JWT_SECRET", "a-secret")));
+        assertThat(run(cli, "--admin", "ops")).isZero();
+        DecodedJWT admin = JWT.require(Algorithm.HMAC256("a-secret")).build().verify(out.toString().trim());
+        assertThat(admin.getSubject()).isEqualTo("ops");
+        assertThat(admin.getClaim("role").asString()).isEqualTo("admin");
+
+        out.getBuffer().setLength(0);
+        cli = new CommandLine(new TokenCommand(Map.of("SYNC_JWT_SECRET", "a-secret")));
+        assertThat(run(cli, "--user", "alice", "--device", "tv", "--region", "eu-west")).isZero();
+        DecodedJWT user = JWT.require(Algorithm.HMAC256("a-secret")).build().verify(out.toString().trim());
+        assertThat(user.getClaim("region").asString()).isEqualTo("eu-west");
+
+        assertThat(run(new CommandLine(new TokenCommand(Map.of("SYNC_JWT_SECRET", "s"))),
+                "--user", "alice", "--device", "tv", "--region", "eu west")).isEqualTo(2);
+        assertThat(err.toString()).contains("--region must be");
+    }
+
+    @Test
     void shouldRefuseWithoutASecretOrWithABadIdentifier() {
         assertThat(run(new CommandLine(new TokenCommand(Map.of())), "--user", "alice", "--device", "tv")).isEqualTo(2);
         assertThat(err.toString()).contains("SYNC_JWT_SECRET is not set");
