@@ -371,8 +371,10 @@ public final class WsRoutes {
         for (JsonNode c : channels) {
             Optional<BroadcastChannel> channel = c.isTextual() ? BroadcastChannel.parse(c.asText()) : Optional.empty();
             if (channel.isEmpty() || channel.get().global()) {
+                String shown = c.toString();
                 return error(id, "invalid_field", "'channels' may hold 'region.{code}.updates' and 'platform.{id}.catalog' "
-                        + "channels (every session follows global.* already), not " + c);
+                        + "channels (every session follows global.* already), not "
+                        + (shown.length() > 100 ? shown.substring(0, 100) + "…" : shown));
             }
             asked.add(channel.get());
         }

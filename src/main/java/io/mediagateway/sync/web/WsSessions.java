@@ -34,6 +34,9 @@ public final class WsSessions {
     void follow(WsClient client, BroadcastChannel channel) {
         if (!channel.global() && client.channels().add(channel.name())) {
             byChannel.computeIfAbsent(channel.name(), c -> ConcurrentHashMap.newKeySet()).add(client);
+            if (!byUser.getOrDefault(client.userId, Set.of()).contains(client)) {
+                unfollow(client, channel.name()); // the session closed meanwhile: nothing may keep it
+            }
         }
     }
 
