@@ -68,7 +68,8 @@ final class B14Notifications implements Scenario {
 
     @Override
     public List<String> metrics() {
-        return List.of("notifications", "produced/s", "topology/s", "pubnub/s", "websocket/s", "lost");
+        return List.of("notifications", "produced/s", "topology/s", "pubnub/s", "websocket/s", "lost",
+                "service CPU µs/notification");
     }
 
     @Override
@@ -100,9 +101,13 @@ final class B14Notifications implements Scenario {
                 Batch warmUp = batch(broker, n / 5, users, connected, "w-");
                 warmUp.await(deltas, pubnub, published / 5, pushed, 0, 0, 0);
                 int[] before = {deltas.count.get(), pubnub.publishedCount(), pushed.get()};
+                long cpuBefore = cpuNanos(jvm.process);
                 Batch measured = batch(broker, n, users, connected, "b-");
-                return measured.await(deltas, pubnub, published, pushed, before[0], before[1], before[2])
-                        .with(lastPush.get());
+                Map<String, Double> sample = measured.await(deltas, pubnub, published, pushed, before[0], before[1],
+                        before[2]).with(lastPush.get());
+                // The service's CPU (all its threads, the JIT and GC included) over the batch, per notification.
+                sample.put("service CPU µs/notification", (cpuNanos(jvm.process) - cpuBefore) / 1e3 / n);
+                return sample;
             } finally {
                 for (WebSocket ws : sockets) {
                     ws.abort();
@@ -162,6 +167,10 @@ final class B14Notifications implements Scenario {
             BenchContext.await(sent);
         }
         return new Batch(count, start, (System.nanoTime() - start) / 1e9, expectedPushes);
+    }
+
+    private static long cpuNanos(Process process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private static double rate(int count, long startNanos, long lastNanos) {
