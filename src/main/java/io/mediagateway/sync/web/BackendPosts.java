@@ -61,9 +61,9 @@ final class BackendPosts {
         BroadcastChannel.Role role = principal.role() == JwtTokens.Role.ADMIN ? BroadcastChannel.Role.ADMIN
                 : BroadcastChannel.Role.SERVICE;
         if (!b.channel().postableBy(role)) {
-            throw new ApiRoutes.ApiException(HttpStatus.FORBIDDEN, "forbidden", "a " + principal.role().name().toLowerCase()
-                    + " token may not post to '" + b.channel().name() + "': " + BroadcastChannel.ANNOUNCEMENTS
-                    + " takes an admin token");
+            String holder = principal.role().name().toLowerCase(java.util.Locale.ROOT);
+            throw new ApiRoutes.ApiException(HttpStatus.FORBIDDEN, "forbidden", "a " + holder + " token may not post to '"
+                    + b.channel().name() + "': " + BroadcastChannel.ANNOUNCEMENTS + " takes an admin token");
         }
         sink.write(Topics.BROADCASTS.name(), b.channel().name(), record, wallClockMs.getAsLong());
         return Json.object().put("channel", b.channel().name()).put("msg_type", b.msgType());
