@@ -45,11 +45,13 @@ import org.slf4j.LoggerFactory;
  * {@code sync.device-events} it validates, drops duplicates, stamps the event with its HLC, merges it
  * into the per-item CRDT stores and forwards one delta per visible change to {@code sync.state-deltas};
  * a record that breaks a rule goes to {@code sync.dead-letters} with its reason. A wall-clock
- * punctuator marks devices offline when their heartbeats stop.
+ * punctuator marks devices offline when their heartbeats stop. Records of {@code sync.notifications} (contract
+ * §14) come to the same processor: a user's notifications are kept beside the rest of the user's state
+ * ({@code NotificationSteps}), and their reads and dismisses are device events.
  *
  * <p>A thin dispatcher: the rules every event passes are here; what an event of each kind does is one
  * small step in {@code topology.ingest}, whose decisions are the model's pure functions
- * ({@code WatchlistChanges}, {@code DeviceChanges}, {@code CommandValidation}).
+ * ({@code WatchlistChanges}, {@code DeviceChanges}, {@code CommandValidation}, {@code NotificationChanges}).
  *
  * <p>Cost per event: one read and one write of the item it touches (plus the clock, and the duplicate
  * window when it has a {@code message_id}), whatever the size of the user's state. Deltas are
