@@ -132,6 +132,8 @@ class AnalyticsServiceIT {
     private static Map<String, String> env(KafkaBroker kafka, String applicationId, String name, int port) throws Exception {
         Map<String, String> env = InstanceEnv.of(kafka, applicationId, "analytics-" + name, port, SECRET);
         env.put("SYNC_ANALYTICS_TRENDING_INTERVAL_MS", "200");
+        // global.trending on PubNub at most once a second (hourly by default), so the final list gets there too.
+        env.put("SYNC_TRENDING_PUBLISH_INTERVAL_MS", "1000");
         return env;
     }
 

@@ -24,7 +24,6 @@ import io.mediagateway.sync.model.Broadcast;
 import io.mediagateway.sync.model.Delta;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -76,7 +75,7 @@ public final class PubNubSink implements DeltaSink {
      */
     @FunctionalInterface
     public interface Router {
-        Route route(byte[] key, byte[] record);
+        Route route(ConsumerRecord<byte[], byte[]> record);
 
         /**
          * Whether only the newest message of each ordering key in a batch is worth publishing (a state that
@@ -100,7 +99,8 @@ public final class PubNubSink implements DeltaSink {
      * ({@link Delta#channel()}), meta {@code delta_id}. A notification that expired while it waited is not
      * published (contract §14).
      */
-    public static final Router DELTAS = (key, record) -> {
+    public static final Router DELTAS = r -> {
+        byte[] record = r.value();
         Delta delta = DeltaCodec.decode(record);
         if (delta instanceof Delta.NotificationShown n && n.notification().expiredAt(System.currentTimeMillis())) {
             return null;
@@ -115,10 +115,10 @@ public final class PubNubSink implements DeltaSink {
      * Broadcasts (contract §14) to the channel they name, meta {@code msg_type}, in order per channel. A record that
      * is not a broadcast is passed over: the topology dead-letters it.
      */
-    public static final Router BROADCASTS = (key, record) -> {
+    public static final Router BROADCASTS = r -> {
         Broadcast b;
         try {
-            b = new BroadcastParser().parse(record, key == null ? null : new String(key, StandardCharsets.UTF_8));
+            b = new BroadcastParser().parse(r.value(), r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
         } catch (RejectedException e) {
             return null;
         }
@@ -128,23 +128,25 @@ public final class PubNubSink implements DeltaSink {
     /**
      * Trending lists of the analytics application {@code applicationId} (not those of its replays) to
      * {@value #TRENDING_CHANNEL} as the specification shapes them ({@code trending_update}, the top 100, meta
-     * {@code application_id} and {@code window_end}), at most once per {@code interval} of the lists' record times:
-     * the first list of each interval (a changed list can come every second; PubNub charges each message to every
-     * subscriber). After a restart the first list is published at once.
+     * {@code application_id} and {@code window_end}), at most once per {@code interval} of the lists' record times
+     * (when the analytics published them): the first list of each interval, the newest at that moment (a changed list
+     * can come every second; PubNub charges each message to every subscriber). After a restart the first list is
+     * published at once.
      */
     public static Router trending(String applicationId, Duration interval) {
         return new Router() {
             private long lastRoutedMs = Long.MIN_VALUE;
 
             @Override
-            public Route route(byte[] key, byte[] record) {
+            public Route route(ConsumerRecord<byte[], byte[]> r) {
+                byte[] record = r.value();
                 JsonNode list = Json.parse(record);
                 String app = list.get("application_id").asText();
                 if (!app.equals(applicationId)) {
                     return null;
                 }
                 String update = BroadcastViews.trendingUpdate(record);
-                long at = Instant.parse(list.get("window_end").asText()).toEpochMilli();
+                long at = r.timestamp();
                 if (lastRoutedMs != Long.MIN_VALUE && at - lastRoutedMs < interval.toMillis()) {
                     return null;
                 }
@@ -254,7 +256,7 @@ public final class PubNubSink implements DeltaSink {
         String fallbackKey = r.key() == null ? "" : new String(r.key(), StandardCharsets.UTF_8);
         Route route;
         try {
-            route = router.route(r.key(), r.value());
+            route = router.route(r);
         } catch (RuntimeException e) {
             return new Message(r, fallbackKey, null, null, null, RejectReason.INVALID_DELTA,
                     "not a message this sink publishes (a delta needs msg_type, user_id, delta_id): " + e.getMessage());

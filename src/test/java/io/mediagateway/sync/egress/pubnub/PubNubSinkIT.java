@@ -269,11 +269,15 @@ class PubNubSinkIT {
         return !type.startsWith("device_");
     }
 
+    /** A trending list as the analytics publish it, its record stamped at its {@code window_end}. */
     private static ConsumerRecord<byte[], byte[]> trendingList(String app, String windowEnd, String content, long offset) {
         String list = "{\"application_id\":\"" + app + "\",\"window_end\":\"" + windowEnd
                 + "\",\"contents_ranked\":1,\"items\":[{\"rank\":1,\"content_id\":\"" + content + "\",\"starts\":3}]}";
-        return new ConsumerRecord<>("sync.analytics.trending", 0, offset, app.getBytes(StandardCharsets.UTF_8),
-                list.getBytes(StandardCharsets.UTF_8));
+        byte[] value = list.getBytes(StandardCharsets.UTF_8);
+        return new ConsumerRecord<>("sync.analytics.trending", 0, offset, java.time.Instant.parse(windowEnd).toEpochMilli(),
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, app.length(), value.length,
+                app.getBytes(StandardCharsets.UTF_8), value, new org.apache.kafka.common.header.internals.RecordHeaders(),
+                java.util.Optional.empty());
     }
 
     private PubNubSink trendingSink(Duration interval) {
