@@ -7,9 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -48,8 +45,7 @@ public final class DemoBackend implements AutoCloseable {
     private long nextRegional;
     private long nextRecommendation;
     private int sequence;
-    private ScheduledExecutorService executor;
-    private Producer<String, String> producer;
+    private ScheduledProducer running;
 
     public DemoBackend(Settings settings) {
         this.settings = settings;
@@ -118,25 +114,8 @@ public final class DemoBackend implements AutoCloseable {
 
     /** Produces every tick (one a second) until {@link #close()}; the producer is closed with it. */
     public DemoBackend start(Producer<String, String> producer, LongSupplier wallClockMs) {
-        this.producer = producer;
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "demo-backend");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleAtFixedRate(() -> {
-            try {
-                for (Message m : tick(wallClockMs.getAsLong())) {
-                    producer.send(new ProducerRecord<>(m.topic(), m.key(), m.value()), (meta, error) -> {
-                        if (error != null) {
-                            log.warn("Demo: could not produce to {}: {}", m.topic(), error.toString());
-                        }
-                    });
-                }
-            } catch (RuntimeException e) {
-                log.error("Demo: a backend step failed; the next tick goes on", e);
-            }
-        }, 0, 1, TimeUnit.SECONDS);
+        running = new ScheduledProducer("demo-backend", producer, Duration.ofSeconds(1), () -> tick(wallClockMs.getAsLong())
+                .stream().map(m -> new ProducerRecord<>(m.topic(), m.key(), m.value())).toList());
         log.info("Demo: a simulated backend sends {} users notifications and broadcasts an announcement every {}",
                 settings.users().size(), settings.announceEvery());
         return this;
@@ -144,14 +123,8 @@ public final class DemoBackend implements AutoCloseable {
 
     @Override
     public void close() {
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            producer.close(Duration.ofSeconds(5));
+        if (running != null) {
+            running.close();
         }
     }
 }

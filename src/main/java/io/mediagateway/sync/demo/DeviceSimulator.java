@@ -9,10 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -373,55 +369,26 @@ public final class DeviceSimulator implements AutoCloseable {
 
     // --- running against Kafka ---------------------------------------------------------------------------
 
-    private ScheduledExecutorService executor;
-    private Producer<String, String> producer;
-    private final AtomicLong sent = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
+    private ScheduledProducer running;
 
     /** Produces the simulation to {@code topic} every tick until {@link #close()}; the producer is closed with it. */
     public DeviceSimulator start(Producer<String, String> producer, String topic, LongSupplier wallClockMs) {
-        this.producer = producer;
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "demo-devices");
-            t.setDaemon(true);
-            return t;
-        });
-        executor.scheduleAtFixedRate(() -> {
-            try {
-                for (Event e : tick(wallClockMs.getAsLong())) {
-                    producer.send(new ProducerRecord<>(topic, e.key(), e.value()), (meta, error) -> {
-                        if (error == null) {
-                            sent.incrementAndGet();
-                        } else if (failed.getAndIncrement() % 100 == 0) {
-                            log.warn("Demo: could not produce to {} ({} failures so far): {}", topic, failed.get(),
-                                    error.toString());
-                        }
-                    });
-                }
-            } catch (RuntimeException e) {
-                log.error("Demo: a simulation step failed; the next tick goes on", e);
-            }
-        }, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+        running = new ScheduledProducer("demo-devices", producer, settings.tick(), () -> tick(wallClockMs.getAsLong())
+                .stream().map(e -> new ProducerRecord<>(topic, e.key(), e.value())).toList());
         log.info("Demo: simulating {} users' TV, phone and web client on {}", settings.users().size(), topic);
         return this;
     }
 
     /** Records produced and acknowledged so far. */
     public long sentCount() {
-        return sent.get();
+        return running == null ? 0 : running.sentCount();
     }
 
     @Override
     public void close() {
-        if (executor != null) {
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            producer.close(Duration.ofSeconds(5));
-            log.info("Demo: device simulation stopped after {} records", sent.get());
+        if (running != null) {
+            running.close();
+            log.info("Demo: device simulation stopped after {} records", running.sentCount());
         }
     }
 }
