@@ -7,6 +7,7 @@ import io.mediagateway.sync.egress.EgressLoop;
 import io.mediagateway.sync.egress.EgressMetrics;
 import io.mediagateway.sync.egress.postgres.SinkDatabase;
 import io.mediagateway.sync.egress.pubnub.PubNubSink;
+import io.mediagateway.sync.egress.pubnub.UserCipherKeys;
 import io.mediagateway.sync.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -56,11 +57,12 @@ final class Egresses implements AutoCloseable {
         });
         config.pubnub().ifPresentOrElse(pn -> {
             EgressMetrics sinkMetrics = new EgressMetrics(metrics.registry(), "pubnub");
-            PubNubSink.Connection connection = new PubNubSink.Connection(pn.publishKey(), pn.subscribeKey(),
-                    pn.secretKey(), pn.origin(), pn.secure(), pn.cipherKey(), config.applicationId());
-            log.info("PubNub egress to {} (TLS {}, {} users at once{})", pn.origin().orElse("the PubNub network"),
+            PubNubSink.Connection connection = connection(config, pn);
+            log.info("PubNub egress to {} (TLS {}, {} users at once{}{})", pn.origin().orElse("the PubNub network"),
                     pn.secure() ? "on" : "off", config.pubnubConcurrency(),
-                    pn.cipherKey().isPresent() ? ", messages encrypted with PUBNUB_CIPHER_KEY" : "");
+                    pn.cipherKey().isPresent() ? ", broadcasts encrypted with PUBNUB_CIPHER_KEY" : "",
+                    pn.access().userKeysSecret().isPresent() ? ", users' channels with each user's own key"
+                            : pn.cipherKey().isPresent() ? ", users' channels too" : "");
             egresses.loop(Topics.STATE_DELTAS.name(), new PubNubSink(connection, deadLetters, sinkMetrics,
                     Backoff.DEFAULT, config.pubnubConcurrency()), sinkMetrics);
             // The live analytics application's trending list (not its replays') to global.trending.
@@ -74,6 +76,17 @@ final class Egresses implements AutoCloseable {
                     deadLetters, broadcastMetrics, Backoff.DEFAULT, config.pubnubConcurrency()), broadcastMetrics);
         }, () -> log.info("PubNub egress off: PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY are unset"));
         return egresses;
+    }
+
+    /**
+     * How this service talks to PubNub. Its PubNub user id is {@code <application id>.service}: a dot, which no user
+     * id has, so no device's token can be bound to it and the ingress knows the service's own publishes by it.
+     */
+    static PubNubSink.Connection connection(SyncConfig config, SyncConfig.PubNub pn) {
+        Optional<UserCipherKeys> userKeys = pn.access().userKeysSecret()
+                .map(secret -> new UserCipherKeys(secret, pn.access().previousUserKeysSecret()));
+        return new PubNubSink.Connection(pn.publishKey(), pn.subscribeKey(), pn.secretKey(), pn.origin(), pn.secure(),
+                pn.cipherKey(), config.applicationId() + ".service", userKeys);
     }
 
     private void loop(String topic, DeltaSink sink, EgressMetrics sinkMetrics) {

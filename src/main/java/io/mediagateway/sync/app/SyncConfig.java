@@ -84,12 +84,27 @@ public record SyncConfig(
 
     /** PubNub egress settings, present only when both keys are configured. */
     public record PubNub(String publishKey, String subscribeKey, Optional<String> secretKey,
-                         Optional<String> origin, boolean secure, Optional<String> cipherKey) {
+                         Optional<String> origin, boolean secure, Optional<String> cipherKey, Access access) {
         @Override
         public String toString() {
             return "PubNub[publishKey=" + mask(publishKey) + ", subscribeKey=" + mask(subscribeKey)
                     + ", secretKey=" + secretKey.map(SyncConfig::mask).orElse("unset") + ", origin="
-                    + origin.orElse("default") + ", secure=" + secure + ", cipher=" + cipherKey.isPresent() + "]";
+                    + origin.orElse("default") + ", secure=" + secure + ", cipher=" + cipherKey.isPresent() + ", " + access + "]";
+        }
+    }
+
+    /**
+     * Devices' access to PubNub (contract §15): token life ({@code SYNC_PUBNUB_TOKEN_TTL_MIN}), per-user keys
+     * ({@code SYNC_PUBNUB_USER_KEYS_SECRET}, {@code SYNC_PUBNUB_USER_KEYS_PREVIOUS_SECRET} during a rollout), ingress
+     * ({@code SYNC_PUBNUB_INGRESS}) and how long its subscriber may be silent before another instance takes over
+     * ({@code SYNC_PUBNUB_INGRESS_TAKEOVER_MS}).
+     */
+    public record Access(int tokenTtlMinutes, Optional<String> userKeysSecret, Optional<String> previousUserKeysSecret,
+                         boolean ingress, Duration ingressTakeover) {
+        @Override
+        public String toString() {
+            return "tokenTtlMin=" + tokenTtlMinutes + ", userKeys=" + (userKeysSecret.isPresent()
+                    ? (previousUserKeysSecret.isPresent() ? "on (rollout)" : "on") : "off") + ", ingress=" + (ingress ? "on" : "off");
         }
     }
 
@@ -242,6 +257,18 @@ public record SyncConfig(
                 r.problem("PUBNUB_ORIGIN", "must be host or host:port, without a scheme", o);
             }
         });
+        int ttl = r.integer("SYNC_PUBNUB_TOKEN_TTL_MIN", 1440, 1, 43_200);
+        Optional<String> userKeys = r.optional("SYNC_PUBNUB_USER_KEYS_SECRET");
+        Optional<String> previousUserKeys = r.optional("SYNC_PUBNUB_USER_KEYS_PREVIOUS_SECRET");
+        boolean ingress = r.bool("SYNC_PUBNUB_INGRESS", false);
+        Duration takeover = Duration.ofMillis(r.longValue("SYNC_PUBNUB_INGRESS_TAKEOVER_MS", 10_000, 6_000, 300_000));
+        if (previousUserKeys.isPresent() && userKeys.isEmpty()) {
+            r.problem("SYNC_PUBNUB_USER_KEYS_PREVIOUS_SECRET is set without SYNC_PUBNUB_USER_KEYS_SECRET (the previous "
+                    + "secret only serves during a rollout to a new one)");
+        }
+        if (ingress && pub.isEmpty()) {
+            r.problem("SYNC_PUBNUB_INGRESS=on needs PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY");
+        }
         if (pub.isPresent() != sub.isPresent()) {
             r.problem("PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY must be set together (only "
                     + (pub.isPresent() ? "PUBNUB_PUBLISH_KEY" : "PUBNUB_SUBSCRIBE_KEY") + " is set)");
@@ -251,7 +278,7 @@ public record SyncConfig(
             return Optional.empty();
         }
         return Optional.of(new PubNub(pub.get(), sub.get(), r.optional("PUBNUB_SECRET_KEY"), origin, secure,
-                r.optional("PUBNUB_CIPHER_KEY")));
+                r.optional("PUBNUB_CIPHER_KEY"), new Access(ttl, userKeys, previousUserKeys, ingress, takeover)));
     }
 
     private static Optional<URI> parseHttpUrl(EnvReader r, String raw) {

@@ -11,6 +11,7 @@ import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.egress.postgres.SinkDatabase;
+import io.mediagateway.sync.egress.pubnub.PubNubTokens;
 import io.mediagateway.sync.ingest.KafkaEventSink;
 import io.mediagateway.sync.query.StreamsStateSource;
 import io.mediagateway.sync.query.UserStateReader;
@@ -23,6 +24,7 @@ import io.mediagateway.sync.web.AnalyticsRoutes;
 import io.mediagateway.sync.web.ApiRoutes;
 import io.mediagateway.sync.web.BroadcastRoutes;
 import io.mediagateway.sync.web.JwtTokens;
+import io.mediagateway.sync.web.PubNubRoutes;
 import io.mediagateway.sync.web.RateLimiter;
 import io.mediagateway.sync.web.Readiness;
 import io.mediagateway.sync.web.WebServer;
@@ -170,10 +172,12 @@ public final class SyncService implements AutoCloseable {
         metrics.bind(broadcasts.clientMetrics());
         broadcasts.start();
         BroadcastRoutes broadcastRoutes = new BroadcastRoutes(api, broadcasts::history, System::currentTimeMillis);
+        PubNubRoutes pubnubRoutes = new PubNubRoutes(api, pubnubGranter(), System::currentTimeMillis);
         web = WebServer.start(config.host(), config.port(), Version.current(), this::readiness, json,
                 metrics.registry(), c -> {
                     api.register(c);
                     broadcastRoutes.register(c);
+                    pubnubRoutes.register(c);
                     analyticsRoutes.register(c);
                     ws.register(c);
                     extraRoutes.accept(c);
@@ -191,6 +195,24 @@ public final class SyncService implements AutoCloseable {
         }
         log.info("media-gateway-sync is up: http://{}:{} (advertised as {}), Kafka {}", config.host(), web.port(),
                 config.advertisedUrlFor(web.port()), bootstrapServers);
+    }
+
+    /** Who grants devices' PubNub tokens: PubNub with the secret key, else nobody, saying which variable is missing. */
+    private PubNubRoutes.Granter pubnubGranter() {
+        if (config.pubnub().isEmpty()) {
+            return PubNubRoutes.unavailable("PubNub is not configured: set PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY and "
+                    + "PUBNUB_SECRET_KEY");
+        }
+        SyncConfig.PubNub pn = config.pubnub().get();
+        if (pn.secretKey().isEmpty()) {
+            log.info("PubNub tokens off: PUBNUB_SECRET_KEY is unset, so /api/v1/pubnub/token answers 503");
+            return PubNubRoutes.unavailable("PUBNUB_SECRET_KEY is not set: this service cannot grant PubNub tokens");
+        }
+        PubNubTokens tokens = new PubNubTokens(Egresses.connection(config, pn), pn.access().tokenTtlMinutes(),
+                pn.access().ingress(), 100_000, System::currentTimeMillis);
+        resources.push(new NamedCloseable("PubNub tokens", tokens));
+        log.info("PubNub tokens: granted for {} minutes, {}", pn.access().tokenTtlMinutes(), pn.access());
+        return tokens::grant;
     }
 
     /** The egress command: the sinks' consumers, and a web server for /health and /ready. */

@@ -26,11 +26,11 @@ public sealed interface Delta {
      */
     default String channel() {
         if (this instanceof NotificationShown || this instanceof NotificationStatus) {
-            return "user." + userId() + ".notifications";
+            return PubNubAccess.UserChannelKind.NOTIFICATIONS.channel(userId());
         }
         boolean sync = this instanceof Watchlist || this instanceof Progress || this instanceof ProgressRemoved
                 || this instanceof Preference;
-        return "user." + userId() + (sync ? ".sync" : ".devices");
+        return (sync ? PubNubAccess.UserChannelKind.SYNC : PubNubAccess.UserChannelKind.DEVICES).channel(userId());
     }
 
     /**

@@ -259,7 +259,7 @@ public final class ApiRoutes {
     }
 
     /** A body that may be absent (a heartbeat, a leave, a delete): absent is {@code {}}. */
-    private static ObjectNode optionalBody(Context ctx) {
+    static ObjectNode optionalBody(Context ctx) {
         return ctx.bodyAsBytes().length == 0 ? Json.object() : body(ctx);
     }
 

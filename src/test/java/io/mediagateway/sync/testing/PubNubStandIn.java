@@ -1,31 +1,71 @@
 package io.mediagateway.sync.testing;
 
+import co.nstant.in.cbor.CborEncoder;
+import co.nstant.in.cbor.CborException;
+import co.nstant.in.cbor.model.ByteString;
+import co.nstant.in.cbor.model.DataItem;
+import co.nstant.in.cbor.model.UnicodeString;
+import co.nstant.in.cbor.model.UnsignedInteger;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.mediagateway.sync.codec.Json;
+import java.io.ByteArrayOutputStream;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A local stand-in for PubNub's publish API, for the official SDK to talk to: {@code GET
- * /publish/{pub}/{sub}/{sig}/{channel}/{callback}/{message}} or {@code POST} of the same path without
- * the message, which is then the body; {@code meta} in the query. It answers as PubNub does —
- * {@code [1,"Sent","<17-digit timetoken>"]} — or, when a test scripts it, with an error status and
- * headers (a 429 with {@code Retry-After}, a 500, a 400). Messages over 32 KiB are refused with 413,
- * as PubNub refuses them. Served by Jetty (through Javalin): the JDK's own HTTP server serializes its
- * responses and capped the stand-in near 2,000 requests/s whatever the client's concurrency.
+ * A local stand-in for PubNub, speaking its HTTP protocol as the official SDK calls it, so the SDK runs
+ * unmodified against it:
+ * <ul>
+ * <li>publish: {@code GET /publish/{pub}/{sub}/{sig}/{channel}/{callback}/{message}} or {@code POST} of the same
+ * path without the message, which is then the body; {@code meta} and the publisher's {@code uuid} in the query.
+ * It answers as PubNub does — {@code [1,"Sent","<17-digit timetoken>"]} — or, when a test scripts it, with an
+ * error status and headers (a 429 with {@code Retry-After}, a 500, a 400). Messages over 32 KiB are refused with
+ * 413, as PubNub refuses them. Every accepted message is kept with its timetoken, for subscribe and history.</li>
+ * <li>Access Manager v3 grant: {@code POST /v3/pam/{sub}/grant} with the permissions as JSON, signed with the
+ * secret key (the {@code v2.} HMAC-SHA256 signature over method, publish key, path, sorted query and body, and
+ * a {@code timestamp} within a minute); answers a CBOR token the SDK's {@code parseToken} reads, or 403 on a bad
+ * signature or when a test refuses grants.</li>
+ * <li>subscribe: {@code GET /v2/subscribe/{sub}/{channels}/0?tt=…}: {@code tt=0} answers the current timetoken at
+ * once (the handshake); else the messages after {@code tt} on the channels (a {@code name.*} pattern matches every
+ * channel under {@code name.}), waiting up to {@link #subscribeWait} for one (long poll).</li>
+ * <li>history: {@code GET /v3/history/sub-key/{sub}/channel/{channels}?start=&end=&max=}: {@code start} exclusive,
+ * {@code end} inclusive; with only {@code end}, the oldest {@code max} from it; else the newest {@code max}.</li>
+ * <li>{@code /time}, and presence calls (answered OK).</li>
+ * </ul>
+ * Served by Jetty (through Javalin): the JDK's own HTTP server serializes its responses and capped the stand-in
+ * near 2,000 requests/s whatever the client's concurrency.
  */
 public final class PubNubStandIn implements AutoCloseable {
 
-    /** A publish the stand-in accepted, in arrival order. */
-    public record Publish(String channel, String message, String meta, long atNanos) {
+    /** A publish the stand-in accepted, in arrival order: the message's JSON as sent, its publisher, its timetoken. */
+    public record Publish(String channel, String message, String meta, long atNanos, String publisher, long timetoken) {
+        Publish(String channel, String message, String meta, long atNanos) {
+            this(channel, message, meta, atNanos, null, 0);
+        }
+    }
+
+    /** A grant the stand-in answered with a token: who it is bound to, its life and channel permissions (bit masks). */
+    public record GrantRequest(String authorizedUuid, int ttlMinutes, Map<String, Integer> channels,
+                               Map<String, Integer> channelPatterns, String token) {
     }
 
     /** A publish the stand-in refused (as scripted, or too large), and the status it answered. */
@@ -48,9 +88,18 @@ public final class PubNubStandIn implements AutoCloseable {
     private final List<Publish> published = new ArrayList<>();
     private final List<Refusal> refused = new ArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
-    private final AtomicLong timetoken = new AtomicLong(17_000_000_000_000_000L);
+    /** PubNub's timetokens: 100 ns units since the epoch, unique and increasing. */
+    private final AtomicLong timetoken = new AtomicLong(System.currentTimeMillis() * 10_000L);
     private volatile Function<String, Answer> script = channel -> null;
     private volatile Duration latency = Duration.ZERO;
+    private volatile Duration subscribeWait = Duration.ofSeconds(2);
+    private volatile String publishKey = "pub-key";
+    private volatile String secretKey = "sec-key";
+    private volatile Answer grantAnswer;
+    private final List<GrantRequest> grants = new ArrayList<>();
+    private final AtomicInteger grantRequests = new AtomicInteger();
+    /** Every accepted message in timetoken order, for subscribe and history; guarded by itself. */
+    private final List<Publish> log = new ArrayList<>();
 
     private PubNubStandIn() {
         server = Javalin.create(config -> {
@@ -82,6 +131,34 @@ public final class PubNubStandIn implements AutoCloseable {
     public void failNext(int n, Answer answer) {
         AtomicInteger left = new AtomicInteger(n);
         script(channel -> left.getAndDecrement() > 0 ? answer : null);
+    }
+
+    /** The publish and secret keys grants are signed with (by default {@code pub-key} and {@code sec-key}). */
+    public void keys(String publishKey, String secretKey) {
+        this.publishKey = publishKey;
+        this.secretKey = secretKey;
+    }
+
+    /** Answers every grant with {@code answer} (a 403, a 500) until called with null. */
+    public void refuseGrants(Answer answer) {
+        this.grantAnswer = answer;
+    }
+
+    /** The grants answered with a token so far. */
+    public List<GrantRequest> grants() {
+        synchronized (grants) {
+            return List.copyOf(grants);
+        }
+    }
+
+    /** Grant requests received, answered or not. */
+    public int grantRequests() {
+        return grantRequests.get();
+    }
+
+    /** How long a subscribe with nothing to deliver is held before it is answered empty (default 2 s). */
+    public void subscribeWait(Duration wait) {
+        this.subscribeWait = wait;
     }
 
     /** Waits this long before answering each request (a network's round trip). */
@@ -124,13 +201,30 @@ public final class PubNubStandIn implements AutoCloseable {
             respond(ctx, 200, Map.of(), "[" + timetoken.incrementAndGet() + "]");
             return;
         }
+        if (parts.length >= 5 && "v3".equals(parts[1]) && "pam".equals(parts[2]) && "grant".equals(parts[4])) {
+            grant(ctx, path);
+            return;
+        }
+        if (parts.length >= 5 && "v2".equals(parts[1]) && "subscribe".equals(parts[2])) {
+            subscribe(ctx, decode(parts[4]));
+            return;
+        }
+        if (parts.length >= 7 && "v3".equals(parts[1]) && "history".equals(parts[2])) {
+            history(ctx, decode(parts[6]));
+            return;
+        }
+        if (parts.length >= 3 && "v2".equals(parts[1]) && "presence".equals(parts[2])) {
+            respond(ctx, 200, Map.of(), "{\"status\":200,\"message\":\"OK\",\"service\":\"Presence\"}");
+            return;
+        }
         if (parts.length < 7 || !"publish".equals(parts[1])) {
             respond(ctx, 404, Map.of(), "{\"error\":true,\"message\":\"not found\"}");
             return;
         }
         String channel = decode(parts[5]);
         String message = parts.length >= 8 ? decode(parts[7]) : ctx.body();
-        String meta = query(ctx.req().getQueryString()).get("meta");
+        Map<String, String> params = query(ctx.req().getQueryString());
+        String meta = params.get("meta");
         Answer answer = script.apply(channel);
         if (answer == null && message.getBytes(StandardCharsets.UTF_8).length > 32 * 1024) {
             answer = new Answer(413, Map.of(), "[0,\"Message Too Large\",\"0\"]");
@@ -142,11 +236,229 @@ public final class PubNubStandIn implements AutoCloseable {
             respond(ctx, answer.status(), answer.headers(), answer.body());
             return;
         }
-        long tt = timetoken.incrementAndGet();
-        synchronized (published) {
-            published.add(new Publish(channel, message, meta, System.nanoTime()));
+        Publish accepted;
+        synchronized (log) {
+            long tt = timetoken.updateAndGet(t -> Math.max(t + 1, System.currentTimeMillis() * 10_000L));
+            accepted = new Publish(channel, message, meta, System.nanoTime(), params.get("uuid"), tt);
+            log.add(accepted);
+            log.notifyAll();
         }
-        respond(ctx, 200, Map.of(), "[1,\"Sent\",\"" + tt + "\"]");
+        synchronized (published) {
+            published.add(accepted);
+        }
+        respond(ctx, 200, Map.of(), "[1,\"Sent\",\"" + accepted.timetoken() + "\"]");
+    }
+
+    // ---- Access Manager v3
+
+    private void grant(Context ctx, String path) {
+        grantRequests.incrementAndGet();
+        String body = ctx.body();
+        Map<String, String> params = query(ctx.req().getQueryString());
+        String problem = signatureProblem("POST", path, params, body);
+        if (problem != null) {
+            respond(ctx, 403, Map.of(), "{\"status\":403,\"error\":{\"message\":\"Forbidden\",\"source\":\"grant\","
+                    + "\"details\":[{\"message\":" + Json.mapper().valueToTree(problem) + "}]},\"service\":\"Access Manager\"}");
+            return;
+        }
+        Answer refusal = grantAnswer;
+        if (refusal != null) {
+            respond(ctx, refusal.status(), refusal.headers(), refusal.body());
+            return;
+        }
+        JsonNode request = Json.parse(body.getBytes(StandardCharsets.UTF_8));
+        JsonNode permissions = request.get("permissions");
+        Map<String, Integer> channels = bits(permissions.path("resources").path("channels"));
+        Map<String, Integer> patterns = bits(permissions.path("patterns").path("channels"));
+        String uuid = permissions.path("uuid").isTextual() ? permissions.get("uuid").asText() : null;
+        int ttl = request.get("ttl").asInt();
+        String token = token(ttl, uuid, channels, patterns);
+        synchronized (grants) {
+            grants.add(new GrantRequest(uuid, ttl, channels, patterns, token));
+        }
+        respond(ctx, 200, Map.of(), "{\"status\":200,\"data\":{\"message\":\"Success\",\"token\":\"" + token
+                + "\"},\"service\":\"Access Manager\"}");
+    }
+
+    /** Why the request's signature is not PubNub's v2 signature with the secret key; null when it is. */
+    private String signatureProblem(String method, String path, Map<String, String> params, String body) {
+        String signature = params.get("signature");
+        String timestamp = params.get("timestamp");
+        if (signature == null || timestamp == null) {
+            return "the request is not signed (no signature or timestamp)";
+        }
+        long skew = Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(timestamp));
+        if (skew > 60) {
+            return "the timestamp is " + skew + " s away";
+        }
+        TreeMap<String, String> sorted = new TreeMap<>(params);
+        sorted.remove("signature");
+        StringBuilder query = new StringBuilder();
+        sorted.forEach((k, v) -> query.append(query.length() == 0 ? "" : "&").append(k).append('=').append(pamEncode(v)));
+        String signed = method + "\n" + publishKey + "\n" + path + "\n" + query + "\n" + body;
+        String expected = "v2." + Base64.getUrlEncoder().withoutPadding().encodeToString(hmac(secretKey, signed));
+        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8))
+                ? null : "signature mismatch";
+    }
+
+    private static String pamEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
+    }
+
+    private static byte[] hmac(String key, String data) {
+        return hmac(key, data.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] hmac(String key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Integer> bits(JsonNode node) {
+        Map<String, Integer> out = new TreeMap<>();
+        node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asInt()));
+        return out;
+    }
+
+    /** A PAM v3 token as PubNub shapes it: a CBOR map (version, time, ttl, resources, patterns, meta, uuid, signature), base64url. */
+    private String token(int ttl, String uuid, Map<String, Integer> channels, Map<String, Integer> patterns) {
+        co.nstant.in.cbor.model.Map token = new co.nstant.in.cbor.model.Map();
+        token.put(new UnicodeString("v"), new UnsignedInteger(2));
+        token.put(new UnicodeString("t"), new UnsignedInteger(System.currentTimeMillis() / 1000));
+        token.put(new UnicodeString("ttl"), new UnsignedInteger(ttl));
+        token.put(new UnicodeString("res"), resources(channels));
+        token.put(new UnicodeString("pat"), resources(patterns));
+        token.put(new UnicodeString("meta"), new co.nstant.in.cbor.model.Map());
+        if (uuid != null) {
+            token.put(new UnicodeString("uuid"), new UnicodeString(uuid));
+        }
+        token.put(new UnicodeString("sig"), new ByteString(hmac(secretKey, cbor(token))));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(cbor(token));
+    }
+
+    private static co.nstant.in.cbor.model.Map resources(Map<String, Integer> channels) {
+        co.nstant.in.cbor.model.Map chan = new co.nstant.in.cbor.model.Map();
+        channels.forEach((name, bits) -> chan.put(new UnicodeString(name), new UnsignedInteger(bits)));
+        co.nstant.in.cbor.model.Map res = new co.nstant.in.cbor.model.Map();
+        res.put(new UnicodeString("chan"), chan);
+        for (String other : List.of("grp", "uuid", "usr", "spc")) {
+            res.put(new UnicodeString(other), new co.nstant.in.cbor.model.Map());
+        }
+        return res;
+    }
+
+    private static byte[] cbor(DataItem item) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new CborEncoder(out).encode(item);
+        } catch (CborException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+
+    // ---- subscribe and history
+
+    private void subscribe(Context ctx, String channelList) throws InterruptedException {
+        Map<String, String> params = query(ctx.req().getQueryString());
+        long since = Long.parseLong(params.getOrDefault("tt", "0"));
+        List<String> patterns = List.of(channelList.split(","));
+        ObjectNode answer = Json.object();
+        ArrayNode messages = answer.putArray("m");
+        long cursor;
+        synchronized (log) {
+            if (since == 0) {
+                cursor = timetoken.get();
+            } else {
+                long deadline = System.nanoTime() + subscribeWait.toNanos();
+                List<Publish> found = after(since, patterns);
+                while (found.isEmpty() && System.nanoTime() < deadline) {
+                    log.wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                    found = after(since, patterns);
+                }
+                cursor = found.isEmpty() ? Math.max(since, timetoken.get()) : found.get(found.size() - 1).timetoken();
+                for (Publish p : found) {
+                    ObjectNode m = messages.addObject();
+                    m.put("a", "1");
+                    m.put("f", 0);
+                    if (p.publisher() != null) {
+                        m.put("i", p.publisher());
+                    }
+                    m.putObject("p").put("t", Long.toString(p.timetoken())).put("r", 1);
+                    m.put("k", "sub-key");
+                    m.put("c", p.channel());
+                    m.set("d", Json.parse(p.message().getBytes(StandardCharsets.UTF_8)));
+                    m.put("b", patterns.stream().filter(pt -> matches(pt, p.channel())).findFirst().orElse(p.channel()));
+                    if (p.meta() != null) {
+                        m.set("u", Json.parse(p.meta().getBytes(StandardCharsets.UTF_8)));
+                    }
+                }
+            }
+        }
+        answer.putObject("t").put("t", Long.toString(cursor)).put("r", 1);
+        respond(ctx, 200, Map.of(), new String(Json.bytes(answer), StandardCharsets.UTF_8));
+    }
+
+    /** At most 100 messages after {@code since} on the channels, oldest first; the caller holds the log. */
+    private List<Publish> after(long since, List<String> patterns) {
+        List<Publish> out = new ArrayList<>();
+        for (int i = log.size() - 1; i >= 0 && log.get(i).timetoken() > since; i--) {
+            Publish candidate = log.get(i);
+            if (patterns.stream().anyMatch(p -> matches(p, candidate.channel()))) {
+                out.add(0, candidate);
+            }
+        }
+        return out.size() > 100 ? out.subList(0, 100) : out;
+    }
+
+    private static boolean matches(String pattern, String channel) {
+        return pattern.endsWith(".*") ? channel.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(channel);
+    }
+
+    private void history(Context ctx, String channelList) {
+        Map<String, String> params = query(ctx.req().getQueryString());
+        Long start = params.containsKey("start") ? Long.parseLong(params.get("start")) : null;
+        Long end = params.containsKey("end") ? Long.parseLong(params.get("end")) : null;
+        List<String> channels = List.of(channelList.split(","));
+        int max = Integer.parseInt(params.getOrDefault("max", channels.size() > 1 ? "25" : "100"));
+        ObjectNode answer = Json.object();
+        answer.put("status", 200).put("error", false).put("error_message", "");
+        ObjectNode byChannel = answer.putObject("channels");
+        synchronized (log) {
+            for (String channel : channels) {
+                List<Publish> in = new ArrayList<>();
+                for (Publish p : log) {
+                    if (p.channel().equals(channel) && (start == null || p.timetoken() < start)
+                            && (end == null || p.timetoken() >= end)) {
+                        in.add(p);
+                    }
+                }
+                if (in.isEmpty()) {
+                    continue;
+                }
+                List<Publish> page = start == null && end != null
+                        ? in.subList(0, Math.min(max, in.size()))
+                        : in.subList(Math.max(0, in.size() - max), in.size());
+                ArrayNode items = byChannel.putArray(channel);
+                for (Publish p : page) {
+                    ObjectNode item = items.addObject();
+                    item.set("message", Json.parse(p.message().getBytes(StandardCharsets.UTF_8)));
+                    item.put("timetoken", Long.toString(p.timetoken()));
+                    if (p.publisher() != null) {
+                        item.put("uuid", p.publisher());
+                    }
+                    if (p.meta() != null) {
+                        item.set("meta", Json.parse(p.meta().getBytes(StandardCharsets.UTF_8)));
+                    }
+                }
+            }
+        }
+        respond(ctx, 200, Map.of(), new String(Json.bytes(answer), StandardCharsets.UTF_8));
     }
 
     private static void respond(Context ctx, int status, Map<String, String> headers, String body) {

@@ -2,13 +2,9 @@ package io.mediagateway.sync.egress.pubnub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.pubnub.api.PubNubException;
-import com.pubnub.api.UserId;
 import com.pubnub.api.crypto.CryptoModule;
-import com.pubnub.api.enums.PNLogVerbosity;
 import com.pubnub.api.java.PubNub;
-import com.pubnub.api.java.v2.PNConfiguration;
 import com.pubnub.api.models.consumer.PNPublishResult;
-import com.pubnub.api.retry.RetryConfiguration;
 import com.pubnub.api.v2.callbacks.Result;
 import io.mediagateway.sync.codec.BroadcastViews;
 import io.mediagateway.sync.codec.DeltaCodec;
@@ -63,9 +59,16 @@ public final class PubNubSink implements DeltaSink {
     public static final int MAX_MESSAGE_BYTES = 32 * 1024;
     private static final long LOG_EVERY_MS = 30_000;
 
-    /** Where and how to publish; {@code cipherKey} encrypts messages with the SDK's AES-CBC crypto module. */
+    /**
+     * Where and how to publish; {@code cipherKey} encrypts messages with the SDK's AES-CBC crypto module, and
+     * {@code userKeys}, when set, encrypts those on a user's channels with that user's own key instead (contract §15).
+     */
     public record Connection(String publishKey, String subscribeKey, Optional<String> secretKey, Optional<String> origin,
-                             boolean secure, Optional<String> cipherKey, String userId) {
+                             boolean secure, Optional<String> cipherKey, String userId, Optional<UserCipherKeys> userKeys) {
+        public Connection(String publishKey, String subscribeKey, Optional<String> secretKey, Optional<String> origin,
+                          boolean secure, Optional<String> cipherKey, String userId) {
+            this(publishKey, subscribeKey, secretKey, origin, secure, cipherKey, userId, Optional.empty());
+        }
     }
 
     /**
@@ -88,10 +91,10 @@ public final class PubNubSink implements DeltaSink {
     }
 
     /**
-     * The address of one message, and the message as the SDK takes it: the record's JSON as plain maps,
-     * lists and values (the SDK writes those out as they are).
+     * The address of one message and the message's JSON; {@code keyOwner} is the user whose own key encrypts it
+     * when messages are encrypted per user (null: the channel's users share {@code PUBNUB_CIPHER_KEY}).
      */
-    public record Route(String orderKey, String channel, Map<String, String> meta, Object message) {
+    public record Route(String orderKey, String channel, Map<String, String> meta, byte[] json, String keyOwner) {
     }
 
     /**
@@ -105,7 +108,7 @@ public final class PubNubSink implements DeltaSink {
         if (delta instanceof Delta.NotificationShown n && n.notification().expiredAt(System.currentTimeMillis())) {
             return null;
         }
-        return new Route(delta.userId(), delta.channel(), Map.of("delta_id", delta.deltaId()), message(Json.parse(record)));
+        return new Route(delta.userId(), delta.channel(), Map.of("delta_id", delta.deltaId()), record, delta.userId());
     };
 
     /** The channel of the trending list. */
@@ -122,7 +125,7 @@ public final class PubNubSink implements DeltaSink {
         } catch (RejectedException e) {
             return null;
         }
-        return new Route(b.channel().name(), b.channel().name(), Map.of("msg_type", b.msgType()), message(Json.parse(b.json())));
+        return new Route(b.channel().name(), b.channel().name(), Map.of("msg_type", b.msgType()), b.json().getBytes(StandardCharsets.UTF_8), null);
     };
 
     /**
@@ -152,7 +155,7 @@ public final class PubNubSink implements DeltaSink {
                 }
                 lastRoutedMs = at;
                 return new Route(TRENDING_CHANNEL, TRENDING_CHANNEL, Map.of("application_id", app,
-                        "window_end", list.get("window_end").asText()), message(Json.parse(update)));
+                        "window_end", list.get("window_end").asText()), update.getBytes(StandardCharsets.UTF_8), null);
             }
 
             @Override
@@ -166,6 +169,7 @@ public final class PubNubSink implements DeltaSink {
     private final Router router;
     private final PubNub pubnub;
     private final CryptoModule crypto;
+    private final Optional<UserCipherKeys> userKeys;
     private final DeadLetterWriter deadLetters;
     private final EgressMetrics metrics;
     private final Backoff backoff;
@@ -186,7 +190,8 @@ public final class PubNubSink implements DeltaSink {
         this.name = name;
         this.router = router;
         this.crypto = connection.cipherKey().map(PubNubSink::cryptoModule).orElse(null);
-        this.pubnub = PubNub.create(configuration(connection, crypto, concurrency));
+        this.userKeys = connection.userKeys();
+        this.pubnub = PubNubClients.create(connection, concurrency);
         this.deadLetters = deadLetters;
         this.metrics = metrics;
         this.backoff = backoff;
@@ -198,36 +203,25 @@ public final class PubNubSink implements DeltaSink {
         return CryptoModule.createAesCbcCryptoModule(cipherKey, false);
     }
 
-    private static PNConfiguration configuration(Connection c, CryptoModule crypto, int concurrency) {
-        UserId userId;
-        try {
-            userId = new UserId(c.userId());
-        } catch (PubNubException e) {
-            throw new IllegalArgumentException("not a PubNub user id: '" + c.userId() + "': " + e.getErrorMessage(), e);
-        }
-        PNConfiguration.Builder b = PNConfiguration.builder(userId, c.subscribeKey())
-                .publishKey(c.publishKey())
-                .secure(c.secure())
-                .logVerbosity(PNLogVerbosity.NONE)
-                .maximumConnections(concurrency)
-                // We retry, by status code and with Retry-After; the SDK's own retries would hide both.
-                .retryConfiguration(RetryConfiguration.None.INSTANCE);
-        c.secretKey().ifPresent(b::secretKey);
-        c.origin().ifPresent(b::origin);
-        if (crypto != null) {
-            b.cryptoModule(crypto);
-        }
-        return b.build();
-    }
-
     @Override
     public String name() {
         return name;
     }
 
-    /** A JSON tree as the SDK serializes it faithfully: maps (in the tree's order), lists and plain values. */
-    private static Object message(JsonNode tree) {
-        return Json.mapper().convertValue(tree, Object.class);
+    /**
+     * The message as the SDK takes it. Encrypted, it is what the SDK itself publishes with a crypto module: the
+     * base64 of the JSON's encryption, as a JSON string; the SDK's client is given no crypto module, since one key
+     * for the client cannot serve per-user keys. Plain, it is the JSON as plain maps (in the tree's order), lists
+     * and values, which the SDK writes out as they are.
+     */
+    private Object body(Route route) {
+        if (route.keyOwner() != null && userKeys.isPresent()) {
+            return userKeys.get().encrypt(route.keyOwner(), route.json());
+        }
+        if (crypto != null) {
+            return Base64.getEncoder().encodeToString(crypto.encrypt(route.json()));
+        }
+        return Json.mapper().convertValue(Json.parse(route.json()), Object.class);
     }
 
     /** One message ready to publish, or with the reason it cannot be, or ({@code channel} null, no reason) to skip. */
@@ -264,21 +258,18 @@ public final class PubNubSink implements DeltaSink {
         if (route == null) {
             return new Message(r, fallbackKey, null, null, null, null, null);
         }
-        int size = publishedSize(r.value(), route.channel(), route.meta());
+        Object body = body(route);
+        int size = publishedSize(route.json(), body, route.channel(), route.meta());
         if (size > MAX_MESSAGE_BYTES) {
-            return new Message(r, route.orderKey(), route.channel(), route.message(), route.meta(), RejectReason.OVERSIZED,
+            return new Message(r, route.orderKey(), route.channel(), body, route.meta(), RejectReason.OVERSIZED,
                     "the PubNub message would be " + size + " bytes; PubNub refuses more than " + MAX_MESSAGE_BYTES);
         }
-        return new Message(r, route.orderKey(), route.channel(), route.message(), route.meta(), null, null);
+        return new Message(r, route.orderKey(), route.channel(), body, route.meta(), null, null);
     }
 
-    /** The bytes PubNub counts: the message as sent (encrypted and base64-quoted with a cipher key), channel and meta. */
-    private int publishedSize(byte[] json, String channel, Map<String, String> meta) {
-        int message = json.length;
-        // Below 16 KiB even the encrypted form (base64 of IV + padding + header) stays well under the limit.
-        if (crypto != null && json.length > 16 * 1024) {
-            message = Base64.getEncoder().encodeToString(crypto.encrypt(json)).length() + 2;
-        }
+    /** The bytes PubNub counts: the message as sent (encrypted: base64, quoted), channel and meta. */
+    private static int publishedSize(byte[] json, Object body, String channel, Map<String, String> meta) {
+        int message = body instanceof String encrypted ? encrypted.length() + 2 : json.length;
         int metaBytes = 2;
         for (Map.Entry<String, String> e : meta.entrySet()) {
             metaBytes += e.getKey().length() + e.getValue().length() + 6;
