@@ -65,6 +65,9 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
     final WsSessions sessions = new WsSessions();
     /** What each broadcast channel keeps, as the instance's broadcast fan-out would hold it. */
     final Map<String, BroadcastHistory> broadcastHistories = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Who grants PubNub tokens (none by default: 503, as when PubNub is not configured). */
+    final AtomicReference<PubNubRoutes.Granter> granter =
+            new AtomicReference<>(PubNubRoutes.unavailable("PubNub is not configured: set PUBNUB_PUBLISH_KEY"));
     final WebServer web;
     final String base;
     private long offset;
@@ -120,6 +123,7 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
             new WsRoutes(api, sessions).register(c);
             new BroadcastRoutes(api, ch -> broadcastHistories.getOrDefault(ch.name(), BroadcastHistory.empty(ch)),
                     System::currentTimeMillis).register(c);
+            new PubNubRoutes(api, (user, region) -> granter.get().grant(user, region), System::currentTimeMillis).register(c);
         });
         base = "http://127.0.0.1:" + web.port();
     }
