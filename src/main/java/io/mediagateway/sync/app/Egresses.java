@@ -6,6 +6,7 @@ import io.mediagateway.sync.egress.DeltaSink;
 import io.mediagateway.sync.egress.EgressLoop;
 import io.mediagateway.sync.egress.EgressMetrics;
 import io.mediagateway.sync.egress.postgres.SinkDatabase;
+import io.mediagateway.sync.egress.pubnub.PubNubIngress;
 import io.mediagateway.sync.egress.pubnub.PubNubSink;
 import io.mediagateway.sync.egress.pubnub.UserCipherKeys;
 import io.mediagateway.sync.topics.Topics;
@@ -74,6 +75,13 @@ final class Egresses implements AutoCloseable {
             EgressMetrics broadcastMetrics = new EgressMetrics(metrics.registry(), "broadcasts-pubnub");
             egresses.loop(Topics.BROADCASTS.name(), new PubNubSink("broadcasts-pubnub", PubNubSink.BROADCASTS, connection,
                     deadLetters, broadcastMetrics, Backoff.DEFAULT, config.pubnubConcurrency()), broadcastMetrics);
+            if (pn.access().ingress()) {
+                // Devices publishing on their channels (contract §15): one subscriber for the cluster, elected here.
+                egresses.started.push(new PubNubIngress(connection, new PubNubIngress.Settings(bootstrapServers,
+                        config.applicationId(), pn.access().ingressTakeover()), metrics.registry()).start());
+                log.info("PubNub ingress on: one instance subscribes to {} for the cluster (group {}-pubnub-ingress)",
+                        "user.*", config.applicationId());
+            }
         }, () -> log.info("PubNub egress off: PUBNUB_PUBLISH_KEY and PUBNUB_SUBSCRIBE_KEY are unset"));
         return egresses;
     }

@@ -41,6 +41,8 @@ public enum RejectReason {
     INVALID_RECORD("invalid_record"),
     /** PubNub refused a delta for good (a 4xx other than 429: keys, permissions, payload). */
     PUBNUB_REJECTED("pubnub_rejected"),
+    /** A message a device published on PubNub that the user's key (or {@code PUBNUB_CIPHER_KEY}) does not open. */
+    UNDECRYPTABLE("undecryptable"),
     /** PostgreSQL refused a delta for good (a data error, not an outage). */
     POSTGRES_REJECTED("postgres_rejected");
 

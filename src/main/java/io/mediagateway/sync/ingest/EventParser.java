@@ -6,6 +6,7 @@ import static io.mediagateway.sync.deadletter.RejectReason.INVALID_FIELD;
 import static io.mediagateway.sync.deadletter.RejectReason.INVALID_JSON;
 import static io.mediagateway.sync.deadletter.RejectReason.MISSING_FIELD;
 import static io.mediagateway.sync.deadletter.RejectReason.UNKNOWN_MSG_TYPE;
+import static io.mediagateway.sync.deadletter.RejectReason.USER_MISMATCH;
 import static io.mediagateway.sync.ingest.FieldRules.checkLimits;
 import static io.mediagateway.sync.ingest.FieldRules.field;
 import static io.mediagateway.sync.ingest.FieldRules.hasControlChars;
@@ -81,6 +82,26 @@ public final class EventParser {
     public Accepted accept(JsonNode event) {
         byte[] record = Json.bytes(event);
         return new Accepted(record, parse(record));
+    }
+
+    /**
+     * A message a device published on its user's PubNub channel (contract §15), as the ingress produces it: the
+     * channel names the user, so a {@code user_id} naming another is refused ({@code user_mismatch}), and the
+     * PubNub timetoken is its {@code message_id} (a message taken twice is one event).
+     */
+    public Accepted acceptPublished(byte[] message, String userId, String messageId) {
+        JsonNode node = FieldRules.readJson(message, MAX_RECORD_BYTES);
+        if (!(node instanceof ObjectNode event)) {
+            throw new RejectedException(INVALID_JSON, "a message must be a JSON object: an event of contract §4");
+        }
+        JsonNode named = event.get("user_id");
+        if (named != null && !named.isNull() && !userId.equals(named.asText())) {
+            throw new RejectedException(USER_MISMATCH, "'user_id' is '" + shorten(named.asText()) + "' on a channel of user '"
+                    + userId + "': a device publishes only its own user's events");
+        }
+        event.put("user_id", userId);
+        event.put("message_id", messageId);
+        return accept(event);
     }
 
     /** Parses an event already read as JSON. */

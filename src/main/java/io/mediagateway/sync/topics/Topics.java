@@ -40,8 +40,15 @@ public final class Topics {
     public static final Topic<String, byte[]> BROADCASTS =
             Topic.load("sync.broadcasts", Serdes.String(), Serdes.ByteArray());
 
+    /**
+     * The PubNub ingress's cursors (contract §15): key a channel (or {@code *}), value a timetoken as decimal digits,
+     * written in the transactions that produce what devices published.
+     */
+    public static final Topic<String, String> PUBNUB_INGRESS =
+            Topic.load("sync.pubnub-ingress", Serdes.String(), Serdes.String());
+
     private static final List<Topic<?, ?>> ALL = List.of(DEVICE_EVENTS, STATE_DELTAS, DEAD_LETTERS, CONTENT_HOURLY,
-            TRENDING, NOTIFICATIONS, BROADCASTS);
+            TRENDING, NOTIFICATIONS, BROADCASTS, PUBNUB_INGRESS);
 
     private Topics() {
     }

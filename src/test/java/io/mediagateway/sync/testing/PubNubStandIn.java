@@ -93,6 +93,7 @@ public final class PubNubStandIn implements AutoCloseable {
     private volatile Function<String, Answer> script = channel -> null;
     private volatile Duration latency = Duration.ZERO;
     private volatile Duration subscribeWait = Duration.ofSeconds(2);
+    private volatile int subscribeKeeps = Integer.MAX_VALUE;
     private volatile String publishKey = "pub-key";
     private volatile String secretKey = "sec-key";
     private volatile Answer grantAnswer;
@@ -154,6 +155,14 @@ public final class PubNubStandIn implements AutoCloseable {
     /** Grant requests received, answered or not. */
     public int grantRequests() {
         return grantRequests.get();
+    }
+
+    /**
+     * How many of each channel's newest messages a subscribe from an old timetoken still delivers (PubNub's buffer;
+     * unlimited by default): older ones are in history only.
+     */
+    public void subscribeKeeps(int perChannel) {
+        this.subscribeKeeps = perChannel;
     }
 
     /** How long a subscribe with nothing to deliver is held before it is answered empty (default 2 s). */
@@ -407,9 +416,11 @@ public final class PubNubStandIn implements AutoCloseable {
     /** At most 100 messages after {@code since} on the channels, oldest first; the caller holds the log. */
     private List<Publish> after(long since, List<String> patterns) {
         List<Publish> out = new ArrayList<>();
+        Map<String, Integer> newer = new HashMap<>();
         for (int i = log.size() - 1; i >= 0 && log.get(i).timetoken() > since; i--) {
             Publish candidate = log.get(i);
-            if (patterns.stream().anyMatch(p -> matches(p, candidate.channel()))) {
+            int kept = newer.merge(candidate.channel(), 1, Integer::sum);
+            if (kept <= subscribeKeeps && patterns.stream().anyMatch(p -> matches(p, candidate.channel()))) {
                 out.add(0, candidate);
             }
         }

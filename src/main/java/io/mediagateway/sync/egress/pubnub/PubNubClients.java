@@ -18,6 +18,11 @@ final class PubNubClients {
     }
 
     static PubNub create(PubNubSink.Connection c, int maxConnections) {
+        return create(c, maxConnections, RetryConfiguration.None.INSTANCE);
+    }
+
+    /** With the SDK's own retries ({@code retry}): for the subscription, which the SDK alone resumes. */
+    static PubNub create(PubNubSink.Connection c, int maxConnections, RetryConfiguration retry) {
         UserId userId;
         try {
             userId = new UserId(c.userId());
@@ -29,7 +34,7 @@ final class PubNubClients {
                 .secure(c.secure())
                 .logVerbosity(PNLogVerbosity.NONE)
                 .maximumConnections(maxConnections)
-                .retryConfiguration(RetryConfiguration.None.INSTANCE);
+                .retryConfiguration(retry);
         c.secretKey().ifPresent(b::secretKey);
         c.origin().ifPresent(b::origin);
         return PubNub.create(b.build());
