@@ -644,6 +644,27 @@ async function loadAnnouncements(user) {
   }
 }
 
+/**
+ * The PubNub token this device would get (contract §15): its channels and permissions, its expiry and whether
+ * messages are encrypted for this user alone; or why there is none (PubNub not configured: 503).
+ */
+async function loadPubNubAccess(user) {
+  const summary = $("pubnub-summary");
+  const list = $("pubnub-channels");
+  try {
+    const grant = await api("POST", "/api/v1/pubnub/token");
+    if (store.current !== user) return;
+    summary.textContent = `token for ${grant.uuid}, ${grant.ttl_minutes} min left`
+      + (grant.cipher_key ? " · encrypted with this user's key" : "");
+    list.replaceChildren(...Object.entries(grant.channels).map(([channel, permissions]) =>
+      el("li", { class: "pubnub-channel", dataset: { channel } }, el("code", {}, channel), " ", permissions.join(" + "))));
+  } catch (e) {
+    if (store.current !== user) return;
+    summary.textContent = "no PubNub token";
+    list.replaceChildren(el("li", { class: "empty" }, e.message));
+  }
+}
+
 // ---- views ---------------------------------------------------------------------------------------
 
 function renderPicker() {
@@ -664,6 +685,7 @@ function openUser(user) {
   renderAll();
   connect(user);
   loadAnnouncements(user);
+  loadPubNubAccess(user);
   clearInterval(refreshTimer);
   refreshTimer = setInterval(refreshDevices, 15000);
 }

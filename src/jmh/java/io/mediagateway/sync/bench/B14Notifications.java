@@ -5,22 +5,15 @@ import io.mediagateway.sync.testing.PubNubStandIn;
 import io.mediagateway.sync.topics.Topics;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * B14: notifications per second through one instance (contract §14) — the packaged jar in its own JVM — from a
@@ -90,7 +83,7 @@ final class B14Notifications implements Scenario {
             Map<String, String> env = BenchService.env(broker.bootstrap(), ctx.dir("b14-service"), extra);
             List<WebSocket> sockets = new ArrayList<>();
             try (ServiceJvm jvm = ServiceJvm.start(env, ctx.dir("b14-log").resolve("service.log"), List.of("-Xmx1g"));
-                 DeltaCounter deltas = new DeltaCounter(broker.bootstrap())) {
+                 DeltaCounter deltas = new DeltaCounter(broker.bootstrap(), "notification")) {
                 AtomicInteger pushed = new AtomicInteger();
                 AtomicLong lastPush = new AtomicLong();
                 sockets.addAll(B8WebSockets.connect(HttpClient.newHttpClient(), port, connected, "nt-",
@@ -175,45 +168,6 @@ final class B14Notifications implements Scenario {
 
     private static double rate(int count, long startNanos, long lastNanos) {
         return lastNanos <= startNanos ? Double.NaN : count / ((lastNanos - startNanos) / 1e9);
-    }
-
-    /** Counts the notification deltas written to {@code sync.state-deltas} from now on, and when the last came. */
-    private static final class DeltaCounter implements AutoCloseable {
-        final AtomicInteger count = new AtomicInteger();
-        final AtomicLong last = new AtomicLong();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread thread;
-
-        DeltaCounter(String bootstrap) {
-            KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.STATE_DELTAS.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToEnd(partitions);
-            partitions.forEach(consumer::position);
-            thread = new Thread(() -> {
-                try (consumer) {
-                    while (running.get()) {
-                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                            if (new String(r.value(), StandardCharsets.UTF_8).contains("\"msg_type\":\"notification\"")) {
-                                count.incrementAndGet();
-                                last.set(System.nanoTime());
-                            }
-                        }
-                    }
-                }
-            }, "b14-deltas");
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(10_000);
-        }
     }
 
     /** Counts the notifications a session is pushed, and when the last came. */

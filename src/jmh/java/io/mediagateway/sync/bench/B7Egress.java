@@ -54,7 +54,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 final class B7Egress implements Scenario {
     static final int USERS = 1_000;
-    static final int CONCURRENCY = 32;
+    static final int CONCURRENCY = Integer.getInteger("bench.b7.concurrency", 32);
+    /** {@code -Dbench.b7.postgres=false}: the PubNub half alone (for profiling it). */
+    private static final boolean POSTGRES = Boolean.parseBoolean(System.getProperty("bench.b7.postgres", "true"));
     static final int BATCH = 500;
 
     @Override
@@ -76,7 +78,7 @@ final class B7Egress implements Scenario {
     public String settings(BenchContext ctx) {
         return String.format("%,d deltas over %,d users (40 %% progress, 20 %% watchlist adds, 10 %% removes, 10 %% preferences, "
                 + "20 %% devices) on `sync.state-deltas`, each sink alone through its EgressLoop, timed from start to the last "
-                + "delivered; PostgreSQL: embedded PostgreSQL 18, batches of %d, reWriteBatchedInserts; PubNub: SDK POST "
+                + "delivered (PubNub: after a warm-up sink took a fifth of it); PostgreSQL: embedded PostgreSQL 18, batches of %d, reWriteBatchedInserts; PubNub: SDK POST "
                 + "publishes, %d users at once, Jetty stand-in on loopback; baselines: JDBC batched upserts of (id, jsonb) rows, "
                 + "java.net.http POSTs of the same bodies with %d in flight", deltas(ctx), USERS, BATCH, CONCURRENCY, CONCURRENCY);
     }
@@ -87,7 +89,8 @@ final class B7Egress implements Scenario {
 
     @Override
     public List<String> metrics() {
-        return List.of("postgres deltas/s", "postgres rows/s", "jdbc baseline rows/s", "pubnub deltas/s", "http baseline req/s");
+        return List.of("postgres deltas/s", "postgres rows/s", "jdbc baseline rows/s", "pubnub deltas/s",
+                "pubnub sink CPU µs/delta", "stand-in CPU µs/delta", "http baseline req/s");
     }
 
     @Override
@@ -112,25 +115,43 @@ final class B7Egress implements Scenario {
             }
             DeadLetterWriter deadLetters = DeadLetterWriter.create(broker.bootstrap(), "bench-dead-letters");
             open.add(deadLetters);
-            HikariDataSource db = database(ctx.dir("b7-pg"), open);
-            PostgresSchema.migrate(db);
-            double jdbc = jdbcBaseline(db, bodies, n);
-            EgressMetrics pgMetrics = new EgressMetrics(new SimpleMeterRegistry(), "postgres");
-            long rowsBefore = rowsWritten(db);
-            long pgStart = System.nanoTime();
-            double postgres = drain(broker, new PostgresSink(db, deadLetters, pgMetrics, Backoff.DEFAULT), pgMetrics, n, open);
-            double pgSeconds = (System.nanoTime() - pgStart) / 1e9;
-            double postgresRows = (rowsWritten(db) - rowsBefore) / pgSeconds;
+            double jdbc = Double.NaN;
+            double postgres = Double.NaN;
+            double postgresRows = Double.NaN;
+            if (POSTGRES) {
+                HikariDataSource db = database(ctx.dir("b7-pg"), open);
+                PostgresSchema.migrate(db);
+                jdbc = jdbcBaseline(db, bodies, n);
+                EgressMetrics pgMetrics = new EgressMetrics(new SimpleMeterRegistry(), "postgres");
+                long rowsBefore = rowsWritten(db);
+                long pgStart = System.nanoTime();
+                postgres = drain(broker, new PostgresSink(db, deadLetters, pgMetrics, Backoff.DEFAULT), pgMetrics, n, open);
+                double pgSeconds = (System.nanoTime() - pgStart) / 1e9;
+                postgresRows = (rowsWritten(db) - rowsBefore) / pgSeconds;
+            }
             PubNubStandIn standIn = PubNubStandIn.start();
             open.add(standIn);
             httpBaseline(standIn, bodies); // warm-up (JIT) of the stand-in and the client
             double http = httpBaseline(standIn, bodies);
             EgressMetrics pnMetrics = new EgressMetrics(new SimpleMeterRegistry(), "pubnub");
-            double pubnub = drain(broker, new PubNubSink(new PubNubSink.Connection("bench-pub", "bench-sub", Optional.empty(),
-                    Optional.of(standIn.origin()), false, Optional.empty(), "bench"), deadLetters, pnMetrics, Backoff.DEFAULT,
-                    CONCURRENCY), pnMetrics, n, open);
+            PubNubSink.Connection connection = new PubNubSink.Connection("bench-pub", "bench-sub", Optional.empty(),
+                    Optional.of(standIn.origin()), false, Optional.empty(), "bench");
+            // A warm-up first (a fifth of the backlog, its own group, stopped after): the SDK's and OkHttp's code is
+            // compiled by then, so the measured drain is the sustained rate of a running sink — a fresh JVM's first
+            // 100,000 deltas went at about half of it.
+            EgressMetrics warmUp = new EgressMetrics(new SimpleMeterRegistry(), "pubnub-warm-up");
+            try (EgressLoop loop = loop(broker, new PubNubSink(connection, deadLetters, warmUp, Backoff.DEFAULT, CONCURRENCY),
+                    warmUp)) {
+                await(warmUp, n / 5, "the warm-up");
+            }
+            Map<String, Long> cpuBefore = ThreadCpu.byGroup();
+            double pubnub = drain(broker, new PubNubSink(connection, deadLetters, pnMetrics, Backoff.DEFAULT, CONCURRENCY),
+                    pnMetrics, n, open);
+            Map<String, Long> cpu = ThreadCpu.since(cpuBefore);
+            double sdkMicros = (cpu.getOrDefault("OkHttp", 0L) + cpu.getOrDefault("egress-pubnub", 0L)) / 1e3 / n;
+            double standInMicros = cpu.getOrDefault("JettyServerThreadPool", 0L) / 1e3 / n;
             return Scenario.sample("postgres deltas/s", postgres, "postgres rows/s", postgresRows, "jdbc baseline rows/s", jdbc,
-                    "pubnub deltas/s", pubnub,
+                    "pubnub deltas/s", pubnub, "pubnub sink CPU µs/delta", sdkMicros, "stand-in CPU µs/delta", standInMicros,
                     "http baseline req/s", http);
         } finally {
             for (int i = open.size() - 1; i >= 0; i--) {
@@ -142,17 +163,25 @@ final class B7Egress implements Scenario {
     private static double drain(BenchContext.Broker broker, DeltaSink sink, EgressMetrics metrics, int n,
                                 List<AutoCloseable> open) throws Exception {
         long start = System.nanoTime();
-        EgressLoop loop = new EgressLoop(broker.bootstrap(), Topics.STATE_DELTAS.name(), "bench-" + sink.name()
-                + "-" + System.nanoTime(), sink, metrics, BATCH, Duration.ofSeconds(10)).start();
-        open.add(loop);
-        long deadline = start + Duration.ofMinutes(10).toNanos();
+        open.add(loop(broker, sink, metrics));
+        await(metrics, n, sink.name());
+        return n / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** The sink's egress loop on the backlog, in a consumer group of its own. */
+    private static EgressLoop loop(BenchContext.Broker broker, DeltaSink sink, EgressMetrics metrics) {
+        return new EgressLoop(broker.bootstrap(), Topics.STATE_DELTAS.name(), "bench-" + sink.name() + "-" + System.nanoTime(),
+                sink, metrics, BATCH, Duration.ofSeconds(10)).start();
+    }
+
+    private static void await(EgressMetrics metrics, int n, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (metrics.deliveredCount() < n) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(sink.name() + " delivered " + metrics.deliveredCount() + " of " + n);
+                throw new IllegalStateException(what + " delivered " + metrics.deliveredCount() + " of " + n);
             }
             Thread.sleep(5);
         }
-        return n / ((System.nanoTime() - start) / 1e9);
     }
 
     /**

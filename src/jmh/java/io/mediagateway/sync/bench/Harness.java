@@ -41,7 +41,7 @@ public final class Harness {
         return List.of(new B1TopologyVsBaseline(), new B2WriteToPush(), new B3RestReads(), new B4LargeUsers(),
                 new B5WatchlistChurn(), new B6DeltaSizes(), new B7Egress(), new B8WebSockets(), new B9Restart(),
                 new B10Replay(), new B11CatchUp(), new B12Heartbeats(), new B13BroadcastFanout(),
-                new B14Notifications());
+                new B14Notifications(), new B15PubNubIngress());
     }
 
     public static void main(String[] args) throws Exception {

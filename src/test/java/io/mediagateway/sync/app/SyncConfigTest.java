@@ -161,6 +161,34 @@ class SyncConfigTest {
     }
 
     @Test
+    void shouldReadDevicesPubNubAccessAndRefuseIngressOrARolloutThatCannotWork() {
+        SyncConfig defaults = SyncConfig.fromEnv(Map.of("PUBNUB_PUBLISH_KEY", "pub-c-1", "PUBNUB_SUBSCRIBE_KEY", "sub-c-1"));
+        assertThat(defaults.pubnub().orElseThrow().access()).isEqualTo(new SyncConfig.Access(1440, Optional.empty(),
+                Optional.empty(), false, java.time.Duration.ofSeconds(10)));
+
+        SyncConfig config = SyncConfig.fromEnv(Map.of("PUBNUB_PUBLISH_KEY", "pub-c-1", "PUBNUB_SUBSCRIBE_KEY", "sub-c-1",
+                "SYNC_PUBNUB_TOKEN_TTL_MIN", "60", "SYNC_PUBNUB_USER_KEYS_SECRET", "new-user-keys-secret",
+                "SYNC_PUBNUB_USER_KEYS_PREVIOUS_SECRET", "old-user-keys-secret", "SYNC_PUBNUB_INGRESS", "on",
+                "SYNC_PUBNUB_INGRESS_TAKEOVER_MS", "7000"));
+        SyncConfig.Access access = config.pubnub().orElseThrow().access();
+        assertThat(access.tokenTtlMinutes()).isEqualTo(60);
+        assertThat(access.userKeysSecret()).contains("new-user-keys-secret");
+        assertThat(access.previousUserKeysSecret()).contains("old-user-keys-secret");
+        assertThat(access.ingress()).isTrue();
+        assertThat(access.ingressTakeover()).isEqualTo(java.time.Duration.ofSeconds(7));
+        assertThat(config.toString()).doesNotContain("user-keys-secret").contains("userKeys=on (rollout)", "ingress=on");
+
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("SYNC_PUBNUB_INGRESS", "on")))
+                .hasMessageContaining("SYNC_PUBNUB_INGRESS=on needs PUBNUB_PUBLISH_KEY");
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("PUBNUB_PUBLISH_KEY", "p", "PUBNUB_SUBSCRIBE_KEY", "s",
+                "SYNC_PUBNUB_USER_KEYS_PREVIOUS_SECRET", "old"))).hasMessageContaining("SYNC_PUBNUB_USER_KEYS_SECRET");
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("SYNC_PUBNUB_TOKEN_TTL_MIN", "0")))
+                .hasMessageContaining("SYNC_PUBNUB_TOKEN_TTL_MIN");
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("SYNC_PUBNUB_INGRESS_TAKEOVER_MS", "1000")))
+                .hasMessageContaining("SYNC_PUBNUB_INGRESS_TAKEOVER_MS");
+    }
+
+    @Test
     void shouldUseTheAdvertisedUrlWhenGiven() {
         SyncConfig config = SyncConfig.fromEnv(Map.of("SYNC_ADVERTISED_URL", "http://sync-1.sync:8083", "SYNC_PORT", "0"));
 

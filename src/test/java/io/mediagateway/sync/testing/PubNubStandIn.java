@@ -48,7 +48,8 @@ import javax.crypto.spec.SecretKeySpec;
  * once (the handshake); else the messages after {@code tt} on the channels (a {@code name.*} pattern matches every
  * channel under {@code name.}), waiting up to {@link #subscribeWait} for one (long poll).</li>
  * <li>history: {@code GET /v3/history/sub-key/{sub}/channel/{channels}?start=&end=&max=}: {@code start} exclusive,
- * {@code end} inclusive; with only {@code end}, the oldest {@code max} from it; else the newest {@code max}.</li>
+ * {@code end} inclusive; as PubNub, the newest {@code max} of the range, oldest first (older ones are paged by
+ * passing the oldest timetoken returned as {@code start}).</li>
  * <li>{@code /time}, and presence calls (answered OK).</li>
  * </ul>
  * Served by Jetty (through Javalin): the JDK's own HTTP server serializes its responses and capped the stand-in
@@ -168,6 +169,19 @@ public final class PubNubStandIn implements AutoCloseable {
     /** How long a subscribe with nothing to deliver is held before it is answered empty (default 2 s). */
     public void subscribeWait(Duration wait) {
         this.subscribeWait = wait;
+    }
+
+    /**
+     * Stores a message as if {@code publisher} had published it on {@code channel} (what a device's publish
+     * leaves), without the HTTP round trip: for benchmarks measuring what takes the messages, not what sends them.
+     */
+    public long inject(String channel, String json, String publisher) {
+        synchronized (log) {
+            long tt = timetoken.updateAndGet(t -> Math.max(t + 1, System.currentTimeMillis() * 10_000L));
+            log.add(new Publish(channel, json, null, System.nanoTime(), publisher, tt));
+            log.notifyAll();
+            return tt;
+        }
     }
 
     /** Waits this long before answering each request (a network's round trip). */
@@ -415,16 +429,37 @@ public final class PubNubStandIn implements AutoCloseable {
 
     /** At most 100 messages after {@code since} on the channels, oldest first; the caller holds the log. */
     private List<Publish> after(long since, List<String> patterns) {
-        List<Publish> out = new ArrayList<>();
         Map<String, Integer> newer = new HashMap<>();
-        for (int i = log.size() - 1; i >= 0 && log.get(i).timetoken() > since; i--) {
-            Publish candidate = log.get(i);
-            int kept = newer.merge(candidate.channel(), 1, Integer::sum);
-            if (kept <= subscribeKeeps && patterns.stream().anyMatch(p -> matches(p, candidate.channel()))) {
-                out.add(0, candidate);
+        if (subscribeKeeps != Integer.MAX_VALUE) {
+            for (int i = log.size() - 1; i >= 0 && log.get(i).timetoken() > since; i--) {
+                newer.merge(log.get(i).channel(), 1, Integer::sum);
             }
         }
-        return out.size() > 100 ? out.subList(0, 100) : out;
+        List<Publish> out = new ArrayList<>();
+        for (int i = firstAfter(since); i < log.size() && out.size() < 100; i++) {
+            Publish candidate = log.get(i);
+            // Of a channel's messages after since, PubNub's buffer still holds the newest subscribeKeeps.
+            int newerOnChannel = newer.isEmpty() ? 0 : newer.merge(candidate.channel(), -1, Integer::sum);
+            if (newerOnChannel < subscribeKeeps && patterns.stream().anyMatch(p -> matches(p, candidate.channel()))) {
+                out.add(candidate);
+            }
+        }
+        return out;
+    }
+
+    /** The index of the log's first message after {@code since} (the log is in timetoken order). */
+    private int firstAfter(long since) {
+        int lo = 0;
+        int hi = log.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (log.get(mid).timetoken() <= since) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     private static boolean matches(String pattern, String channel) {
@@ -452,9 +487,8 @@ public final class PubNubStandIn implements AutoCloseable {
                 if (in.isEmpty()) {
                     continue;
                 }
-                List<Publish> page = start == null && end != null
-                        ? in.subList(0, Math.min(max, in.size()))
-                        : in.subList(Math.max(0, in.size() - max), in.size());
+                // PubNub answers the newest {@code max} of the range, oldest first; older ones are paged with start.
+                List<Publish> page = in.subList(Math.max(0, in.size() - max), in.size());
                 ArrayNode items = byChannel.putArray(channel);
                 for (Publish p : page) {
                     ObjectNode item = items.addObject();

@@ -139,7 +139,13 @@ final class DemoCommand implements Callable<Integer> {
                 .append("  sent on purpose, land in ").append(Topics.DEAD_LETTERS.name())
                 .append(" (the first of each reason in a task is logged as a WARN).\n  A simulated backend sends")
                 .append(" notifications to ").append(Topics.NOTIFICATIONS.name()).append(" and broadcasts to ")
-                .append(Topics.BROADCASTS.name()).append(".\n  Metrics: ").append(base)
+                .append(Topics.BROADCASTS.name()).append(".\n");
+        out.append(System.getenv().containsKey("PUBNUB_SECRET_KEY")
+                ? "  PubNub is configured: a device's token and key come from POST " + base + "api/v1/pubnub/token\n"
+                + "  (the dashboard's PubNub panel shows them).\n"
+                : "  PubNub is not configured (PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY, PUBNUB_SECRET_KEY): deltas stay on\n"
+                + "  Kafka, the WebSocket and PostgreSQL.\n");
+        out.append("  Metrics: ").append(base)
                 .append("metrics   Stop: Ctrl+C\n");
         return out.toString();
     }

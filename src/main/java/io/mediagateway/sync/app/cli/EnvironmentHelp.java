@@ -47,6 +47,13 @@ public final class EnvironmentHelp {
               SYNC_ANALYTICS_STREAM_THREADS its stream threads in serve (1)
               SYNC_EGRESS_BATCH             most deltas per egress batch / transaction (500)
               SYNC_PUBNUB_CONCURRENCY       users published to PubNub at once (32)
+              SYNC_PUBNUB_TOKEN_TTL_MIN     life of devices' PubNub tokens, POST /api/v1/pubnub/token (1440)
+              SYNC_PUBNUB_USER_KEYS_SECRET  per-user PubNub message keys derive from it (unset: shared key)
+              SYNC_PUBNUB_USER_KEYS_PREVIOUS_SECRET
+                                            the secret before a rotation: its keys still decrypt (unset)
+              SYNC_PUBNUB_INGRESS           take what devices publish on user.* (off); one instance subscribes
+              SYNC_PUBNUB_INGRESS_TAKEOVER_MS
+                                            a silent subscriber is replaced after this long (10000)
               SYNC_DEDUP_WINDOW_MS          how long a user's message_ids are remembered (3600000)
               SYNC_PRESENCE_CHECK_INTERVAL_MS
                                             how often devices are checked for the timeout (1000)

@@ -284,32 +284,48 @@ public final class PubNubIngress implements AutoCloseable {
             }
         }
 
-        /** Fetches the channels' messages after {@code afterTimetoken}, page by page; a full channel is paged alone. */
+        /**
+         * Takes the channels' messages after {@code afterTimetoken}. PubNub answers the newest of a range first (25 a
+         * channel when asking for several), so a channel whose page is full is paged back, alone, to its own cursor;
+         * each channel's messages then go oldest first, as its cursor requires.
+         */
         private int fetch(List<String> channels, long afterTimetoken, int max) {
-            Map<String, List<PNFetchMessageItem>> page;
+            int taken = 0;
+            for (Map.Entry<String, List<PNFetchMessageItem>> e : history(channels, null, afterTimetoken, max).entrySet()) {
+                List<PNFetchMessageItem> items = new ArrayList<>(e.getValue());
+                long cursor = cursors.channel(e.getKey());
+                while (e.getValue().size() >= max && !items.isEmpty() && items.get(0).getTimetoken() > cursor + 1) {
+                    List<PNFetchMessageItem> older = history(List.of(e.getKey()), items.get(0).getTimetoken(), cursor, 100)
+                            .getOrDefault(e.getKey(), List.of());
+                    items.addAll(0, older);
+                    if (older.size() < 100) {
+                        break;
+                    }
+                }
+                for (PNFetchMessageItem item : items) {
+                    batch.add(new IngressMessages.Received(e.getKey(), item.getUuid(), item.getTimetoken(),
+                            item.getMessage().toString()));
+                }
+                taken += items.size();
+                commitBatch(false);
+            }
+            return taken;
+        }
+
+        /** One history request: messages before {@code beforeTimetoken} (null: now) and after {@code afterTimetoken}. */
+        private Map<String, List<PNFetchMessageItem>> history(List<String> channels, Long beforeTimetoken,
+                                                              long afterTimetoken, int max) {
             try {
-                page = pubnub.fetchMessages().channels(channels).maximumPerChannel(max).end(afterTimetoken + 1)
-                        .includeUUID(true).includeMeta(false).sync().getChannels();
+                var request = pubnub.fetchMessages().channels(channels).maximumPerChannel(max).end(afterTimetoken + 1)
+                        .includeUUID(true).includeMeta(false);
+                if (beforeTimetoken != null) {
+                    request = request.start(beforeTimetoken);
+                }
+                return request.sync().getChannels();
             } catch (PubNubException e) {
                 throw new IllegalStateException("PubNub's history did not answer (HTTP " + e.getStatusCode() + "): "
                         + e.getErrorMessage(), e);
             }
-            int taken = 0;
-            for (Map.Entry<String, List<PNFetchMessageItem>> e : page.entrySet()) {
-                for (PNFetchMessageItem item : e.getValue()) {
-                    batch.add(new IngressMessages.Received(e.getKey(), item.getUuid(), item.getTimetoken(),
-                            item.getMessage().toString()));
-                    taken++;
-                }
-            }
-            commitBatch(false);
-            for (Map.Entry<String, List<PNFetchMessageItem>> e : page.entrySet()) {
-                if (e.getValue().size() >= max) {
-                    long last = e.getValue().get(e.getValue().size() - 1).getTimetoken();
-                    taken += fetch(List.of(e.getKey()), last, 100);
-                }
-            }
-            return taken;
         }
 
         private void subscribe() {

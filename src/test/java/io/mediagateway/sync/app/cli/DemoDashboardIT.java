@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mediagateway.sync.testing.Browser;
 import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.Ports;
+import io.mediagateway.sync.testing.PubNubStandIn;
 import io.mediagateway.sync.testing.ServiceProcess;
 import io.mediagateway.sync.testing.TestDirs;
 import io.mediagateway.sync.testing.TopicReader;
@@ -45,15 +46,19 @@ class DemoDashboardIT {
         Path dataDir = TestDirs.create("demo-it");
         int http = Ports.free();
         int kafkaPort = Ports.freePair();
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "SYNC_DATA_DIR", dataDir.toString(),
                 "SYNC_PORT", Integer.toString(http),
                 "SYNC_EMBEDDED_KAFKA_PORT", Integer.toString(kafkaPort),
                 "SYNC_EMBEDDED_PG_PORT", Integer.toString(Ports.free()),
                 "SYNC_STREAM_THREADS", "1",
-                "SYNC_JWT_SECRET", SECRET);
+                "SYNC_JWT_SECRET", SECRET));
+        // PubNub configured (the stand-in): the dashboard shows the token a device gets, and deltas go out.
+        PubNubStandIn pubnub = PubNubStandIn.start();
+        env.putAll(Map.of("PUBNUB_PUBLISH_KEY", "pub-key", "PUBNUB_SUBSCRIBE_KEY", "sub-key", "PUBNUB_SECRET_KEY", "sec-key",
+                "PUBNUB_ORIGIN", pubnub.origin(), "PUBNUB_SECURE", "false", "SYNC_PUBNUB_USER_KEYS_SECRET", "demo-it-keys"));
         String base = "http://localhost:" + http;
-        try (ServiceProcess demo = ServiceProcess.start(env, dataDir.resolve("demo.log"), "demo");
+        try (pubnub; ServiceProcess demo = ServiceProcess.start(env, dataDir.resolve("demo.log"), "demo");
              Browser browser = Browser.launch(binaries, 1440, 1000)) {
             demo.awaitReady(http, START);
             await().atMost(Duration.ofSeconds(30)).until(() -> demo.output().contains("#token="));
@@ -123,6 +128,19 @@ class DemoDashboardIT {
                         dismissed).asBoolean());
                 assertThat(JSON.readTree(Http.call(base + "/api/v1/notifications", aliceToken, null).body())
                         .path("notifications").toString()).as("dismissed for every device").doesNotContain(dismissed);
+
+                // and the PubNub panel shows the token this device gets: alice's channels only, encrypted for her
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> browser.script(
+                        "return document.querySelectorAll('#pubnub-channels .pubnub-channel').length").asInt() >= 5);
+                assertThat(browser.script("return [...document.querySelectorAll('#pubnub-channels .pubnub-channel')]"
+                        + ".map(c => c.dataset.channel).join(' ')").asText())
+                        .contains("user.alice.sync", "user.alice.devices", "user.alice.notifications", "global.announcements")
+                        .doesNotContain("bob");
+                assertThat(browser.script("return document.getElementById('pubnub-summary').textContent").asText())
+                        .contains("encrypted with this user's key");
+                assertThat(pubnub.grants()).anySatisfy(g -> assertThat(g.authorizedUuid()).isEqualTo("alice"));
+                await().atMost(Duration.ofSeconds(15)).until(() -> pubnub.published().stream()
+                        .anyMatch(p -> p.channel().equals("user.alice.sync")));
 
                 // and a notification and an announcement sent by backend services appear live
                 var tokens = new io.mediagateway.sync.web.JwtTokens(SECRET);

@@ -380,6 +380,53 @@ class PubNubSinkIT {
     }
 
     @Test
+    void withUserKeysEachUsersDeltasAreEncryptedWithThatUsersKeyAndBroadcastsWithTheSharedOne() throws Exception {
+        UserCipherKeys keys = new UserCipherKeys("user-keys-secret", Optional.empty());
+        PubNubSink.Connection connection = new PubNubSink.Connection("pub-key", "sub-key", Optional.empty(),
+                Optional.of(pubnub.origin()), false, Optional.of("shared-key"), "egress-test", Optional.of(keys));
+        metrics = new EgressMetrics(new SimpleMeterRegistry(), "pubnub");
+        List<Map.Entry<String, byte[]>> written = deltas(2, 3);
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : written) {
+            batch.add(new ConsumerRecord<>("deltas", 0, batch.size(), e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue()));
+        }
+        try (PubNubSink sink = new PubNubSink(connection, null, metrics, Backoff.DEFAULT, 2);
+             PubNubSink broadcasts = new PubNubSink("broadcasts-pubnub", PubNubSink.BROADCASTS, connection, null, metrics,
+                     Backoff.DEFAULT, 1)) {
+            sink.deliver(batch, () -> false).get(30, java.util.concurrent.TimeUnit.SECONDS);
+            broadcasts.deliver(List.of(new ConsumerRecord<>("broadcasts", 0, 0,
+                    "global.announcements".getBytes(StandardCharsets.UTF_8),
+                    "{\"channel\":\"global.announcements\",\"msg_type\":\"announcement\",\"text\":\"hi\"}"
+                            .getBytes(StandardCharsets.UTF_8))), () -> false).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        assertThat(pubnub.published()).hasSize(written.size() + 1);
+        for (PubNubStandIn.Publish p : pubnub.published()) {
+            byte[] sealed = Base64.getDecoder().decode(Json.parse(p.message()).asText());
+            if (p.channel().equals("global.announcements")) {
+                assertThat(Json.parse(PubNubSink.cryptoModule("shared-key").decrypt(sealed)).path("text").asText()).isEqualTo("hi");
+                continue;
+            }
+            String user = p.channel().split("\\.")[1];
+            JsonNode delta = Json.parse(PubNubSink.cryptoModule(keys.cipherKey(user)).decrypt(sealed));
+            assertThat(delta.path("user_id").asText()).isEqualTo(user);
+            String other = user.equals("user-0") ? "user-1" : "user-0";
+            assertThat(opens(keys.cipherKey(other), sealed)).as("another user's key").isFalse();
+            assertThat(opens("shared-key", sealed)).as("the shared key").isFalse();
+        }
+    }
+
+    /** Whether {@code cipherKey} turns {@code sealed} into JSON (a wrong key: a crypto error, or noise). */
+    private static boolean opens(String cipherKey, byte[] sealed) {
+        try {
+            Json.parse(PubNubSink.cryptoModule(cipherKey).decrypt(sealed));
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
     void commitsOnlyWhatPubNubAcceptedAndAReplayRepeatsOnlyTheSameDeltaIds(KafkaBroker kafka) throws Exception {
         String topic = TestTopics.create(kafka, "pubnub-replay", 2);
         List<Map.Entry<String, byte[]>> written = deltas(5, 6);
