@@ -122,7 +122,7 @@ public final class PubNubTokens implements AutoCloseable {
         });
         long at = clockMs.getAsLong();
         try {
-            String token = pubnub.grantToken().ttl(ttlMinutes).authorizedUUID(userId).channels(grants).sync().getToken();
+            String token = pubnub.grantToken(ttlMinutes).authorizedUUID(userId).channels(grants).sync().getToken();
             return new Outcome.Granted(new Grant(token, at, ttlMinutes, subscribeKey, userId, channels,
                     userKeys.map(k -> k.cipherKey(userId)), userKeys.flatMap(k -> k.previousCipherKey(userId))));
         } catch (PubNubException e) {
