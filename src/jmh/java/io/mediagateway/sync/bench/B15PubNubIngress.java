@@ -36,7 +36,8 @@ final class B15PubNubIngress implements Scenario {
         return String.format("`java -Xmx1g -jar target/media-gateway-sync.jar serve` (2 stream threads, PostgreSQL off, ingress on, "
                 + "the PubNub egress on as in production: each delta goes back to the stand-in and comes in again as the "
                 + "service's own, passed over; messages unencrypted); %,d progress messages over %,d users' `user.{id}.sync` "
-                + "channels, after a warm-up of a fifth as many", messages(ctx), users(ctx));
+                + "channels, after a warm-up of a fifth as many; before them, 20 lone messages 500 ms apart on the quiet service "
+                + "(from the put in the stand-in to the delta)", messages(ctx), users(ctx));
     }
 
     private static int messages(BenchContext ctx) {
@@ -49,7 +50,8 @@ final class B15PubNubIngress implements Scenario {
 
     @Override
     public List<String> metrics() {
-        return List.of("events/s", "lost", "service CPU µs/event");
+        return List.of("events/s", "lost", "service CPU µs/event", "quiet publish→delta p50 ms",
+                "quiet publish→delta max ms");
     }
 
     @Override
@@ -73,14 +75,26 @@ final class B15PubNubIngress implements Scenario {
                     Thread.sleep(100);
                 }
                 Thread.sleep(2_000);   // the subscription's first (handshake) request
-                inject(pubnub, n / 5, users, "w", deltas, 0);
+                // A quiet service first: one message at a time, 500 ms apart, from the put to its delta.
+                List<Double> quiet = new java.util.ArrayList<>();
+                for (int i = 0; i < 20; i++) {
+                    int before = deltas.count.get();
+                    long t0 = System.nanoTime();
+                    inject(pubnub, 1, 1, "q" + i + "-", deltas, before);
+                    quiet.add((deltas.last.get() - t0) / 1e6);
+                    Thread.sleep(500);
+                }
+                inject(pubnub, n / 5, users, "w", deltas, deltas.count.get());
                 int before = deltas.count.get();
                 long cpuBefore = cpuNanos(jvm.process);
                 long start = System.nanoTime();
                 int lost = inject(pubnub, n, users, "m", deltas, before);
                 double seconds = (deltas.last.get() - start) / 1e9;
+                java.util.Collections.sort(quiet);
                 return Scenario.sample("events/s", (n - lost) / seconds, "lost", lost,
-                        "service CPU µs/event", (cpuNanos(jvm.process) - cpuBefore) / 1e3 / n);
+                        "service CPU µs/event", (cpuNanos(jvm.process) - cpuBefore) / 1e3 / n,
+                        "quiet publish→delta p50 ms", quiet.get(quiet.size() / 2), "quiet publish→delta max ms",
+                        quiet.get(quiet.size() - 1));
             }
         }
     }
@@ -88,8 +102,10 @@ final class B15PubNubIngress implements Scenario {
     @Override
     public Verdict verdict(Map<String, Stats> stats) {
         double lost = stats.get("lost").max();
-        return new Verdict(lost == 0, String.format("%,.0f events/s from PubNub to the state, %,.0f µs of service CPU each%s",
+        return new Verdict(lost == 0, String.format("%,.0f events/s from PubNub to the state, %,.0f µs of service CPU each; "
+                        + "a lone message on a quiet service %,.0f ms to its delta (p50)%s",
                 stats.get("events/s").median(), stats.get("service CPU µs/event").median(),
+                stats.get("quiet publish→delta p50 ms").median(),
                 lost == 0 ? "" : "; " + (long) lost + " lost"));
     }
 

@@ -7,9 +7,10 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpStatus;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.model.BroadcastChannel;
-import io.mediagateway.sync.model.PubNubAccess;
 import io.mediagateway.sync.model.PubNubAccess.Grant;
 import io.mediagateway.sync.model.PubNubAccess.Outcome;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -48,7 +49,8 @@ public final class PubNubRoutes {
             JwtTokens.Principal principal = api.authenticate(ctx.header("Authorization"), null);
             if (principal.service()) {
                 throw new ApiRoutes.ApiException(HttpStatus.FORBIDDEN, "forbidden", "a PubNub token is granted to a "
-                        + "user's device: call with the user's token, not a " + principal.role().name().toLowerCase(java.util.Locale.ROOT) + " token");
+                        + "user's device: call with the user's token, not a " + principal.role().name().toLowerCase(Locale.ROOT)
+                        + " token");
             }
             Optional<String> region = Optional.ofNullable(principal.region()).or(() -> bodyRegion(ApiRoutes.optionalBody(ctx)));
             Outcome outcome = granter.grant(principal.subject(), region);
@@ -80,7 +82,7 @@ public final class PubNubRoutes {
         ObjectNode out = Json.object();
         out.put("token", g.token());
         out.put("ttl_minutes", Math.max(1, (g.expiresAtMs() - nowMs) / 60_000L));
-        out.put("expires_at", java.time.Instant.ofEpochMilli(g.expiresAtMs()).toString());
+        out.put("expires_at", Instant.ofEpochMilli(g.expiresAtMs()).toString());
         out.put("subscribe_key", g.subscribeKey());
         out.put("uuid", g.uuid());
         ObjectNode channels = out.putObject("channels");

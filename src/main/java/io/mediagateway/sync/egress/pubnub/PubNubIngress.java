@@ -307,8 +307,8 @@ public final class PubNubIngress implements AutoCloseable {
                             item.getMessage().toString()));
                 }
                 taken += items.size();
-                commitBatch(false);
             }
+            commitBatch(false);   // each channel's messages lie together, oldest first
             return taken;
         }
 

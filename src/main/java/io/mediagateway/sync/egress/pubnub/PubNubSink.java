@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * Errors are classified by HTTP status, not by the SDK's categories, which name timeouts and refused
  * connections misleadingly. The batch completes only when every delta is accepted or dead-lettered.
  *
+ * <p>Encryption (contract §15): with per-user keys a message on a user's channel is encrypted with that user's key,
+ * any other with {@code PUBNUB_CIPHER_KEY}; without them every message with {@code PUBNUB_CIPHER_KEY}, if set.
+ *
  * <p>Why this file is over 300 lines: it is the PubNub SDK's asynchronous publishing with per-user order,
  * classified retries (network, 5xx, 429 with Retry-After) and dead letters — one state machine, whose parts
  * only make sense together.
