@@ -152,6 +152,7 @@ public final class DeltaCodec {
                     NotificationViews.storedAt(n), Fields.bool(n, "read"));
             case Delta.NotificationStatus.READ, Delta.NotificationStatus.DISMISSED -> new Delta.NotificationStatus(type, user,
                     hlc, device, id, Fields.text(n, "notification_id"));
+            case "user_erased" -> new Delta.UserErased(user, hlc, device, id);
             default -> throw new CodecException("unknown msg_type '" + type + "'");
         };
     }

@@ -60,7 +60,7 @@ public final class EventParser {
 
     public static final Set<String> MSG_TYPES = Set.of("watchlist_update", "watch_progress_update", "preference_update",
             "device_join", "device_heartbeat", "device_leave", "remote_command", "handoff", "progress_remove",
-            "device_remove", "notification_read", "notification_dismiss");
+            "device_remove", "notification_read", "notification_dismiss", "user_erase");
     private static final Map<String, String> DEVICE_TYPES = Map.of("tv", "TV", "phone", "Phone", "tablet", "Tablet",
             "web", "Web", "desktop", "Desktop");
 
@@ -132,6 +132,7 @@ public final class EventParser {
             case "handoff" -> new IngestEvent.Handoff(deviceId(node, "target_device_id"), contentId(node, "content_id"));
             case "notification_read" -> new IngestEvent.NotificationMark(notificationId(node), false);
             case "notification_dismiss" -> new IngestEvent.NotificationMark(notificationId(node), true);
+            case "user_erase" -> new IngestEvent.UserErase();
             default -> throw new IllegalStateException(msgType);
         };
         return new IngestEvent(msgType, deviceId, hlc, messageId, userId, payload);

@@ -80,4 +80,11 @@ public record IngestEvent(String msgType, String deviceId, long hlc, String mess
     /** {@code notification_read} or ({@code dismissed}) {@code notification_dismiss} (contract §14). */
     public record NotificationMark(String notificationId, boolean dismissed) implements Payload {
     }
+
+    /**
+     * {@code user_erase} (contract §16): everything held of the user goes, and no event of the user's at or before
+     * this one's HLC is taken afterwards.
+     */
+    public record UserErase() implements Payload {
+    }
 }

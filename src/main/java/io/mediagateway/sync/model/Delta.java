@@ -29,7 +29,7 @@ public sealed interface Delta {
             return PubNubAccess.UserChannelKind.NOTIFICATIONS.channel(userId());
         }
         boolean sync = this instanceof Watchlist || this instanceof Progress || this instanceof ProgressRemoved
-                || this instanceof Preference;
+                || this instanceof Preference || this instanceof UserErased;
         return (sync ? PubNubAccess.UserChannelKind.SYNC : PubNubAccess.UserChannelKind.DEVICES).channel(userId());
     }
 
@@ -109,5 +109,16 @@ public sealed interface Delta {
                               String notificationId) implements Delta {
         public static final String READ = "notification_read";
         public static final String DISMISSED = "notification_dismissed";
+    }
+
+    /**
+     * The user was erased (contract §16): every item, device, notification and change of the user's is gone, and
+     * what a device holds of the user is to be dropped. What comes after it is a new beginning.
+     */
+    record UserErased(String userId, long hlc, String deviceId, String deltaId) implements Delta {
+        @Override
+        public String msgType() {
+            return "user_erased";
+        }
     }
 }

@@ -19,6 +19,7 @@ import io.mediagateway.sync.topology.ingest.CommandSteps;
 import io.mediagateway.sync.topology.ingest.Deltas;
 import io.mediagateway.sync.topology.ingest.DeviceSteps;
 import io.mediagateway.sync.topology.ingest.Duplicates;
+import io.mediagateway.sync.topology.ingest.Erasures;
 import io.mediagateway.sync.topology.ingest.History;
 import io.mediagateway.sync.topology.ingest.NotificationSteps;
 import io.mediagateway.sync.topology.ingest.PresenceSweep;
@@ -80,6 +81,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     private CommandSteps commands;
     private History history;
     private NotificationSteps notifications;
+    private Erasures erasures;
 
     IngestProcessor(SyncTopology.Settings settings) {
         this.settings = settings;
@@ -99,6 +101,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         devices = new DeviceSteps(stores, this::emitDelta);
         commands = new CommandSteps(stores, devices);
         notifications = new NotificationSteps(context, codec, NotificationIndex.Limits.DEFAULT);
+        erasures = new Erasures(context, stores, notifications, history, duplicates);
         PresenceSweep sweep = new PresenceSweep(stores, devices, time);
         context.schedule(settings.presenceCheckInterval(), PunctuationType.WALL_CLOCK_TIME, sweep::run);
     }
@@ -131,6 +134,11 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         }
         time.noteRecord(record.timestamp(), wallNow);
         duplicates.keepAlive(time.streamTimeMs());
+        // An event of an erased user's from before the erasure (late, or replayed) brings nothing back (§16).
+        if (event.hasHlc() && erasures.covers(user, event.hlc())) {
+            log.debug("Event of user {} at {} from before the user's erasure: passed over", user, origin);
+            return;
+        }
         // A repeated heartbeat that carries its own time shows nothing new: presence is ordered by that HLC, so
         // a repeat neither emits a delta nor brings back a device that timed out since; at most it moves
         // last_seen to its own record time. Such heartbeats are not looked up among the message ids — a
@@ -171,6 +179,8 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             commands.handoff(out, stamp, handoff, wallNow);
         } else if (p instanceof IngestEvent.NotificationMark mark) {
             notifications.mark(out, mark.notificationId(), mark.dismissed(), stamp, wallNow);
+        } else if (p instanceof IngestEvent.UserErase) {
+            erasures.erase(out, stamp);
         }
     }
 
@@ -186,6 +196,10 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         }
         long wallNow = context.currentSystemTimeMs();
         time.noteRecord(record.timestamp(), wallNow);
+        if (erasures.coversRecordTime(user, record.timestamp())) {
+            log.debug("Notification of user {} at {} from before the user's erasure: passed over", user, origin);
+            return;
+        }
         Deltas out = new Deltas(user, origin, record.timestamp(), this::emitDelta);
         notifications.arrived(out, n, clock.stamp(record.timestamp()), record.timestamp(), wallNow);
     }

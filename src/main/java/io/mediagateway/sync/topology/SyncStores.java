@@ -43,6 +43,8 @@ public final class SyncStores {
     public static final String NOTIFICATIONS = "notifications";
     /** One entry per task: the task's hybrid logical clock. */
     public static final String CLOCK = "clock";
+    /** {@code user} → the HLC of the user's erasure (contract §16): nothing of the user's at or before it is taken. */
+    public static final String ERASURES = "erasures";
 
     /** Stores a whole-user read scans (in this order). */
     public static final List<String> USER_STATE = List.of(WATCHLIST, PROGRESS, PREFERENCES, DEVICES);
@@ -53,7 +55,7 @@ public final class SyncStores {
     static List<StoreBuilder<?>> builders(Duration dedupWindow) {
         return List.of(itemStore(WATCHLIST), itemStore(PROGRESS), itemStore(PREFERENCES), itemStore(DEVICES),
                 itemStore(NOW_PLAYING), presenceIndex(), messageIds(dedupWindow), clock(), history(),
-                itemStore(NOTIFICATIONS));
+                itemStore(NOTIFICATIONS), erasures());
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> itemStore(String name) {
@@ -74,6 +76,10 @@ public final class SyncStores {
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(MESSAGE_IDS, window, Duration.ofMillis(1), false),
                 Serdes.String(), Serdes.Long());
+    }
+
+    private static StoreBuilder<KeyValueStore<String, Long>> erasures() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ERASURES), Serdes.String(), Serdes.Long());
     }
 
     private static StoreBuilder<KeyValueStore<String, Long>> clock() {

@@ -32,7 +32,7 @@ class SyncTopologyTest {
                 .findFirst().orElseThrow();
         assertThat(ingest.stores()).containsExactlyInAnyOrder(SyncStores.WATCHLIST, SyncStores.PROGRESS,
                 SyncStores.PREFERENCES, SyncStores.DEVICES, SyncStores.NOW_PLAYING, SyncStores.PRESENCE_INDEX,
-                SyncStores.MESSAGE_IDS, SyncStores.CLOCK, SyncStores.HISTORY, SyncStores.NOTIFICATIONS);
+                SyncStores.MESSAGE_IDS, SyncStores.CLOCK, SyncStores.HISTORY, SyncStores.NOTIFICATIONS, SyncStores.ERASURES);
         List<String> sources = sub.nodes().stream().filter(n -> n instanceof TopologyDescription.Source)
                 .map(n -> ((TopologyDescription.Source) n).topicSet().iterator().next()).sorted().toList();
         assertThat(sources).containsExactly(SyncTopology.EVENTS_BY_USER + "-repartition",

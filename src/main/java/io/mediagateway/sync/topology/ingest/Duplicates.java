@@ -4,7 +4,11 @@ import io.mediagateway.sync.topology.SyncStores;
 import io.mediagateway.sync.topology.UserKeys;
 import io.mediagateway.sync.topology.WindowMarkers;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 
@@ -43,6 +47,17 @@ public final class Duplicates {
             messageIds.put(WINDOW_MARKER, -1L, Math.max(0, streamTimeMs));
             windowMarkedAtMs = streamTimeMs;
         }
+    }
+
+    /** Forgets the user's {@code message_id}s (contract §16: they are the user's too); how many. */
+    public int erase(String user) {
+        List<Windowed<String>> keys = new ArrayList<>();
+        try (KeyValueIterator<Windowed<String>, Long> it = messageIds.fetch(UserKeys.prefix(user),
+                UserKeys.prefix(user) + Character.MAX_VALUE, 0L, Long.MAX_VALUE)) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(k -> messageIds.put(k.key(), null, k.window().start()));
+        return keys.size();
     }
 
     /** Whether the user sent this {@code message_id} within the window; remembers it (with its offset) if not. */

@@ -6,9 +6,12 @@ import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.topology.HistoryKeys;
 import io.mediagateway.sync.topology.HistoryLimits;
 import io.mediagateway.sync.topology.SyncStores;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -63,6 +66,20 @@ public final class History {
             h *= 0x100000001b3L;
         }
         return h;
+    }
+
+    /**
+     * Deletes the user's whole history (contract §16); the next change begins a new one, under a new epoch, so a
+     * cursor of the old one is answered with a reset.
+     */
+    public int erase(String user) {
+        bounds.remove(user);
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.range(HistoryKeys.entry(user, 0), HistoryKeys.entry(user, -1L))) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(store::delete);
+        return keys.size();
     }
 
     /** Appends a delta of {@code user} recorded at {@code timestamp}; the delta's bytes, with its cursor. */

@@ -38,6 +38,16 @@ public final class NotificationSteps {
     }
 
     /** A notification arrived (its record stored at {@code atMs}); shown unless it has expired at {@code nowMs}. */
+    /** Deletes the user's notifications and their index (contract §16); how many entries went. */
+    public int erase(String user) {
+        int erased = UserStores.deleteAll(store, UserKeys.prefix(user));
+        if (store.get(indexKey(user)) != null) {
+            store.delete(indexKey(user));
+            erased++;
+        }
+        return erased;
+    }
+
     public void arrived(Deltas out, Notification n, long hlc, long atMs, long nowMs) {
         NotificationState before = state(out.user, n.id());
         apply(out, n.id(), before, before.arrived(n, atMs), hlc, SENDER, nowMs);

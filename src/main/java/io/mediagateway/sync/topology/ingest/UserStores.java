@@ -11,9 +11,13 @@ import io.mediagateway.sync.model.PreferenceValue;
 import io.mediagateway.sync.model.PresenceTimeouts;
 import io.mediagateway.sync.topology.SyncStores;
 import io.mediagateway.sync.topology.UserKeys;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -120,6 +124,39 @@ public final class UserStores {
                 presenceIndex.put(newEntry, EMPTY);
             }
         }
+    }
+
+    /**
+     * Deletes everything the item stores hold of {@code user} — watchlist, progress, preferences, devices (and their
+     * presence index entries), what each device plays — and returns how many entries went. A scan of the user's keys:
+     * erasure is rare, and its cost is the user's size.
+     */
+    int erase(String user) {
+        int erased = 0;
+        try (KeyValueIterator<String, byte[]> it = devices.prefixScan(UserKeys.prefix(user), new StringSerializer())) {
+            while (it.hasNext()) {
+                var entry = it.next();
+                Bytes index = indexEntry(user, UserKeys.item(entry.key), codec.decodeDevice(entry.value));
+                if (index != null) {
+                    presenceIndex.delete(index);
+                    erased++;
+                }
+            }
+        }
+        for (KeyValueStore<String, byte[]> store : List.of(watchlist, progress, preferences, devices, nowPlaying)) {
+            erased += deleteAll(store, UserKeys.prefix(user));
+        }
+        return erased;
+    }
+
+    /** Deletes every key that starts with {@code prefix}; how many. */
+    static int deleteAll(KeyValueStore<String, byte[]> store, String prefix) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(store::delete);
+        return keys.size();
     }
 
     PresenceTimeouts timeouts() {
