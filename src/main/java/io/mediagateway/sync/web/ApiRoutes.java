@@ -95,6 +95,9 @@ public final class ApiRoutes {
                 optionalBody(ctx).put("target_device_id", ctx.pathParam("device_id")), null));
         config.routes.delete("/api/v1/sync/progress/{content_id}", ctx -> write(ctx, Writes.PROGRESS_REMOVE,
                 optionalBody(ctx).put("content_id", ctx.pathParam("content_id")), null));
+        // Erasure (contract §16): a service or admin token for any user, a user's token for itself; 202 at once.
+        config.routes.delete("/api/v1/users/{user_id}", ctx -> write(ctx, Writes.ERASE,
+                optionalBody(ctx).put("user_id", ctx.pathParam("user_id")), null));
         config.routes.get("/api/v1/sync/watchlist", ctx -> read(ctx, (s, u) -> Optional.of(reader.watchlist(s, u))));
         config.routes.get("/api/v1/sync/progress", ctx -> {
             UserStateReader.ProgressFilter filter = progressFilter(ctx.queryParam("filter"));

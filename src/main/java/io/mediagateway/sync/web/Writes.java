@@ -49,6 +49,8 @@ final class Writes {
     static final Kind NOTIFICATION_READ = new Kind("notification_read", (body, event) -> copy(body, event, "notification_id"));
     static final Kind NOTIFICATION_DISMISS = new Kind("notification_dismiss",
             (body, event) -> copy(body, event, "notification_id"));
+    /** {@code DELETE /api/v1/users/{user_id}} (contract §16): the user's erasure, as of the HLC the service stamps it with. */
+    static final Kind ERASE = new Kind("user_erase", (body, event) -> { });
 
     /** REST: {@code POST <path>}. */
     static final Map<String, Kind> BY_PATH = ordered(
