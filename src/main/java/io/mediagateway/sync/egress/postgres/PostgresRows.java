@@ -20,7 +20,10 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -60,7 +63,13 @@ final class PostgresRows implements SinkRows {
     private final Map<String, Delta.NotificationShown> notifications = new LinkedHashMap<>();
     private final Map<String, Delta.NotificationStatus> reads = new LinkedHashMap<>();
     private final Map<String, Delta.NotificationStatus> dismisses = new LinkedHashMap<>();
+    /** Users erased in this batch (contract §16): their rows go before the batch's later rows are written. */
+    private final Set<String> erased = new LinkedHashSet<>();
     private int deltas;
+
+    /** The tables that hold a user's rows, all emptied of the user's by an erasure. */
+    static final List<String> USER_TABLES = List.of("user_watchlists", "user_progress", "user_preferences", "user_devices",
+            "user_notifications");
 
     @Override
     public void add(ConsumerRecord<byte[], byte[]> record) {
@@ -100,6 +109,14 @@ final class PostgresRows implements SinkRows {
         } else if (delta instanceof Delta.NotificationStatus s) {
             (Delta.NotificationStatus.READ.equals(s.msgType()) ? reads : dismisses)
                     .merge(UserKeys.key(s.userId(), s.notificationId()), s, PostgresRows::older);
+        } else if (delta instanceof Delta.UserErased e) {
+            // What this batch held of the user before the erasure goes with it; what follows is written after it.
+            String prefix = UserKeys.prefix(e.userId());
+            for (Map<String, ?> rows : List.of(tags, removals, progress, preferences, devices, notifications, reads,
+                    dismisses)) {
+                rows.keySet().removeIf(k -> k.startsWith(prefix));
+            }
+            erased.add(e.userId());
         }
         // Commands have no table: they are for devices, through the WebSocket and PubNub.
     }
@@ -119,12 +136,13 @@ final class PostgresRows implements SinkRows {
     /** Number of rows the batch writes (after reduction). */
     int rows() {
         return tags.size() + removals.size() + progress.size() + preferences.size() + devices.size()
-                + notifications.size() + reads.size() + dismisses.size();
+                + notifications.size() + reads.size() + dismisses.size() + erased.size();
     }
 
     /** Writes every row on {@code c}, inside the caller's transaction. */
     @Override
     public void write(Connection c) throws SQLException {
+        writeErasures(c);
         writeTags(c);
         writeRemovals(c);
         writeProgress(c);
@@ -133,6 +151,12 @@ final class PostgresRows implements SinkRows {
         writeNotifications(c);
         writeNotificationStatus(c, reads.values(), "read");
         writeNotificationStatus(c, dismisses.values(), "dismissed");
+    }
+
+    private void writeErasures(Connection c) throws SQLException {
+        for (String table : USER_TABLES) {
+            executeBatch(c, "DELETE FROM " + table + " WHERE user_id = ?", erased, (s, user) -> s.setString(1, user));
+        }
     }
 
     private void writeNotifications(Connection c) throws SQLException {

@@ -101,6 +101,16 @@ class PostgresSinkIT {
     }
 
     private Run topology(int users, int events) {
+        return topology(users, events, (in, atMs) -> { });
+    }
+
+    /** What a test sends after the workload, at record time {@code atMs} past its end. */
+    @FunctionalInterface
+    private interface After {
+        void send(TestInputTopic<String, byte[]> events, long atMs);
+    }
+
+    private Run topology(int users, int events, After after) {
         Properties props = StreamsProperties.of("pg-sink-it-" + UUID.randomUUID(), "localhost:9",
                 Path.of("target", "ttd-pg-sink"), 1, 50, 0);
         TopologyTestDriver driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props),
@@ -130,6 +140,8 @@ class PostgresSinkIT {
                         .put("notification_id", "n-" + rnd.nextInt(sent))), START.plusMillis(e.atMs()));
             }
         }
+        after.send(in, Workload.generate(7, START.toEpochMilli(), users, events, 5, Workload.Mix.STATE_ONLY).stream()
+                .mapToLong(Workload.Event::atMs).max().orElse(0) + 1_000);
         List<Map.Entry<String, byte[]>> deltas = new ArrayList<>();
         for (KeyValue<String, byte[]> kv : out.readKeyValuesToList()) {
             deltas.add(new AbstractMap.SimpleEntry<>(kv.key, kv.value));
@@ -306,6 +318,64 @@ class PostgresSinkIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> storedOffsets(db, topic) == run.deltas().size()
                 && metrics.deliveredCount() == run.deltas().size());
         assertThat(query(db, TABLES_CHECKSUM)).as("tables after a replay of the whole topic").isEqualTo(before);
+    }
+
+    /** Every row of the user tables, as text, by table. */
+    private static Map<String, Set<String>> userRows(DataSource db) throws SQLException {
+        Map<String, Set<String>> out = new TreeMap<>();
+        for (String table : List.of("user_watchlists", "user_progress", "user_preferences", "user_devices",
+                "user_notifications")) {
+            out.put(table, rows(db, "SELECT * FROM " + table));
+        }
+        return out;
+    }
+
+    @Test
+    void anErasureDeletesEveryRowOfTheUserAndWhatTheUserWritesAfterItStaysAlsoUnderReplay(KafkaBroker kafka,
+                                                                                         PostgresDatabase pg) throws Exception {
+        // The same workload twice; in the second, two users are erased after it and one of them writes again.
+        Run plain = topology(12, 1_500);
+        List<String> erased = plain.users().stream().limit(2).toList();
+        Run withErasure = topology(12, 1_500, (in, atMs) -> {
+            for (String user : erased) {
+                in.pipeInput(user, Json.bytes(Json.object().put("msg_type", "user_erase").put("device_id", "service:privacy")),
+                        START.plusMillis(atMs));
+            }
+            in.pipeInput(erased.get(0), Json.bytes(Json.object().put("msg_type", "preference_update")
+                    .put("device_id", "phone-new").put("key", "after").put("value", "erasure")), START.plusMillis(atMs + 1));
+        });
+        Map<String, Set<String>> expected = new TreeMap<>();
+        Map<String, Set<String>> actual = new TreeMap<>();
+        for (Map.Entry<Run, Map<String, Set<String>>> e : List.of(Map.entry(plain, expected), Map.entry(withErasure, actual))) {
+            String topic = TestTopics.create(kafka, "pg-sink-erasure", 3);
+            TestTopics.produce(kafka.bootstrapServers(), topic, e.getKey().deltas());
+            HikariDataSource db = freshPool(pg, "pg_sink_erasure");
+            sink(kafka, db, topic, "pg-it-" + UUID.randomUUID());
+            await().atMost(Duration.ofSeconds(60)).until(() -> storedOffsets(db, topic) == e.getKey().deltas().size());
+            e.getValue().putAll(userRows(db));
+            if (e.getKey() == withErasure) {
+                // A replay from offset 0 over the same tables ends the same.
+                try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+                    st.execute("DELETE FROM sync_sink_offsets");
+                }
+                sink(kafka, db, topic, "pg-it-" + UUID.randomUUID());   // a new group, counted by new metrics
+                await().atMost(Duration.ofSeconds(60)).until(() -> metrics.deliveredCount() >= e.getKey().deltas().size()
+                        && storedOffsets(db, topic) == e.getKey().deltas().size());
+                assertThat(userRows(db)).as("after a replay").isEqualTo(actual);
+            }
+        }
+
+        for (String table : expected.keySet()) {
+            Set<String> kept = new TreeSet<>(expected.get(table));
+            kept.removeIf(row -> erased.stream().anyMatch(u -> row.startsWith(u + "|")));
+            Set<String> rest = new TreeSet<>(actual.get(table));
+            rest.removeIf(row -> row.startsWith(erased.get(0) + "|phone-new|") || row.startsWith(erased.get(0) + "|after|"));
+            assertThat(rest).as(table + ": everyone else's rows as without the erasure, none of the erased users'")
+                    .isEqualTo(kept);
+        }
+        assertThat(expected.get("user_watchlists")).as("the erased users had rows").anyMatch(r -> r.startsWith(erased.get(0) + "|"));
+        assertThat(actual.get("user_preferences")).as("written after the erasure").anyMatch(r -> r.startsWith(erased.get(0)
+                + "|after|"));
     }
 
     @Test
