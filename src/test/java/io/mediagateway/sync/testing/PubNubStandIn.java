@@ -102,6 +102,7 @@ public final class PubNubStandIn implements AutoCloseable {
     private final AtomicInteger grantRequests = new AtomicInteger();
     /** Every accepted message in timetoken order, for subscribe and history; guarded by itself. */
     private final List<Publish> log = new ArrayList<>();
+    private final List<String> historyDeletes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private PubNubStandIn() {
         server = Javalin.create(config -> {
@@ -111,6 +112,7 @@ public final class PubNubStandIn implements AutoCloseable {
             config.jetty.port = 0;
             config.routes.get("/*", this::handle);
             config.routes.post("/*", this::handle);
+            config.routes.delete("/*", this::handle);
         });
         server.start();
     }
@@ -233,7 +235,11 @@ public final class PubNubStandIn implements AutoCloseable {
             return;
         }
         if (parts.length >= 7 && "v3".equals(parts[1]) && "history".equals(parts[2])) {
-            history(ctx, decode(parts[6]));
+            if ("DELETE".equals(ctx.method().name())) {
+                deleteHistory(ctx, decode(parts[6]));
+            } else {
+                history(ctx, decode(parts[6]));
+            }
             return;
         }
         if (parts.length >= 3 && "v2".equals(parts[1]) && "presence".equals(parts[2])) {
@@ -464,6 +470,32 @@ public final class PubNubStandIn implements AutoCloseable {
 
     private static boolean matches(String pattern, String channel) {
         return pattern.endsWith(".*") ? channel.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(channel);
+    }
+
+    /** Message Persistence's delete: the channels' messages (in {@code start}/{@code end} when given) leave the history. */
+    private void deleteHistory(Context ctx, String channelList) {
+        Map<String, String> params = query(ctx.req().getQueryString());
+        Long start = params.containsKey("start") ? Long.parseLong(params.get("start")) : null;
+        Long end = params.containsKey("end") ? Long.parseLong(params.get("end")) : null;
+        List<String> channels = List.of(channelList.split(","));
+        synchronized (log) {
+            log.removeIf(p -> channels.contains(p.channel()) && (start == null || p.timetoken() < start)
+                    && (end == null || p.timetoken() >= end));
+        }
+        historyDeletes.addAll(channels);
+        respond(ctx, 200, Map.of(), "{\"status\":200,\"error\":false,\"error_message\":\"\"}");
+    }
+
+    /** The channels whose history was deleted, in order. */
+    public List<String> historyDeletes() {
+        return List.copyOf(historyDeletes);
+    }
+
+    /** What the history of {@code channel} holds now: the messages' JSON, oldest first. */
+    public List<String> historyOf(String channel) {
+        synchronized (log) {
+            return log.stream().filter(p -> p.channel().equals(channel)).map(Publish::message).toList();
+        }
     }
 
     private void history(Context ctx, String channelList) {

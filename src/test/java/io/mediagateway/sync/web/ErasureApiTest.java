@@ -3,6 +3,7 @@ package io.mediagateway.sync.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.testing.WsTestClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +48,23 @@ class ErasureApiTest {
         assertThat(f.json(f.get("/api/v1/devices", alice)).get("devices")).isEmpty();
         assertThat(f.json(f.get("/api/v1/sync/snapshot", f.user("bob", "phone-1"))).toString()).as("bob keeps his")
                 .contains("tmdb:550", "subtitles");
+    }
+
+    @Test
+    void theUsersDevicesAreToldOverTheWebSocketAndAReconnectingOneGetsAnEmptySnapshot() throws Exception {
+        fill("alice");
+        String alice = f.user("alice", "phone-1");
+        try (WsTestClient phone = WsTestClient.connect(f.wsUrl(alice))) {
+            assertThat(phone.nextContaining("\"snapshot\"", Duration.ofSeconds(5))).contains("tmdb:550");
+            f.fanOut();
+            erase("alice", alice);
+            f.fanOut();
+            String told = phone.nextContaining("\"user_erased\"", Duration.ofSeconds(5));
+            assertThat(f.json(told).get("user_id").asText()).isEqualTo("alice");
+        }
+        try (WsTestClient again = WsTestClient.connect(f.wsUrl(alice))) {
+            assertThat(again.nextContaining("\"snapshot\"", Duration.ofSeconds(5))).doesNotContain("tmdb:550", "subtitles");
+        }
     }
 
     @Test

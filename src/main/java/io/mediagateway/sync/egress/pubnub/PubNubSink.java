@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.pubnub.api.PubNubException;
 import com.pubnub.api.crypto.CryptoModule;
 import com.pubnub.api.java.PubNub;
-import com.pubnub.api.models.consumer.PNPublishResult;
 import com.pubnub.api.v2.callbacks.Result;
 import io.mediagateway.sync.codec.BroadcastViews;
 import io.mediagateway.sync.codec.DeltaCodec;
@@ -18,9 +17,11 @@ import io.mediagateway.sync.ingest.BroadcastParser;
 import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Broadcast;
 import io.mediagateway.sync.model.Delta;
+import io.mediagateway.sync.model.PubNubAccess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -97,7 +99,11 @@ public final class PubNubSink implements DeltaSink {
      * The address of one message and the message's JSON; {@code keyOwner} is the user whose own key encrypts it
      * when messages are encrypted per user (null: the channel's users share {@code PUBNUB_CIPHER_KEY}).
      */
-    public record Route(String orderKey, String channel, Map<String, String> meta, byte[] json, String keyOwner) {
+    public record Route(String orderKey, String channel, Map<String, String> meta, byte[] json, String keyOwner,
+                        List<String> eraseHistory) {
+        public Route(String orderKey, String channel, Map<String, String> meta, byte[] json, String keyOwner) {
+            this(orderKey, channel, meta, json, keyOwner, List.of());
+        }
     }
 
     /**
@@ -111,7 +117,11 @@ public final class PubNubSink implements DeltaSink {
         if (delta instanceof Delta.NotificationShown n && n.notification().expiredAt(System.currentTimeMillis())) {
             return null;
         }
-        return new Route(delta.userId(), delta.channel(), Map.of("delta_id", delta.deltaId()), record, delta.userId());
+        // An erasure (contract §16) first deletes what PubNub's history keeps of the user's channels, then is published.
+        List<String> erase = delta instanceof Delta.UserErased
+                ? Arrays.stream(PubNubAccess.UserChannelKind.values()).map(k -> k.channel(delta.userId())).toList()
+                : List.of();
+        return new Route(delta.userId(), delta.channel(), Map.of("delta_id", delta.deltaId()), record, delta.userId(), erase);
     };
 
     /** The channel of the trending list. */
@@ -229,9 +239,20 @@ public final class PubNubSink implements DeltaSink {
 
     /** One message ready to publish, or with the reason it cannot be, or ({@code channel} null, no reason) to skip. */
     private record Message(ConsumerRecord<byte[], byte[]> record, String user, String channel, Object body,
-                           Map<String, String> meta, RejectReason refused, String why) {
+                           Map<String, String> meta, RejectReason refused, String why, List<String> eraseHistory,
+                           AtomicBoolean historyErased) {
+        Message(ConsumerRecord<byte[], byte[]> record, String user, String channel, Object body, Map<String, String> meta,
+                RejectReason refused, String why) {
+            this(record, user, channel, body, meta, refused, why, List.of(), new AtomicBoolean());
+        }
+
         boolean skipped() {
             return channel == null && refused == null;
+        }
+
+        /** Whether PubNub's history of channels must be deleted before this message is published. */
+        boolean erasesFirst() {
+            return !eraseHistory.isEmpty() && !historyErased.get();
         }
     }
 
@@ -267,7 +288,8 @@ public final class PubNubSink implements DeltaSink {
             return new Message(r, route.orderKey(), route.channel(), body, route.meta(), RejectReason.OVERSIZED,
                     "the PubNub message would be " + size + " bytes; PubNub refuses more than " + MAX_MESSAGE_BYTES);
         }
-        return new Message(r, route.orderKey(), route.channel(), body, route.meta(), null, null);
+        return new Message(r, route.orderKey(), route.channel(), body, route.meta(), null, null, route.eraseHistory(),
+                new AtomicBoolean());
     }
 
     /** The bytes PubNub counts: the message as sent (encrypted: base64, quoted), channel and meta. */
@@ -351,17 +373,31 @@ public final class PubNubSink implements DeltaSink {
                     blocking.execute(() -> deadLetterThenNext(chain, m, m.refused(), m.why()));
                     return;
                 }
+                if (m.erasesFirst()) {
+                    pubnub.deleteMessages().channels(m.eraseHistory())
+                            .async(result -> published(chain, m, attempt, result, true));
+                    return;
+                }
                 pubnub.publish(m.body(), m.channel()).meta(m.meta()).usePOST(true)
-                        .async(result -> published(chain, m, attempt, result));
+                        .async(result -> published(chain, m, attempt, result, false));
             } catch (RuntimeException e) {
                 log.error("PubNub sink: unexpected error; the batch will be read again", e);
                 fail(e);
             }
         }
 
-        private void published(ArrayDeque<Message> chain, Message m, int attempt, Result<PNPublishResult> result) {
+        /**
+         * PubNub's answer to the message's next call: its publish, or ({@code historyDelete}) the deletion of its
+         * channels' history an erasure makes first. Both are retried and refused alike.
+         */
+        private void published(ArrayDeque<Message> chain, Message m, int attempt, Result<?> result, boolean historyDelete) {
             try {
                 if (result.isSuccess()) {
+                    if (historyDelete) {
+                        m.historyErased().set(true);
+                        step(chain, 0);   // the history is gone: now the message itself
+                        return;
+                    }
                     metrics.delivered(1);
                     chain.poll();
                     step(chain, 0);

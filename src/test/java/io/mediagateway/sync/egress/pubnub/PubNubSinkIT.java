@@ -416,6 +416,30 @@ class PubNubSinkIT {
         }
     }
 
+    @Test
+    void anErasureDeletesTheHistoryOfTheUsersChannelsThenTellsTheDevices() throws Exception {
+        PubNubSink.Connection connection = new PubNubSink.Connection("pub-key", "sub-key", Optional.of("sec-key"),
+                Optional.of(pubnub.origin()), false, Optional.empty(), "egress-test");
+        metrics = new EgressMetrics(new SimpleMeterRegistry(), "pubnub");
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : deltas(2, 4)) {
+            batch.add(new ConsumerRecord<>("deltas", 0, batch.size(), e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue()));
+        }
+        batch.add(new ConsumerRecord<>("deltas", 0, batch.size(), "user-0".getBytes(StandardCharsets.UTF_8),
+                DeltaCodec.encode(new Delta.UserErased("user-0", Hlc.pack(T0 + 60_000, 0), "service:privacy", "0-99-0"))));
+        try (PubNubSink sink = new PubNubSink(connection, null, metrics, Backoff.DEFAULT, 2)) {
+            sink.deliver(batch, () -> false).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        assertThat(pubnub.historyDeletes()).containsExactly("user.user-0.sync", "user.user-0.devices",
+                "user.user-0.notifications");
+        assertThat(pubnub.historyOf("user.user-0.sync")).singleElement().satisfies(m ->
+                assertThat(Json.parse(m).path("msg_type").asText()).isEqualTo("user_erased"));
+        assertThat(pubnub.historyOf("user.user-0.devices")).isEmpty();
+        assertThat(pubnub.historyOf("user.user-1.sync")).as("another user's history stays").isNotEmpty();
+        assertThat(metrics.deliveredCount()).isEqualTo(batch.size());
+    }
+
     /** Whether {@code cipherKey} turns {@code sealed} into JSON (a wrong key: a crypto error, or noise). */
     private static boolean opens(String cipherKey, byte[] sealed) {
         try {
