@@ -11,7 +11,9 @@ import io.mediagateway.sync.topology.UserKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -77,6 +79,23 @@ final class ViewingSessions implements Processor<byte[], byte[], String, HourlyC
         context.schedule(AnalyticsSettings.HOUR, PunctuationType.STREAM_TIME, t -> forgetIdleSessions());
     }
 
+    /**
+     * Erasure (contract §16): the user's viewing sessions (content, times, positions) go. The hourly figures they
+     * counted into stay: they are per content, not per user.
+     */
+    private void erase(String user) {
+        List<KeyValue<String, byte[]>> mine = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = sessions.prefixScan(UserKeys.prefix(user), new StringSerializer())) {
+            it.forEachRemaining(mine::add);
+        }
+        for (KeyValue<String, byte[]> kv : mine) {
+            ViewingSession session = ViewingSession.decode(kv.value);
+            sessionsByTime.delete(UserKeys.deadlineKey(Math.max(0, session.lastTimeMs()), user, UserKeys.item(kv.key)));
+            sessions.delete(kv.key);
+        }
+        log.info("Analytics: user {} erased, {} viewing session(s) deleted", user, mine.size());
+    }
+
     @Override
     public void process(Record<byte[], byte[]> record) {
         if (record.key() == null || record.value() == null) {
@@ -87,6 +106,10 @@ final class ViewingSessions implements Processor<byte[], byte[], String, HourlyC
             event = parser.parse(record.value());
         } catch (RejectedException e) {
             counters.skipped();
+            return;
+        }
+        if (event.payload() instanceof IngestEvent.UserErase) {
+            erase(new String(record.key(), StandardCharsets.UTF_8));
             return;
         }
         if (!(event.payload() instanceof IngestEvent.ProgressWrite progress)) {

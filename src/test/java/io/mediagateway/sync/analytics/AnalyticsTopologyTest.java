@@ -184,6 +184,31 @@ class AnalyticsTopologyTest {
     }
 
     @Test
+    void anErasureDeletesTheUsersViewingSessionsAndTheirIndexEntriesButNotTheHourlyFigures() {
+        start();
+        progress("u1", "tmdb:1", 0, 0, "Playing");
+        progress("u1", "tmdb:2", 1, 0, "Playing");
+        progress("u2", "tmdb:1", 2, 0, "Playing");
+        HourlyCounts before = hour("tmdb:1", 0);
+
+        ObjectNode erase = Json.object().put("msg_type", "user_erase").put("device_id", "service:privacy")
+                .put("hlc", Long.toString(Hlc.pack(T10.toEpochMilli() + 180_000, 0)));
+        events.pipeInput("u1".getBytes(StandardCharsets.UTF_8), Json.bytes(erase), T10.toEpochMilli() + 180_000);
+
+        assertThat(sessionKeys()).containsExactly("u2\0tmdb:1");
+        long indexed = 0;
+        try (var it = driver.<org.apache.kafka.common.utils.Bytes, byte[]>getKeyValueStore(AnalyticsStores.SESSIONS_BY_TIME)
+                .all()) {
+            while (it.hasNext()) {
+                it.next();
+                indexed++;
+            }
+        }
+        assertThat(indexed).as("u1's index entries went with the sessions").isEqualTo(1);
+        assertThat(hour("tmdb:1", 0)).as("per content, not per user: kept").isEqualTo(before);
+    }
+
+    @Test
     void aSessionIsNotForgottenWhileALateEventOfItCouldStillCount() {
         start(); // grace 10 minutes, session timeout 6 hours
         progress("u1", "tmdb:1", 5, 0, "Paused");              // 10:05
