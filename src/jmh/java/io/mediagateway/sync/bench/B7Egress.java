@@ -13,6 +13,7 @@ import io.mediagateway.sync.egress.EgressMetrics;
 import io.mediagateway.sync.egress.postgres.PostgresSchema;
 import io.mediagateway.sync.egress.postgres.PostgresSink;
 import io.mediagateway.sync.egress.pubnub.PubNubSink;
+import io.mediagateway.sync.egress.pubnub.UserCipherKeys;
 import io.mediagateway.sync.model.Capabilities;
 import io.mediagateway.sync.model.ContentMetadata;
 import io.mediagateway.sync.model.Delta;
@@ -134,8 +135,12 @@ final class B7Egress implements Scenario {
             httpBaseline(standIn, bodies); // warm-up (JIT) of the stand-in and the client
             double http = httpBaseline(standIn, bodies);
             EgressMetrics pnMetrics = new EgressMetrics(new SimpleMeterRegistry(), "pubnub");
+            // -Dbench.b7.userKeys=true: every delta encrypted with its user's own key (contract §15), as with
+            // SYNC_PUBNUB_USER_KEYS_SECRET set.
+            Optional<UserCipherKeys> userKeys = Boolean.getBoolean("bench.b7.userKeys")
+                    ? Optional.of(new UserCipherKeys("bench-user-keys-secret", Optional.empty())) : Optional.empty();
             PubNubSink.Connection connection = new PubNubSink.Connection("bench-pub", "bench-sub", Optional.empty(),
-                    Optional.of(standIn.origin()), false, Optional.empty(), "bench");
+                    Optional.of(standIn.origin()), false, Optional.empty(), "bench", userKeys);
             // A warm-up first (a fifth of the backlog, its own group, stopped after): the SDK's and OkHttp's code is
             // compiled by then, so the measured drain is the sustained rate of a running sink — a fresh JVM's first
             // 100,000 deltas went at about half of it.
