@@ -4,6 +4,7 @@ import io.mediagateway.sync.codec.AnalyticsCodec;
 import io.mediagateway.sync.model.HourlyCounts;
 import io.mediagateway.sync.model.HourlyFigures;
 import io.mediagateway.sync.topics.Topics;
+import io.mediagateway.sync.topology.SyncStores;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.WindowMarkers;
 import java.time.Instant;
@@ -129,9 +130,11 @@ public final class AnalyticsTopology {
         public Set<StoreBuilder<?>> stores() {
             return Set.of(
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnalyticsStores.SESSIONS),
-                            Serdes.String(), Serdes.ByteArray()).withCachingEnabled(),
+                            Serdes.String(), Serdes.ByteArray()).withCachingEnabled()
+                            .withLoggingEnabled(SyncStores.ERASABLE_CHANGELOG),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnalyticsStores.SESSIONS_BY_TIME),
-                            Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(),
+                            Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled()
+                            .withLoggingEnabled(SyncStores.ERASABLE_CHANGELOG),
                     Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AnalyticsStores.EVENT_CLOCK),
                             Serdes.String(), Serdes.Long()).withCachingEnabled());
         }

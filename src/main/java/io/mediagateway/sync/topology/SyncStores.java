@@ -2,6 +2,7 @@ package io.mediagateway.sync.topology;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -46,6 +47,15 @@ public final class SyncStores {
     /** {@code user} → the HLC of the user's erasure (contract §16): nothing of the user's at or before it is taken. */
     public static final String ERASURES = "erasures";
 
+    /**
+     * The changelog settings of every store that holds a user's data (contract §16): segments roll daily and a
+     * deleted entry's older values are compacted away within 7 days, its tombstone a day later — so what an erasure
+     * deletes leaves the changelog within 9 days (Kafka's defaults would let it stay in a week-long active segment,
+     * and compaction has no deadline).
+     */
+    public static final Map<String, String> ERASABLE_CHANGELOG = Map.of("segment.ms", "86400000",
+            "max.compaction.lag.ms", "604800000", "delete.retention.ms", "86400000");
+
     /** Stores a whole-user read scans (in this order). */
     public static final List<String> USER_STATE = List.of(WATCHLIST, PROGRESS, PREFERENCES, DEVICES);
 
@@ -60,22 +70,23 @@ public final class SyncStores {
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> itemStore(String name) {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
-                .withCachingEnabled();
+                .withCachingEnabled().withLoggingEnabled(ERASABLE_CHANGELOG);
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> history() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY), Serdes.String(), Serdes.ByteArray());
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HISTORY), Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(ERASABLE_CHANGELOG);
     }
 
     private static StoreBuilder<KeyValueStore<Bytes, byte[]>> presenceIndex() {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRESENCE_INDEX), Serdes.Bytes(),
-                Serdes.ByteArray()).withCachingEnabled();
+                Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(ERASABLE_CHANGELOG);
     }
 
     private static StoreBuilder<WindowStore<String, Long>> messageIds(Duration window) {
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(MESSAGE_IDS, window, Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long());
+                Serdes.String(), Serdes.Long()).withLoggingEnabled(ERASABLE_CHANGELOG);
     }
 
     private static StoreBuilder<KeyValueStore<String, Long>> erasures() {

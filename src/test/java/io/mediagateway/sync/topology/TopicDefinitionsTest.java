@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -46,12 +47,46 @@ class TopicDefinitionsTest {
         }
     }
 
+    /** The longest a record may stay after it was written, by a topic's settings: retention plus one segment. */
+    private static long longestStayMs(java.util.Map<String, String> configs) {
+        if (configs.get("cleanup.policy").contains("compact")) {
+            return Long.parseLong(configs.get("max.compaction.lag.ms")) + Long.parseLong(configs.get("delete.retention.ms"))
+                    + Long.parseLong(configs.get("segment.ms"));
+        }
+        long retention = Long.parseLong(configs.get("retention.ms"));
+        return retention < 0 ? Long.MAX_VALUE : retention + Long.parseLong(configs.get("segment.ms"));
+    }
+
     @Test
     void shouldKeepTheIngestLogForeverBecauseItIsTheSourceOfTruth() {
+        // Bounding it for erasure (contract §16) waits on a replay that cannot wipe state older than the log.
         assertThat(Topics.DEVICE_EVENTS.definition().configs()).containsEntry("retention.ms", "-1")
                 .containsEntry("cleanup.policy", "delete");
         assertThat(Topics.DEVICE_EVENTS.definition().partitions())
                 .isEqualTo(Topics.STATE_DELTAS.definition().partitions());
+    }
+
+    @Test
+    void everyOtherTopicKeyedByUserLetsARecordGoWithinThirtyDaysSoAnErasureReachesIt() {
+        long thirtyDays = java.time.Duration.ofDays(30).toMillis();
+        for (Topic<?, ?> topic : List.of(Topics.STATE_DELTAS, Topics.NOTIFICATIONS, Topics.DEAD_LETTERS,
+                Topics.PUBNUB_INGRESS)) {
+            assertThat(longestStayMs(topic.definition().configs())).as(topic.name()).isLessThanOrEqualTo(thirtyDays);
+        }
+    }
+
+    @Test
+    void everyStoreThatHoldsAUsersDataCompactsItsChangelogWithinTenDays() {
+        long tenDays = java.time.Duration.ofDays(10).toMillis();
+        for (var builder : SyncStores.builders(java.time.Duration.ofHours(1))) {
+            if (builder.name().equals(SyncStores.CLOCK) || builder.name().equals(SyncStores.ERASURES)) {
+                continue;   // the task's clock; the record of erasures, which must stay
+            }
+            java.util.Map<String, String> log = new java.util.HashMap<>(builder.logConfig());
+            log.putIfAbsent("cleanup.policy", "compact");
+            assertThat(builder.loggingEnabled()).as(builder.name()).isTrue();
+            assertThat(longestStayMs(log)).as(builder.name()).isLessThanOrEqualTo(tenDays);
+        }
     }
 
     @Test
