@@ -153,6 +153,11 @@ public final class Replay {
             Map<TopicPartition, Long> start = plan.from().isEmpty()
                     ? offsets(admin, partitions, OffsetSpec.earliest(), latest)
                     : offsets(admin, partitions, OffsetSpec.forTimestamp(plan.from().get().toEpochMilli() - skew), latest);
+            if (plan.application() == Application.SERVING && plan.from().isEmpty()) {
+                trimmedLog(start).ifPresent(why -> {
+                    throw new IllegalStateException(why);
+                });
+            }
             // Always to the end of the log: record timestamps need not grow along a partition (a gateway may
             // stamp records with device time), and an event of the period may arrive late; --to filters by event time.
             Map<TopicPartition, Long> end = latest;
@@ -186,6 +191,25 @@ public final class Replay {
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the cluster at " + bootstrap + " did not answer in time", e);
         }
+    }
+
+    /**
+     * Why a serving replay from the start would build less than the state (contract §16 bounds the log): events older
+     * than the log's retention are gone, so the users whose older events they were would lose that state. Empty when
+     * every partition of {@code sync.device-events} still begins at offset 0.
+     */
+    static Optional<String> trimmedLog(Map<TopicPartition, Long> earliest) {
+        List<String> trimmed = earliest.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(Topics.DEVICE_EVENTS.name()) && e.getValue() > 0)
+                .map(e -> e.getKey().partition() + "@" + e.getValue()).sorted().toList();
+        if (trimmed.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Topics.DEVICE_EVENTS.name() + " no longer holds every event (its retention is bounded, "
+                + "contract §16; partitions begin at " + String.join(", ", trimmed) + "): a serving replay from the "
+                + "start would build the state of what is left, losing whatever only older events held. The running "
+                + "application's state is whole in its changelogs. To build a state of the kept events knowingly, "
+                + "give --from.");
     }
 
     private Properties properties(String applicationId) {
