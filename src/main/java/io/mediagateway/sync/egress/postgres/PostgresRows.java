@@ -37,7 +37,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *     {@code removed_tags}; a removed tag stays removed;</li>
  * <li>devices: a row moves only to a later delta of its user (its partition and offset);</li>
  * <li>notifications: a row is written once, from the notification's delta; its read and dismiss only move to an
- *     earlier one.</li>
+ *     earlier one;</li>
+ * <li>an erasure ({@code user_erased}, contract §16) deletes every row of the user in the five user tables first, so
+ *     what the user writes after it in the same batch stays.</li>
  * </ul>
  * {@code updated_at} is the physical time of the change's HLC, so it too is the same in every replay.
  */
