@@ -67,6 +67,10 @@ final class IngressMessages {
         String user = channel.get().userId();
         try {
             byte[] plain = plain(user, m.json());
+            if (isDelta(plain)) {
+                // The service's own delta, whatever its publisher says (a second guard: events never carry delta_id).
+                return new Ignored("a delta of the service's, not an event");
+            }
             EventParser.Accepted accepted = parser.acceptPublished(plain, user, Long.toString(m.timetoken()));
             return new Event(user, accepted.record());
         } catch (RejectedException e) {
@@ -107,6 +111,15 @@ final class IngressMessages {
             return key.decrypt(sealed);
         } catch (Exception e) {   // the SDK's crypto error (bad padding: another key), thrown unchecked from Kotlin
             return null;
+        }
+    }
+
+    private static boolean isDelta(byte[] plain) {
+        try {
+            var node = Json.parse(plain);
+            return node.isObject() && node.has("delta_id") && node.has("msg_type");
+        } catch (RuntimeException e) {
+            return false;   // not JSON: the parser says why
         }
     }
 

@@ -83,6 +83,11 @@ class IngressMessagesTest {
         assertThat(plain.read(new IngressMessages.Received("user.alice.sync", SERVICE, 1, "{\"msg_type\":\"watchlist_delta\"}")))
                 .isInstanceOf(IngressMessages.Ignored.class);
         assertThat(plain.read(on("user.alice.notifications", ADD))).isInstanceOf(IngressMessages.Ignored.class);
+        assertThat(plain.read(on("user.alice.sync", "{\"msg_type\":\"watchlist_update\",\"user_id\":\"alice\","
+                + "\"device_id\":\"tv-1\",\"delta_id\":\"0-1-0\",\"operation\":\"Add\",\"content_id\":\"tmdb:550\"}")))
+                .as("a delta of the service's, published under another name").isInstanceOf(IngressMessages.Ignored.class);
+        assertThat(encrypted.read(on("user.alice.sync", sealed(keys, "alice", "{\"msg_type\":\"watch_progress_update\","
+                + "\"delta_id\":\"0-2-0\",\"device_id\":\"tv-1\"}")))).isInstanceOf(IngressMessages.Ignored.class);
         assertThat(plain.read(on("user.alice", ADD))).isInstanceOf(IngressMessages.Ignored.class);
         assertThat(plain.read(on("user.al ice.sync", ADD))).isInstanceOf(IngressMessages.Ignored.class);
     }
