@@ -94,12 +94,12 @@ final class B14Notifications implements Scenario {
                 Batch warmUp = batch(broker, n / 5, users, connected, "w-");
                 warmUp.await(deltas, pubnub, published / 5, pushed, 0, 0, 0);
                 int[] before = {deltas.count.get(), pubnub.publishedCount(), pushed.get()};
-                long cpuBefore = cpuNanos(jvm.process);
+                long cpuBefore = jvm.cpuNanos();
                 Batch measured = batch(broker, n, users, connected, "b-");
                 Map<String, Double> sample = measured.await(deltas, pubnub, published, pushed, before[0], before[1],
                         before[2]).with(lastPush.get());
                 // The service's CPU (all its threads, the JIT and GC included) over the batch, per notification.
-                sample.put("service CPU µs/notification", (cpuNanos(jvm.process) - cpuBefore) / 1e3 / n);
+                sample.put("service CPU µs/notification", (jvm.cpuNanos() - cpuBefore) / 1e3 / n);
                 return sample;
             } finally {
                 for (WebSocket ws : sockets) {
@@ -160,10 +160,6 @@ final class B14Notifications implements Scenario {
             BenchContext.await(sent);
         }
         return new Batch(count, start, (System.nanoTime() - start) / 1e9, expectedPushes);
-    }
-
-    private static long cpuNanos(Process process) {
-        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private static double rate(int count, long startNanos, long lastNanos) {

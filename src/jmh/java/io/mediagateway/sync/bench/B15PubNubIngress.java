@@ -86,13 +86,13 @@ final class B15PubNubIngress implements Scenario {
                 }
                 inject(pubnub, n / 5, users, "w", deltas, deltas.count.get());
                 int before = deltas.count.get();
-                long cpuBefore = cpuNanos(jvm.process);
+                long cpuBefore = jvm.cpuNanos();
                 long start = System.nanoTime();
                 int lost = inject(pubnub, n, users, "m", deltas, before);
                 double seconds = (deltas.last.get() - start) / 1e9;
                 java.util.Collections.sort(quiet);
                 return Scenario.sample("events/s", (n - lost) / seconds, "lost", lost,
-                        "service CPU µs/event", (cpuNanos(jvm.process) - cpuBefore) / 1e3 / n,
+                        "service CPU µs/event", (jvm.cpuNanos() - cpuBefore) / 1e3 / n,
                         "quiet publish→delta p50 ms", quiet.get(quiet.size() / 2), "quiet publish→delta max ms",
                         quiet.get(quiet.size() - 1));
             }
@@ -123,9 +123,5 @@ final class B15PubNubIngress implements Scenario {
             Thread.sleep(10);
         }
         return n - Math.min(n, deltas.count.get() - before);
-    }
-
-    private static long cpuNanos(Process process) {
-        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 }

@@ -54,6 +54,11 @@ final class ServiceJvm implements AutoCloseable {
         return jvm;
     }
 
+    /** The service's CPU so far (all its threads, the JIT and GC included), in nanoseconds. */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();
