@@ -99,7 +99,7 @@ final class Egresses implements AutoCloseable {
 
     private void loop(String topic, DeltaSink sink, EgressMetrics sinkMetrics) {
         EgressLoop loop = new EgressLoop(bootstrapServers, topic, config.applicationId() + "-" + sink.name() + "-sink", sink,
-                sinkMetrics, config.egressBatch(), Duration.ofSeconds(10)).start();
+                sinkMetrics, config.egressBatch(), Duration.ofSeconds(10), config.kafkaSessionTimeout()).start();
         loops.add(loop);
         started.push(loop);
         metrics.bind(loop.clientMetrics());

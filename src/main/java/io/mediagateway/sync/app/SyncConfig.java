@@ -56,12 +56,19 @@ public record SyncConfig(
         String servingApplicationId,
         long presenceBackgroundTimeoutMs,
         HistoryLimits history,
-        Duration trendingPublishInterval) {
+        Duration trendingPublishInterval,
+        Duration kafkaSessionTimeout) {
 
     public static final int DEFAULT_PORT = 8083;
     public static final int DEFAULT_EMBEDDED_KAFKA_PORT = 9092;
     public static final int DEFAULT_EMBEDDED_PG_PORT = 5432;
     public static final String DEFAULT_APPLICATION_ID = "media-gateway-sync";
+    /**
+     * Kafka's own default session timeout: how long the group waits for a silent instance (crashed, cut off)
+     * before its partitions — its users' tasks, its share of the egress — move to the others. Standbys keep
+     * the users readable meanwhile; their writes are accepted and processed when the partitions move.
+     */
+    public static final long DEFAULT_KAFKA_SESSION_TIMEOUT_MS = 45_000;
 
     /** How the PostgreSQL sink database is reached. */
     public enum PostgresMode { OFF, EMBEDDED, EXTERNAL }
@@ -166,11 +173,13 @@ public record SyncConfig(
                 Duration.ofDays(30).toMillis());
         Duration trendingPublish = Duration.ofMillis(r.longValue("SYNC_TRENDING_PUBLISH_INTERVAL_MS", 3_600_000, 1_000,
                 Duration.ofDays(1).toMillis()));
+        Duration kafkaSession = Duration.ofMillis(r.longValue("SYNC_KAFKA_SESSION_TIMEOUT_MS", DEFAULT_KAFKA_SESSION_TIMEOUT_MS,
+                6_000, 300_000));
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
                 jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, rocksDb, viewCache, dedup, perUser,
                 perDevice, maxWaitingReads, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown, analytics, serving,
-                background, new HistoryLimits(historyChanges, historyRetention), trendingPublish);
+                background, new HistoryLimits(historyChanges, historyRetention), trendingPublish, kafkaSession);
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */
@@ -313,7 +322,7 @@ public record SyncConfig(
                 + ", history=" + history + ", maxClockSkewMs=" + maxClockSkewMs
                 + ", pubnub=" + pubnub.map(PubNub::toString).orElse("off")
                 + ", streamThreads=" + streamThreads + ", commitIntervalMs=" + commitIntervalMs
-                + ", standbyReplicas=" + standbyReplicas + ", rocksDbMemoryMb=" + (rocksDbMemoryBytes >> 20)
+                + ", standbyReplicas=" + standbyReplicas + ", kafkaSessionTimeoutMs=" + kafkaSessionTimeout.toMillis() + ", rocksDbMemoryMb=" + (rocksDbMemoryBytes >> 20)
                 + ", viewCacheMb=" + (viewCacheBytes >> 20)
                 + ", egress=" + (egress ? "on" : "off")
                 + ", analytics=" + (analytics.enabled() ? analytics.applicationId() + " (grace "

@@ -10,6 +10,7 @@ import io.mediagateway.sync.app.embedded.EmbeddedKafka;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
+import io.mediagateway.sync.egress.EgressLoop;
 import io.mediagateway.sync.egress.postgres.SinkDatabase;
 import io.mediagateway.sync.egress.pubnub.PubNubTokens;
 import io.mediagateway.sync.ingest.KafkaEventSink;
@@ -346,6 +347,7 @@ public final class SyncService implements AutoCloseable {
         self = new HostInfo(advertised.getHost(), advertisedPort);
         String instanceId = config.instanceId().orElseGet(() -> InstanceId.loadOrCreate(config.dataDir()));
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        props.putAll(EgressLoop.sessionTimeout(config.kafkaSessionTimeout(), StreamsConfig::mainConsumerPrefix));
         return props;
     }
 

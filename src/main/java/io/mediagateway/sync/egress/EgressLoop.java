@@ -74,8 +74,23 @@ public final class EgressLoop implements AutoCloseable {
      */
     public EgressLoop(String bootstrapServers, String topic, String groupId, DeltaSink sink, EgressMetrics metrics,
                       int maxBatch, Duration cancelWait) {
-        this(new KafkaConsumer<>(consumerConfig(bootstrapServers, groupId, maxBatch), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer()), topic, sink, metrics, cancelWait);
+        this(bootstrapServers, topic, groupId, sink, metrics, maxBatch, cancelWait, null);
+    }
+
+    /** @param sessionTimeout how long the group waits for a silent member before its partitions move; null: Kafka's */
+    public EgressLoop(String bootstrapServers, String topic, String groupId, DeltaSink sink, EgressMetrics metrics,
+                      int maxBatch, Duration cancelWait, Duration sessionTimeout) {
+        this(new KafkaConsumer<>(consumerConfig(bootstrapServers, groupId, maxBatch, sessionTimeout),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()), topic, sink, metrics, cancelWait);
+    }
+
+    /**
+     * A consumer's {@code session.timeout.ms} and a heartbeat a third of it (at most Kafka's 3 s), each key
+     * passed through {@code prefix} (e.g. Kafka Streams' main-consumer prefix).
+     */
+    public static Map<String, Object> sessionTimeout(Duration timeout, java.util.function.UnaryOperator<String> prefix) {
+        return Map.of(prefix.apply(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) timeout.toMillis(),
+                prefix.apply(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int) Math.min(3_000, timeout.toMillis() / 3));
     }
 
     EgressLoop(Consumer<byte[], byte[]> consumer, String topic, DeltaSink sink, EgressMetrics metrics,
@@ -89,7 +104,7 @@ public final class EgressLoop implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, int maxBatch) {
+    static Map<String, Object> consumerConfig(String bootstrapServers, String groupId, int maxBatch, Duration sessionTimeout) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -99,6 +114,9 @@ public final class EgressLoop implements AutoCloseable {
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxBatch);
         c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20);
+        if (sessionTimeout != null) {
+            c.putAll(sessionTimeout(sessionTimeout, key -> key));
+        }
         return c;
     }
 

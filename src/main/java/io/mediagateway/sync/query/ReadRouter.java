@@ -19,7 +19,9 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * <p>The policy, in order: ask the owner when another instance holds the user (unless this request was
  * itself forwarded); a local standby or restoring copy answers when the owner cannot, flagged stale, but
  * never a read that must see a write ({@code after}); a store that closes under a read (a task moving) is
- * looked for again for a moment; a read with {@code after} waits for its write, holding one of a bounded
+ * looked for again for a moment; when still nothing here or at the owner can answer, the other instances are
+ * asked in turn, each answering from its own copy (a standby, flagged stale) — a read fails only when no copy
+ * anywhere can answer; a read with {@code after} waits for its write, holding one of a bounded
  * number of waiting places, and is refused at once when none is free.
  */
 public final class ReadRouter {
@@ -82,6 +84,26 @@ public final class ReadRouter {
 
     /** Reads {@code view} of {@code user}, after the write at {@code after} when given. */
     public Outcome read(String user, Optional<LogPosition> after, View view, Optional<Forward> forward)
+            throws InterruptedException {
+        Outcome outcome = readHereOrAtOwner(user, after, view, forward);
+        boolean noAnswer = outcome instanceof NotReady n && n.code().equals("unavailable")
+                || outcome instanceof Relayed r && r.status() == 503;
+        if (noAnswer && after.isEmpty() && forward.isPresent()) {
+            // The store here is moving or restoring and the owner did not answer: another instance's copy may.
+            for (String peer : state.peers()) {
+                Optional<HttpResponse<byte[]>> answer = owners.get(peer + forward.get().pathAndQuery(),
+                        forward.get().authorization());
+                if (answer.isPresent() && answer.get().statusCode() != 503) {
+                    HttpResponse<byte[]> r = answer.get();
+                    return new Relayed(r.statusCode(), r.body(), r.headers().firstValue(OwnerClient.STALENESS),
+                            r.headers().firstValue("Retry-After"));
+                }
+            }
+        }
+        return outcome;
+    }
+
+    private Outcome readHereOrAtOwner(String user, Optional<LogPosition> after, View view, Optional<Forward> forward)
             throws InterruptedException {
         long deadline = System.nanoTime() + STORE_MOVE_WAIT.toNanos();
         while (true) {

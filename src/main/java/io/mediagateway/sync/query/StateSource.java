@@ -11,6 +11,14 @@ public interface StateSource {
     Location locate(String userId);
 
     /**
+     * The base URLs of the other instances last seen in the group (each may hold a copy of any user: an active
+     * task or a standby), for a read that no copy here and no answer of the owner could serve.
+     */
+    default java.util.List<String> peers() {
+        return java.util.List.of();
+    }
+
+    /**
      * Whether the store holding {@code userId} here has processed the write behind {@code token} already:
      * a recent answer, no waiting.
      */

@@ -6,6 +6,7 @@ import io.mediagateway.sync.topology.PartitionRouter;
 import io.mediagateway.sync.topology.SyncStores;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +20,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -118,6 +120,23 @@ public final class StreamsStateSource implements StateSource {
             owners = known;
         }
         return known.byPartition()[partition];
+    }
+
+    /** Asked on the failure path only: Kafka Streams' metadata of the group now (mid-rebalance too), else none. */
+    @Override
+    public List<String> peers() {
+        KafkaStreams s = streams.get();
+        if (s == null) {
+            return List.of();
+        }
+        try {
+            HostInfo me = self.get();
+            return s.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
+                    .filter(h -> !h.equals(me) && !h.equals(HostInfo.unavailable()))
+                    .map(h -> "http://" + h.host() + ":" + h.port()).distinct().toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     private static Owners ownersOf(KafkaStreams s, long generation) {

@@ -104,11 +104,14 @@ public final class PubNubStandIn implements AutoCloseable {
     private final List<Publish> log = new ArrayList<>();
     private final List<String> historyDeletes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    private PubNubStandIn() {
+    private final String host;
+
+    private PubNubStandIn(String host) {
+        this.host = host;
         server = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
-            config.jetty.host = "127.0.0.1";
+            config.jetty.host = host;
             config.jetty.port = 0;
             config.routes.get("/*", this::handle);
             config.routes.post("/*", this::handle);
@@ -118,12 +121,17 @@ public final class PubNubStandIn implements AutoCloseable {
     }
 
     public static PubNubStandIn start() {
-        return new PubNubStandIn();
+        return new PubNubStandIn("127.0.0.1");
+    }
+
+    /** A stand-in listening on {@code host} (e.g. the address a network namespace reaches this machine by). */
+    public static PubNubStandIn start(String host) {
+        return new PubNubStandIn(host);
     }
 
     /** {@code host:port}, for {@code PUBNUB_ORIGIN} with {@code PUBNUB_SECURE=false}. */
     public String origin() {
-        return "127.0.0.1:" + server.port();
+        return host + ":" + server.port();
     }
 
     /** From now on, answers each publish with {@code script.apply(channel)}, or accepts it when that is null. */

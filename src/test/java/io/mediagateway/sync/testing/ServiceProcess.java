@@ -23,12 +23,27 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static ServiceProcess start(Map<String, String> env, Path output, String... args) throws IOException {
+        return start(List.of(), env, output, args);
+    }
+
+    /** {@code prefix}: what runs the JVM, e.g. {@link NetworkNamespace#wrap}'s {@code ip netns exec <name>}. */
+    public static ServiceProcess start(List<String> prefix, Map<String, String> env, Path output, String... args)
+            throws IOException {
+        return start(prefix, List.of(), env, output, args);
+    }
+
+    /** {@code jvmOptions}: more options for the service's JVM, after {@code -Xmx512m}. */
+    public static ServiceProcess start(List<String> prefix, List<String> jvmOptions, Map<String, String> env, Path output,
+                                       String... args) throws IOException {
         String jar = System.getProperty("sync.jar", "target/media-gateway-sync.jar");
         if (!Files.exists(Path.of(jar))) {
             throw new IllegalStateException(jar + " does not exist: run 'mvn verify' (it packages before the ITs)");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar));
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of(java, "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
@@ -43,11 +58,16 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public void awaitReady(int httpPort, Duration timeout) {
+        awaitReady("http://127.0.0.1:" + httpPort, timeout);
+    }
+
+    /** Waits until {@code baseUrl}/ready answers 200. */
+    public void awaitReady(String baseUrl, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the service exited with " + process.exitValue() + ":\n" + output());
             }
-            return Http.status("http://127.0.0.1:" + httpPort + "/ready") == 200;
+            return Http.status(baseUrl + "/ready") == 200;
         });
     }
 
@@ -59,6 +79,10 @@ public final class ServiceProcess implements AutoCloseable {
             throw new AssertionError("the service did not exit within " + timeout + " of SIGTERM");
         }
         return process.exitValue();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */

@@ -65,6 +65,8 @@ public final class EnvironmentHelp {
               SYNC_STREAM_THREADS           Kafka Streams threads (number of cores)
               SYNC_COMMIT_INTERVAL_MS       exactly-once commit interval: a floor of delta latency (20)
               SYNC_STANDBY_REPLICAS         standby copies of each store on other instances (1)
+              SYNC_KAFKA_SESSION_TIMEOUT_MS how long a silent instance keeps its users' tasks and its
+                                            share of the egress before the others take them (45000)
               SYNC_ROCKSDB_MEMORY_MB        off-heap budget shared by all state stores: block cache,
                                             index/filter blocks and memtables (256)
               SYNC_VIEW_CACHE_MB            heap kept for rendered watchlist items, copied into answers

@@ -1,0 +1,242 @@
+package io.mediagateway.sync.app.fault;
+
+import io.mediagateway.sync.testing.KafkaCluster;
+import io.mediagateway.sync.testing.NetworkNamespace;
+import io.mediagateway.sync.testing.Ports;
+import io.mediagateway.sync.testing.PubNubStandIn;
+import io.mediagateway.sync.testing.ServiceProcess;
+import io.mediagateway.sync.testing.TestDirs;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything a fault run needs, as real processes on this machine: a Kafka cluster of three KRaft nodes, a
+ * PostgreSQL that can be stopped and started again on its data, the PubNub stand-in, and three instances of the
+ * packaged service — the last of them in a network namespace of its own, so that it can be cut off from the brokers
+ * (and from everything else) and joined again. Every other part listens on this side's end of the namespace's link,
+ * which this machine reaches as a local address.
+ */
+final class FaultCluster implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FaultCluster.class);
+    static final String SECRET = "fault-it-secret-long-enough-for-hs256";
+    static final String APPLICATION = "fault-sync";
+
+    /** One service instance; {@code readable} is false while it is down or cut off, and reads skip it. */
+    static final class Instance {
+        final int index;
+        final int port;
+        final String baseUrl;
+        final boolean namespaced;
+        final Path dataDir;
+        final Path output;
+        volatile ServiceProcess process;
+        volatile boolean readable;
+
+        Instance(int index, int port, String host, boolean namespaced, Path dataDir, Path output) {
+            this.index = index;
+            this.port = port;
+            this.baseUrl = "http://" + host + ":" + port;
+            this.namespaced = namespaced;
+            this.dataDir = dataDir;
+            this.output = output;
+        }
+
+        @Override
+        public String toString() {
+            return "instance " + (index + 1) + (namespaced ? " (namespaced)" : "");
+        }
+    }
+
+    final NetworkNamespace namespace;
+    final KafkaCluster kafka;
+    final PubNubStandIn pubnub;
+    final List<Instance> instances = new ArrayList<>();
+    private final Path pgData;
+    private final Path pgRuntime;
+    private final int pgPort;
+    private volatile EmbeddedPostgres pg;
+    final AtomicInteger restarts = new AtomicInteger();
+
+    private FaultCluster(NetworkNamespace namespace, KafkaCluster kafka, PubNubStandIn pubnub, Path pgData, Path pgRuntime,
+                         int pgPort) {
+        this.namespace = namespace;
+        this.kafka = kafka;
+        this.pubnub = pubnub;
+        this.pgData = pgData;
+        this.pgRuntime = pgRuntime;
+        this.pgPort = pgPort;
+    }
+
+    static FaultCluster start(int instances) throws Exception {
+        NetworkNamespace ns = NetworkNamespace.create("f" + (ProcessHandle.current().pid() % 1000), 200 + (int) (ProcessHandle.current().pid() % 50));
+        KafkaCluster kafka = null;
+        PubNubStandIn pubnub = null;
+        try {
+            kafka = KafkaCluster.start(ns.hostAddress(), 3);
+            kafka.ensureServiceTopics();
+            pubnub = PubNubStandIn.start(ns.hostAddress());
+            FaultCluster c = new FaultCluster(ns, kafka, pubnub, TestDirs.create("fault-pg-data"),
+                    TestDirs.create("fault-pg-runtime"), Ports.free());
+            c.startPostgres();
+            for (int i = 0; i < instances; i++) {
+                boolean namespaced = i == instances - 1;
+                String host = namespaced ? ns.address() : ns.hostAddress();
+                c.instances.add(new Instance(i, Ports.free(), host, namespaced, TestDirs.create("fault-instance-" + (i + 1)),
+                        TestDirs.create("fault-logs").resolve("instance-" + (i + 1) + ".log")));
+            }
+            for (Instance instance : c.instances) {
+                c.launch(instance);
+            }
+            for (Instance instance : c.instances) {
+                c.awaitReady(instance);
+            }
+            return c;
+        } catch (Exception | Error e) {
+            if (pubnub != null) {
+                pubnub.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+            ns.close();
+            throw e;
+        }
+    }
+
+    String pgUrl() {
+        return "jdbc:postgresql://" + namespace.hostAddress() + ":" + pgPort + "/postgres";
+    }
+
+    java.sql.Connection connectPostgres() throws java.sql.SQLException {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("connectTimeout", "5");
+        return java.sql.DriverManager.getConnection(pgUrl(), p);
+    }
+
+    private Map<String, String> env(Instance instance) {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("PG_URL", pgUrl());
+        env.put("PG_USER", "postgres");
+        env.put("SYNC_HOST", "0.0.0.0");
+        env.put("SYNC_PORT", Integer.toString(instance.port));
+        env.put("SYNC_ADVERTISED_URL", instance.baseUrl);
+        env.put("SYNC_DATA_DIR", instance.dataDir.toString());
+        env.put("SYNC_INSTANCE_ID", "fault-" + (instance.index + 1));
+        env.put("SYNC_APPLICATION_ID", APPLICATION);
+        env.put("SYNC_STREAM_THREADS", "1");
+        env.put("SYNC_JWT_SECRET", SECRET);
+        // Every instance holds a copy of every task: reads have a replica wherever one instance is left.
+        env.put("SYNC_STANDBY_REPLICAS", Integer.toString(instances.size() - 1));
+        env.put("SYNC_KAFKA_SESSION_TIMEOUT_MS", "10000");
+        // Correctness, not latency, is measured here: fewer transactions leave the brokers' CPU to the faults.
+        env.put("SYNC_COMMIT_INTERVAL_MS", "100");
+        // Presence by heartbeats and timeouts is not what this run checks: devices stay online until they leave.
+        env.put("SYNC_PRESENCE_TIMEOUT_MS", Long.toString(Duration.ofDays(7).toMillis()));
+        env.put("SYNC_RATE_LIMIT_USER_PER_SEC", "0");
+        env.put("SYNC_RATE_LIMIT_DEVICE_PER_SEC", "0");
+        env.put("SYNC_ANALYTICS", "off");
+        env.put("PUBNUB_PUBLISH_KEY", "pub-key");
+        env.put("PUBNUB_SUBSCRIBE_KEY", "sub-key");
+        env.put("PUBNUB_ORIGIN", pubnub.origin());
+        env.put("PUBNUB_SECURE", "false");
+        return env;
+    }
+
+    private void launch(Instance instance) throws IOException {
+        List<String> prefix = instance.namespaced ? namespace.wrap(List.of()) : List.of();
+        // Six JVMs share the machine's cores: C1 only, which starts them in a fraction of the CPU.
+        instance.process = ServiceProcess.start(prefix, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+                env(instance), instance.output, "serve");
+    }
+
+    private void awaitReady(Instance instance) {
+        instance.process.awaitReady(instance.baseUrl, Duration.ofMinutes(3));
+        instance.readable = true;
+        log.info("{} ready at {}", instance, instance.baseUrl);
+    }
+
+    /** SIGKILL, as a crash would stop it. */
+    void kill(Instance instance) throws InterruptedException {
+        instance.readable = false;
+        instance.process.kill();
+        log.info("Killed {}", instance);
+    }
+
+    /** Starts killed instances again on their data (all at once), and waits until each is ready. */
+    void restart(List<Instance> killed) throws IOException {
+        for (Instance instance : killed) {
+            launch(instance);
+        }
+        for (Instance instance : killed) {
+            awaitReady(instance);
+            restarts.incrementAndGet();
+        }
+    }
+
+    Instance namespaced() {
+        return instances.get(instances.size() - 1);
+    }
+
+    void cut() throws IOException, InterruptedException {
+        namespaced().readable = false;
+        namespace.cut();
+    }
+
+    void heal() throws IOException, InterruptedException {
+        namespace.heal();
+        namespaced().readable = true;
+    }
+
+    private void startPostgres() throws IOException {
+        pg = EmbeddedPostgres.builder()
+                .setOverrideWorkingDirectory(pgRuntime.toFile())
+                .setDataDirectory(pgData)
+                .setCleanDataDirectory(false)
+                .setPort(pgPort)
+                .setServerConfig("listen_addresses", "127.0.0.1," + namespace.hostAddress())
+                .start();
+        // initdb trusts loopback only; the instances connect from the namespace's link.
+        Path hba = pgData.resolve("pg_hba.conf");
+        String rule = "host all all 10.203.0.0/16 trust";
+        if (!java.nio.file.Files.readString(hba).contains(rule)) {
+            java.nio.file.Files.writeString(hba, "\n" + rule + "\n", java.nio.file.StandardOpenOption.APPEND);
+            pg.close();
+            startPostgres();
+        }
+    }
+
+    /** Stops PostgreSQL (fast shutdown: open transactions are rolled back) and, after {@code down}, starts it again. */
+    void restartPostgres(Duration down) throws IOException, InterruptedException {
+        pg.close();
+        log.info("PostgreSQL stopped");
+        Thread.sleep(down.toMillis());
+        startPostgres();
+        log.info("PostgreSQL started again");
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Instance instance : instances) {
+            if (instance.process != null) {
+                instance.process.close();
+            }
+        }
+        if (pg != null) {
+            pg.close();
+        }
+        pubnub.close();
+        kafka.close();
+        namespace.close();
+    }
+}

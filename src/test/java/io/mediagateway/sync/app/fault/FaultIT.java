@@ -1,0 +1,382 @@
+package io.mediagateway.sync.app.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.testing.NetworkNamespace;
+import io.mediagateway.sync.testing.PubNubStandIn;
+import io.mediagateway.sync.testing.TopicReader;
+import io.mediagateway.sync.topics.Topics;
+import io.mediagateway.sync.web.JwtTokens;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fault-injection suite (issue 25): three KRaft brokers (replication 3, {@code min.insync.replicas} 2), three
+ * instances of the packaged service (one in a network namespace of its own), a real PostgreSQL and the PubNub
+ * stand-in, under a seeded workload whose end state a {@link ReferenceModel} predicts — while the suite kills the
+ * partition leader broker, kills instances with SIGKILL (one, then two at once), restarts PostgreSQL mid-batch, has
+ * PubNub answer 500 then 429 for a while and cuts one instance off from everything. After healing: every instance's
+ * reads equal the model, PostgreSQL's tables equal the model, every delta reached PubNub in per-user order, no
+ * {@code delta_id} was committed twice, no acknowledged write was lost and no read failed on an instance that was up.
+ *
+ * <p>{@code mvn verify} runs the short script (each fault once). {@code -Dfault.minutes=60} runs the long one: faults
+ * drawn at random for that long (README, "What we guarantee, and how it is tested"). {@code -Dfault.seed=N} replays a
+ * run: the same seed makes the same events and the same faults in the same order.
+ */
+class FaultIT {
+    private static final Logger log = LoggerFactory.getLogger(FaultIT.class);
+    private static final long SEED = Long.getLong("fault.seed", 20_261_206L);
+    private static final long LONG_MINUTES = Long.getLong("fault.minutes", 0L);
+    private static final int USERS = 24;
+
+    private final Map<String, Integer> faults = new TreeMap<>();
+
+    private void fault(String kind) {
+        faults.merge(kind, 1, Integer::sum);
+    }
+
+    @Test
+    void theStateSurvivesBrokerInstanceDatabasePubNubAndNetworkFaults() throws Exception {
+        String unavailable = NetworkNamespace.unavailableReason();
+        assertThat(unavailable).as("the fault suite needs network namespaces (root and iproute2)").isNull();
+        long startMs = System.currentTimeMillis();
+        ReferenceModel model = new ReferenceModel();
+        Workload workload = new Workload(SEED, USERS, startMs, model);
+        Random random = new Random(SEED);
+        log.info("Fault run: seed {}, {}", SEED, LONG_MINUTES > 0 ? LONG_MINUTES + " minutes of random faults" : "the short script");
+        try (FaultCluster cluster = FaultCluster.start(3);
+             Load load = new Load(cluster, workload, SEED, LONG_MINUTES > 0 ? 60 : 40).start()) {
+            long began = System.nanoTime();
+            if (LONG_MINUTES > 0) {
+                randomFaults(cluster, random, workload, Duration.ofMinutes(LONG_MINUTES));
+            } else {
+                script(cluster, random, workload);
+            }
+            load.stop();
+            log.info("Faults done in {} s: {}", (System.nanoTime() - began) / 1_000_000_000L, faults);
+            assertThat(load.lostWrites).as("writes that were never acknowledged").isEmpty();
+            verify(cluster, model, workload);
+            assertThat(load.failedReads).as("reads that failed on an instance that was up, with a copy of every user")
+                    .isEmpty();
+            log.info("Fault run passed: seed {}, faults {}, {} events and {} REST writes, {} reads ({} stale), "
+                            + "{} instance restarts", SEED, faults, load.acknowledged.get(), load.restWrites.get(),
+                    load.reads.get(), load.staleReads.get(), cluster.restarts.get());
+        }
+    }
+
+    /** The short run: each fault once, with the load on all along. */
+    private void script(FaultCluster cluster, Random random, Workload workload) throws Exception {
+        Thread.sleep(8_000);
+        killLeaderBroker(cluster, random, workload, Duration.ofSeconds(8));
+        Thread.sleep(3_000);
+        killInstances(cluster, List.of(cluster.instances.get(random.nextInt(2))));
+        Thread.sleep(3_000);
+        cluster.restartPostgres(Duration.ofSeconds(3));
+        fault("postgres restart");
+        pubnubErrors(cluster, Duration.ofSeconds(5));
+        cut(cluster, Duration.ofSeconds(20));
+        Thread.sleep(3_000);
+        killInstances(cluster, List.of(cluster.instances.get(0), cluster.instances.get(1)));
+        Thread.sleep(8_000);
+    }
+
+    /** The long run: faults drawn at random, a few seconds apart, until {@code length} has passed. */
+    private void randomFaults(FaultCluster cluster, Random random, Workload workload, Duration length) throws Exception {
+        long end = System.nanoTime() + length.toNanos();
+        while (System.nanoTime() < end) {
+            int roll = random.nextInt(100);
+            if (roll < 35) {
+                pubnubErrors(cluster, Duration.ofMillis(500 + random.nextInt(3_000)));
+            } else if (roll < 50) {
+                cluster.restartPostgres(Duration.ofMillis(200 + random.nextInt(2_000)));
+                fault("postgres restart");
+            } else if (roll < 70) {
+                cut(cluster, Duration.ofMillis(1_000 + random.nextInt(5_000)));
+            } else if (roll < 73) {
+                cut(cluster, Duration.ofSeconds(15 + random.nextInt(10)));
+            } else if (roll < 85) {
+                killLeaderBroker(cluster, random, workload, Duration.ofMillis(1_000 + random.nextInt(6_000)));
+            } else if (roll < 95) {
+                killInstances(cluster, List.of(cluster.instances.get(random.nextInt(cluster.instances.size()))));
+            } else {
+                int spared = random.nextInt(cluster.instances.size());
+                List<FaultCluster.Instance> two = cluster.instances.stream().filter(i -> i.index != spared).toList();
+                killInstances(cluster, two);
+            }
+            Thread.sleep(random.nextInt(3_000));
+        }
+    }
+
+    private void killLeaderBroker(FaultCluster cluster, Random random, Workload workload, Duration down) throws Exception {
+        String user = workload.users().get(random.nextInt(workload.users().size()));
+        int partition = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                user.getBytes(StandardCharsets.UTF_8))) % Topics.DEVICE_EVENTS.definition().partitions();
+        int leader = cluster.kafka.leaderOf(Topics.DEVICE_EVENTS.name(), partition);
+        cluster.kafka.kill(leader);
+        fault("leader broker killed");
+        Thread.sleep(down.toMillis());
+        cluster.kafka.restart(leader);
+    }
+
+    private void killInstances(FaultCluster cluster, List<FaultCluster.Instance> victims) throws Exception {
+        for (FaultCluster.Instance victim : victims) {
+            cluster.kill(victim);
+        }
+        fault(victims.size() == 1 ? "instance SIGKILL" : "two instances SIGKILL at once");
+        Thread.sleep(2_000);
+        cluster.restart(victims);
+    }
+
+    private void pubnubErrors(FaultCluster cluster, Duration each) throws InterruptedException {
+        cluster.pubnub.script(channel -> PubNubStandIn.Answer.error(500));
+        Thread.sleep(each.toMillis());
+        cluster.pubnub.script(channel -> PubNubStandIn.Answer.throttled(1));
+        Thread.sleep(each.toMillis());
+        cluster.pubnub.script(channel -> null);
+        fault("pubnub 500 then 429");
+    }
+
+    private void cut(FaultCluster cluster, Duration length) throws Exception {
+        cluster.cut();
+        fault(length.toSeconds() >= 10 ? "instance cut off (past the session timeout)" : "instance cut off (briefly)");
+        Thread.sleep(length.toMillis());
+        cluster.heal();
+    }
+
+    // ---- the verdict
+
+    private void verify(FaultCluster cluster, ReferenceModel model, Workload workload) throws Exception {
+        JwtTokens tokens = new JwtTokens(FaultCluster.SECRET);
+        Set<String> users = new TreeSet<>(workload.users());
+        Map<String, ReferenceModel.UserView> expected = new TreeMap<>();
+        users.forEach(u -> expected.put(u, model.view(u)));
+
+        // The workload is valid throughout: nothing of it may be dead-lettered.
+        Map<String, Integer> deadLetters = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(cluster.kafka.bootstrapServers(),
+                Topics.DEAD_LETTERS.name())) {
+            org.apache.kafka.common.header.Header reason = r.headers().lastHeader("error.reason");
+            deadLetters.merge(reason == null ? "?" : new String(reason.value(), StandardCharsets.UTF_8), 1, Integer::sum);
+        }
+        assertThat(deadLetters).as("dead letters of a valid workload, by reason").isEmpty();
+
+        // Every instance's reads: the model (registers, set, devices), for every user.
+        Map<String, String> divergent = new TreeMap<>();
+        try {
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                divergent.clear();
+                for (FaultCluster.Instance instance : cluster.instances) {
+                    for (String user : users) {
+                        ReferenceModel.UserView seen = readView(instance, user, tokens);
+                        if (!expected.get(user).equals(seen)) {
+                            divergent.put(instance + " " + user, difference(expected.get(user), seen) + " (devices read: "
+                                    + Http.call(instance.baseUrl + "/api/v1/devices", tokens.forUser(user, "verdict",
+                                    Duration.ofHours(1), Instant.now()), null).headers().map() + ")");
+                        }
+                    }
+                }
+                return divergent.isEmpty();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            hold(cluster);
+            throw new AssertionError(divergent.size() + " reads differ from the model, e.g. "
+                    + divergent.entrySet().stream().limit(3).map(d -> d.getKey() + ": " + d.getValue()).toList());
+        }
+
+        // PostgreSQL's tables: the model.
+        Map<String, ReferenceModel.UserView> tables = new TreeMap<>();
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).ignoreExceptions()
+                    .until(() -> {
+                        tables.clear();
+                        tables.putAll(readTables(cluster, users));
+                        return tables.equals(expected);
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            List<String> diff = users.stream().filter(u -> !expected.get(u).equals(tables.get(u)))
+                    .map(u -> u + ": expected " + expected.get(u) + "\n  tables  " + tables.get(u)).limit(3).toList();
+            throw new AssertionError("PostgreSQL differs from the model: " + diff);
+        }
+
+        // The deltas as committed: no delta_id twice; per user, commands delivered or rejected as the model says.
+        Map<String, List<String>> deltaIds = new HashMap<>();
+        Map<String, List<ReferenceModel.CommandOutcome>> commands = new HashMap<>();
+        Map<String, Integer> seen = new HashMap<>();
+        List<ConsumerRecord<byte[], byte[]>> records = TopicReader.readCommitted(cluster.kafka.bootstrapServers(),
+                Topics.STATE_DELTAS.name());
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            JsonNode d = Json.parse(r.value());
+            String user = d.path("user_id").asText();
+            String id = d.path("delta_id").asText();
+            seen.merge(id, 1, Integer::sum);
+            deltaIds.computeIfAbsent(user, k -> new ArrayList<>()).add(id);
+            String type = d.path("msg_type").asText();
+            if (type.equals("remote_command") || type.equals("command_rejected")) {
+                commands.computeIfAbsent(user, k -> new ArrayList<>()).add(new ReferenceModel.CommandOutcome(
+                        d.path("target_device_id").asText(), d.path("command").path("type").asText(),
+                        type.equals("command_rejected") ? d.path("reason").asText() : null));
+            }
+        }
+        List<String> twice = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        assertThat(twice).as("delta_ids committed more than once, of " + records.size()).isEmpty();
+        for (String user : users) {
+            assertThat(commands.getOrDefault(user, List.of())).as("the commands of " + user)
+                    .isEqualTo(model.commands(user));
+        }
+
+        // PubNub: every delta of a user, first published in the order of the user's deltas.
+        Map<String, List<String>> published = new HashMap<>();
+        try {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                published.clear();
+                published.putAll(firstPublished(cluster.pubnub));
+                return users.stream().allMatch(u -> published.getOrDefault(u, List.of())
+                        .equals(deltaIds.getOrDefault(u, List.of())));
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            List<String> diff = users.stream().filter(u -> !published.getOrDefault(u, List.of())
+                    .equals(deltaIds.getOrDefault(u, List.of())))
+                    .map(u -> u + ": " + deltaIds.getOrDefault(u, List.of()).size() + " deltas, "
+                            + published.getOrDefault(u, List.of()).size() + " first published; first difference at "
+                            + firstDifference(deltaIds.getOrDefault(u, List.of()), published.getOrDefault(u, List.of())))
+                    .limit(3).toList();
+            throw new AssertionError("PubNub did not get every delta in per-user order: " + diff);
+        }
+        int republished = cluster.pubnub.published().size() - seen.size();
+        log.info("Verdict: {} users equal the model on {} instances and in PostgreSQL; {} deltas, none twice; "
+                + "PubNub got all in order ({} published again after a fault)", users.size(), cluster.instances.size(),
+                records.size(), Math.max(0, republished));
+    }
+
+    /** What differs between two views, part by part. */
+    private static String difference(ReferenceModel.UserView expected, ReferenceModel.UserView seen) {
+        List<String> parts = new ArrayList<>();
+        if (!expected.watchlist().equals(seen.watchlist())) {
+            parts.add("watchlist expected " + expected.watchlist() + " read " + seen.watchlist());
+        }
+        for (String content : new TreeSet<>(expected.progress().keySet())) {
+            if (!expected.progress().get(content).equals(seen.progress().get(content))) {
+                parts.add("progress of " + content + " expected " + expected.progress().get(content) + " read "
+                        + seen.progress().get(content));
+            }
+        }
+        if (!expected.preferences().equals(seen.preferences())) {
+            parts.add("preferences expected " + expected.preferences() + " read " + seen.preferences());
+        }
+        if (!expected.devices().equals(seen.devices())) {
+            parts.add("devices expected " + expected.devices() + " read " + seen.devices());
+        }
+        return String.join("; ", parts);
+    }
+
+    /** {@code -Dfault.hold=N}: keeps a failed run's processes for N minutes, to look at them. */
+    private static void hold(FaultCluster cluster) throws InterruptedException {
+        long minutes = Long.getLong("fault.hold", 0L);
+        if (minutes > 0) {
+            log.error("Holding the failed run for {} minutes: instances {}, Kafka {}, PostgreSQL {}", minutes,
+                    cluster.instances.stream().map(i -> i.baseUrl).toList(), cluster.kafka.bootstrapServers(), cluster.pgUrl());
+            Thread.sleep(Duration.ofMinutes(minutes).toMillis());
+        }
+    }
+
+    private static int firstDifference(List<String> a, List<String> b) {
+        int i = 0;
+        while (i < a.size() && i < b.size() && a.get(i).equals(b.get(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Per user, the delta ids of the stand-in's accepted publishes on the user's channels, each at its first publish. */
+    private static Map<String, List<String>> firstPublished(PubNubStandIn pubnub) {
+        Map<String, LinkedHashSet<String>> first = new HashMap<>();
+        for (PubNubStandIn.Publish p : pubnub.published()) {
+            if (!p.channel().startsWith("user.") || p.meta() == null) {
+                continue;
+            }
+            String user = p.channel().substring("user.".length(), p.channel().lastIndexOf('.'));
+            first.computeIfAbsent(user, k -> new LinkedHashSet<>()).add(Json.parse(p.meta()).path("delta_id").asText());
+        }
+        Map<String, List<String>> out = new HashMap<>();
+        first.forEach((user, ids) -> out.put(user, List.copyOf(ids)));
+        return out;
+    }
+
+    private static ReferenceModel.UserView readView(FaultCluster.Instance instance, String user, JwtTokens tokens)
+            throws Exception {
+        String token = tokens.forUser(user, "verdict", Duration.ofHours(1), Instant.now());
+        return Views.of(get(instance, "/api/v1/sync/watchlist", token), get(instance, "/api/v1/sync/progress", token),
+                get(instance, "/api/v1/sync/preferences", token), get(instance, "/api/v1/devices", token));
+    }
+
+    private static JsonNode get(FaultCluster.Instance instance, String path, String token) throws Exception {
+        HttpResponse<String> r = Http.call(instance.baseUrl + path, token, null);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException(instance + " " + path + ": " + r.statusCode() + " " + r.body());
+        }
+        return Json.parse(r.body());
+    }
+
+    private static Map<String, ReferenceModel.UserView> readTables(FaultCluster cluster, Set<String> users) throws Exception {
+        Map<String, Map<String, Set<String>>> watchlists = new HashMap<>();
+        Map<String, Map<String, String>> progress = new HashMap<>();
+        Map<String, Map<String, String>> preferences = new HashMap<>();
+        Map<String, Map<String, Boolean>> devices = new HashMap<>();
+        try (Connection c = cluster.connectPostgres(); Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("SELECT user_id, content_id, unique_tag FROM user_watchlists WHERE NOT is_removed")) {
+                while (r.next()) {
+                    watchlists.computeIfAbsent(r.getString(1), k -> new TreeMap<>())
+                            .computeIfAbsent(r.getString(2), k -> new TreeSet<>()).add(r.getString(3));
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT user_id, content_id, position_seconds, state, device_id, hlc "
+                    + "FROM user_progress WHERE NOT is_removed")) {
+                while (r.next()) {
+                    progress.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2),
+                            ReferenceModel.canonicalProgress(r.getDouble(3), r.getString(4), r.getString(5), r.getLong(6)));
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT user_id, key, value::text FROM user_preferences")) {
+                while (r.next()) {
+                    preferences.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2),
+                            Json.string(Json.parse(r.getString(3))));
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT user_id, device_id, is_online FROM user_devices WHERE NOT is_removed")) {
+                while (r.next()) {
+                    devices.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2), r.getBoolean(3));
+                }
+            }
+        }
+        Map<String, ReferenceModel.UserView> out = new LinkedHashMap<>();
+        for (String user : users) {
+            out.put(user, new ReferenceModel.UserView(watchlists.getOrDefault(user, new TreeMap<>()),
+                    progress.getOrDefault(user, new TreeMap<>()), preferences.getOrDefault(user, new TreeMap<>()),
+                    devices.getOrDefault(user, new TreeMap<>())));
+        }
+        return out;
+    }
+}

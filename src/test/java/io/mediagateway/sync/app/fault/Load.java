@@ -1,0 +1,200 @@
+package io.mediagateway.sync.app.fault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.topics.Topics;
+import io.mediagateway.sync.web.JwtTokens;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives a {@link FaultCluster} while faults happen: a gateway producing the {@link Workload}'s events to
+ * {@code sync.device-events} (acks=all, idempotent, retrying for as long as it takes, so one user's events keep their
+ * order), the workload's REST writes sent to whichever instance is up and retried elsewhere until one accepts them,
+ * and a reader asking random instances for random users' state all along. What failed is kept for the verdict.
+ */
+final class Load implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Load.class);
+
+    /** A read that did not answer 200 from an instance that was up before and after it. */
+    record FailedRead(String instance, String user, String outcome, long atMs) {
+    }
+
+    private final FaultCluster cluster;
+    private final Workload workload;
+    private final int opsPerSecond;
+    private final KafkaProducer<String, String> producer;
+    private final ExecutorService rest = Executors.newFixedThreadPool(4);
+    private final JwtTokens tokens = new JwtTokens(FaultCluster.SECRET);
+    private final Random random;
+    private volatile boolean running = true;
+    private final Thread writer;
+    private final Thread reader;
+    final AtomicLong produced = new AtomicLong();
+    final AtomicLong acknowledged = new AtomicLong();
+    final AtomicLong restWrites = new AtomicLong();
+    final AtomicLong restRetries = new AtomicLong();
+    final AtomicLong reads = new AtomicLong();
+    final AtomicLong staleReads = new AtomicLong();
+    final Queue<String> lostWrites = new ConcurrentLinkedQueue<>();
+    final Queue<FailedRead> failedReads = new ConcurrentLinkedQueue<>();
+
+    Load(FaultCluster cluster, Workload workload, long seed, int opsPerSecond) {
+        this.cluster = cluster;
+        this.workload = workload;
+        this.opsPerSecond = opsPerSecond;
+        this.random = new Random(seed ^ 0x5eed);
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofMinutes(10).toMillis(),
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new StringSerializer());
+        this.writer = new Thread(this::write, "fault-gateway");
+        this.reader = new Thread(this::read, "fault-reader");
+    }
+
+    Load start() {
+        writer.start();
+        reader.start();
+        return this;
+    }
+
+    private void write() {
+        long periodNanos = 1_000_000_000L / opsPerSecond;
+        long next = System.nanoTime();
+        while (running) {
+            Workload.Op op = workload.next();
+            if (op.rest()) {
+                rest.submit(() -> restWrite(op));
+            } else {
+                produced.incrementAndGet();
+                producer.send(new ProducerRecord<>(Topics.DEVICE_EVENTS.name(), op.user(), op.json()), (meta, error) -> {
+                    if (error == null) {
+                        acknowledged.incrementAndGet();
+                    } else {
+                        lostWrites.add("event " + op.index() + " of " + op.user() + ": " + error);
+                    }
+                });
+            }
+            next += periodNanos;
+            long sleep = next - System.nanoTime();
+            if (sleep > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private FaultCluster.Instance anyReadable() {
+        List<FaultCluster.Instance> up = cluster.instances.stream().filter(i -> i.readable).toList();
+        return up.isEmpty() ? null : up.get(random.nextInt(up.size()));
+    }
+
+    /** A REST preference write, retried on another instance until one accepts it (the same Idempotency-Key each time). */
+    private void restWrite(Workload.Op op) {
+        JsonNode event = Json.parse(op.json());
+        String body = Json.string(Json.object().put("key", event.get("key").asText()).set("value", event.get("value")))
+                .replaceFirst("}$", ",\"hlc\":\"" + event.get("hlc").asText() + "\"}");
+        String token = tokens.forUser(op.user(), op.device(), Duration.ofHours(3), Instant.now());
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        String last = "no instance up";
+        while (System.nanoTime() < deadline) {
+            FaultCluster.Instance target = anyReadable();
+            if (target != null) {
+                try {
+                    HttpResponse<String> r = Http.request("POST", target.baseUrl + "/api/v1/sync/preferences", token, body,
+                            "Idempotency-Key", event.get("message_id").asText());
+                    if (r.statusCode() == 202) {
+                        restWrites.incrementAndGet();
+                        return;
+                    }
+                    last = target + " answered " + r.statusCode() + " " + r.body();
+                } catch (Exception e) {
+                    last = target + ": " + e;
+                }
+            }
+            restRetries.incrementAndGet();
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        lostWrites.add("REST write " + op.index() + " of " + op.user() + ": " + last);
+    }
+
+    private void read() {
+        List<String> users = workload.users();
+        while (running) {
+            FaultCluster.Instance target = anyReadable();
+            String user = users.get(random.nextInt(users.size()));
+            if (target != null) {
+                String outcome;
+                try {
+                    HttpResponse<String> r = Http.call(target.baseUrl + "/api/v1/sync/preferences",
+                            tokens.forUser(user, "reader", Duration.ofHours(3), Instant.now()), null);
+                    outcome = r.statusCode() == 200 ? null : r.statusCode() + " " + r.body();
+                    if (r.headers().firstValue("X-Sync-Staleness").isPresent()) {
+                        staleReads.incrementAndGet();
+                    }
+                } catch (Exception e) {
+                    outcome = e.toString();
+                }
+                reads.incrementAndGet();
+                // Only an instance that was up before and after the read owed an answer.
+                if (outcome != null && target.readable) {
+                    failedReads.add(new FailedRead(target.toString(), user, outcome, System.currentTimeMillis()));
+                    log.warn("Read of {} from {} failed: {}", user, target, outcome);
+                }
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Stops making events, and waits until every one made has been acknowledged or given up on. */
+    void stop() throws InterruptedException {
+        running = false;
+        writer.join();
+        reader.join();
+        producer.flush();
+        rest.shutdown();
+        if (!rest.awaitTermination(6, TimeUnit.MINUTES)) {
+            lostWrites.add("REST writes still retrying after 6 minutes");
+        }
+        log.info("Load stopped: {} events produced, {} acknowledged; {} REST writes ({} retries); {} reads ({} stale)",
+                produced.get(), acknowledged.get(), restWrites.get(), restRetries.get(), reads.get(), staleReads.get());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        rest.shutdownNow();
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,231 @@
+package io.mediagateway.sync.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.mediagateway.sync.topics.TopicProvisioner;
+import io.mediagateway.sync.topics.Topics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kafka cluster of {@code n} KRaft nodes (each broker and controller), every node a process of its own run from
+ * the packaged jar's Kafka classes ({@code kafka.Kafka}), so that one can be killed with SIGKILL as a crash would and
+ * started again on its data. Replication factor {@code n}, {@code min.insync.replicas} {@code n - 1} for every
+ * topic the brokers create themselves (offsets, transactions, the streams' changelogs).
+ */
+public final class KafkaCluster implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KafkaCluster.class);
+
+    private final Path base;
+    private final String host;
+    private final int[] brokerPorts;
+    private final int[] controllerPorts;
+    private final Process[] nodes;
+
+    private KafkaCluster(Path base, String host, int n) throws IOException {
+        this.base = base;
+        this.host = host;
+        this.brokerPorts = new int[n];
+        this.controllerPorts = new int[n];
+        this.nodes = new Process[n];
+        for (int i = 0; i < n; i++) {
+            brokerPorts[i] = Ports.free();
+            controllerPorts[i] = Ports.free();
+        }
+    }
+
+    /**
+     * Formats and starts {@code n} nodes whose brokers listen (and are advertised) on {@code host}; their
+     * controllers listen on loopback. Returns once every broker is registered.
+     */
+    public static KafkaCluster start(String host, int n) throws Exception {
+        KafkaCluster cluster = new KafkaCluster(TestDirs.create("kafka-cluster"), host, n);
+        String clusterId = Uuid.randomUuid().toString();
+        for (int i = 0; i < n; i++) {
+            cluster.format(i, clusterId);
+        }
+        for (int i = 0; i < n; i++) {
+            cluster.startNode(i);
+        }
+        cluster.awaitBrokers(n, Duration.ofSeconds(120));
+        log.info("Kafka cluster of {} nodes at {}", n, cluster.bootstrapServers());
+        return cluster;
+    }
+
+    public String bootstrapServers() {
+        StringJoiner s = new StringJoiner(",");
+        for (int port : brokerPorts) {
+            s.add(host + ":" + port);
+        }
+        return s.toString();
+    }
+
+    public int size() {
+        return nodes.length;
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+    }
+
+    /** Creates the service's topics ({@code topics/}) as {@code serve} does. */
+    public void ensureServiceTopics() throws Exception {
+        try (Admin admin = admin()) {
+            new TopicProvisioner(admin, Duration.ofSeconds(60)).ensure(Topics.definitions());
+        }
+    }
+
+    /** The node index (0-based) leading {@code topic}'s partition {@code partition}. */
+    public int leaderOf(String topic, int partition) throws Exception {
+        try (Admin admin = admin()) {
+            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+            Node leader = d.partitions().get(partition).leader();
+            if (leader == null) {
+                throw new IllegalStateException(topic + "-" + partition + " has no leader");
+            }
+            return leader.id() - 1;
+        }
+    }
+
+    public boolean isRunning(int node) {
+        return nodes[node] != null && nodes[node].isAlive();
+    }
+
+    /** SIGKILL: the node stops at once, as a crash or a power cut would stop it. */
+    public void kill(int node) throws InterruptedException {
+        Process p = nodes[node];
+        if (p != null) {
+            p.destroyForcibly().waitFor();
+        }
+        log.info("Killed Kafka node {}", node + 1);
+    }
+
+    /** Starts a killed node again on its data, and waits until the cluster counts it again. */
+    public void restart(int node) throws Exception {
+        startNode(node);
+        awaitBrokers(nodes.length, Duration.ofSeconds(120));
+        log.info("Kafka node {} is back", node + 1);
+    }
+
+    private Path dir(int node) {
+        return base.resolve("node-" + (node + 1));
+    }
+
+    private Path config(int node) throws IOException {
+        Path dir = dir(node);
+        Files.createDirectories(dir.resolve("data"));
+        StringJoiner voters = new StringJoiner(",");
+        for (int i = 0; i < nodes.length; i++) {
+            voters.add((i + 1) + "@127.0.0.1:" + controllerPorts[i]);
+        }
+        String replicas = Integer.toString(nodes.length);
+        String minIsr = Integer.toString(Math.max(1, nodes.length - 1));
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(node + 1));
+        p.put("controller.quorum.voters", voters.toString());
+        p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPorts[node] + ",CONTROLLER://127.0.0.1:" + controllerPorts[node]);
+        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPorts[node]);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dir.resolve("data").toString());
+        p.put("offsets.topic.replication.factor", replicas);
+        p.put("transaction.state.log.replication.factor", replicas);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("share.coordinator.state.topic.replication.factor", replicas);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
+        p.put("default.replication.factor", replicas);
+        p.put("min.insync.replicas", minIsr);
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.num.partitions", "5");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 << 20));
+        // A dead broker leaves the ISRs (and a restarted one is fenced) within seconds, not Kafka's 9 s / 30 s.
+        p.put("broker.session.timeout.ms", "6000");
+        p.put("broker.heartbeat.interval.ms", "1000");
+        p.put("replica.lag.time.max.ms", "10000");
+        p.put("auto.create.topics.enable", "false");
+        p.put("unstable.api.versions.enable", "false");
+        p.put("unstable.feature.versions.enable", "false");
+        Path file = dir.resolve("server.properties");
+        try (OutputStream out = Files.newOutputStream(file)) {
+            p.store(out, "KafkaCluster node " + (node + 1));
+        }
+        return file;
+    }
+
+    private void format(int node, String clusterId) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int rc;
+        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            rc = StorageTool.execute(new String[] {"format", "--config", config(node).toString(),
+                    "--cluster-id", clusterId}, print);
+        }
+        if (rc != 0) {
+            throw new IllegalStateException("formatting node " + (node + 1) + " failed (" + rc + "): " + out);
+        }
+    }
+
+    private void startNode(int node) throws IOException {
+        String jar = System.getProperty("sync.jar", "target/media-gateway-sync.jar");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-cp", jar,
+                "kafka.Kafka", config(node).toString()));
+        Path output = dir(node).resolve("broker.log");
+        nodes[node] = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile())).start();
+    }
+
+    private void awaitBrokers(int n, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+            for (int i = 0; i < nodes.length; i++) {
+                if (nodes[i] != null && !nodes[i].isAlive() && nodes[i].exitValue() != 137) {
+                    throw new IllegalStateException("Kafka node " + (i + 1) + " exited with " + nodes[i].exitValue()
+                            + "; see " + dir(i).resolve("broker.log"));
+                }
+            }
+            try (Admin admin = admin()) {
+                return admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() >= n;
+            } catch (Exception notYet) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (int i = 0; i < nodes.length; i++) {
+            if (nodes[i] != null && nodes[i].isAlive()) {
+                nodes[i].destroy();
+            }
+        }
+        for (Process p : nodes) {
+            if (p != null && !p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+}
