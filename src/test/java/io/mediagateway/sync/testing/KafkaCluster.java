@@ -123,9 +123,19 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** Starts a killed node again on its data, and waits until the cluster counts it again. */
     public void restart(int node) throws Exception {
+        start(node);
+        awaitAll(Duration.ofSeconds(180));
+    }
+
+    /** Starts a killed node again on its data, without waiting for it. */
+    public void start(int node) throws IOException {
         startNode(node);
-        awaitBrokers(nodes.length, Duration.ofSeconds(120));
-        log.info("Kafka node {} is back", node + 1);
+    }
+
+    /** Waits until the cluster counts every node. */
+    public void awaitAll(Duration timeout) {
+        awaitBrokers(nodes.length, timeout);
+        log.info("Every Kafka node is registered");
     }
 
     private Path dir(int node) {

@@ -30,7 +30,7 @@ final class FaultCluster implements AutoCloseable {
     static final String SECRET = "fault-it-secret-long-enough-for-hs256";
     static final String APPLICATION = "fault-sync";
 
-    /** One service instance; {@code readable} is false while it is down or cut off, and reads skip it. */
+    /** One service instance; {@link #readable()} is false while it is down or cut off, and reads skip it. */
     static final class Instance {
         final int index;
         final int port;
@@ -39,7 +39,8 @@ final class FaultCluster implements AutoCloseable {
         final Path dataDir;
         final Path output;
         volatile ServiceProcess process;
-        volatile boolean readable;
+        volatile boolean up;
+        volatile boolean cut;
 
         Instance(int index, int port, String host, boolean namespaced, Path dataDir, Path output) {
             this.index = index;
@@ -48,6 +49,10 @@ final class FaultCluster implements AutoCloseable {
             this.namespaced = namespaced;
             this.dataDir = dataDir;
             this.output = output;
+        }
+
+        boolean readable() {
+            return up && !cut;
         }
 
         @Override
@@ -153,22 +158,25 @@ final class FaultCluster implements AutoCloseable {
         return env;
     }
 
-    private void launch(Instance instance) throws IOException {
+    void launch(Instance instance) throws IOException {
+        if (instance.process != null) {
+            restarts.incrementAndGet();
+        }
         List<String> prefix = instance.namespaced ? namespace.wrap(List.of()) : List.of();
         // Six JVMs share the machine's cores: C1 only, which starts them in a fraction of the CPU.
         instance.process = ServiceProcess.start(prefix, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
                 env(instance), instance.output, "serve");
     }
 
-    private void awaitReady(Instance instance) {
+    void awaitReady(Instance instance) {
         instance.process.awaitReady(instance.baseUrl, Duration.ofMinutes(3));
-        instance.readable = true;
+        instance.up = true;
         log.info("{} ready at {}", instance, instance.baseUrl);
     }
 
     /** SIGKILL, as a crash would stop it. */
     void kill(Instance instance) throws InterruptedException {
-        instance.readable = false;
+        instance.up = false;
         instance.process.kill();
         log.info("Killed {}", instance);
     }
@@ -180,7 +188,6 @@ final class FaultCluster implements AutoCloseable {
         }
         for (Instance instance : killed) {
             awaitReady(instance);
-            restarts.incrementAndGet();
         }
     }
 
@@ -188,14 +195,14 @@ final class FaultCluster implements AutoCloseable {
         return instances.get(instances.size() - 1);
     }
 
-    void cut() throws IOException, InterruptedException {
-        namespaced().readable = false;
+    synchronized void cut() throws IOException, InterruptedException {
+        namespaced().cut = true;
         namespace.cut();
     }
 
-    void heal() throws IOException, InterruptedException {
+    synchronized void heal() throws IOException, InterruptedException {
         namespace.heal();
-        namespaced().readable = true;
+        namespaced().cut = false;
     }
 
     private void startPostgres() throws IOException {
@@ -217,7 +224,7 @@ final class FaultCluster implements AutoCloseable {
     }
 
     /** Stops PostgreSQL (fast shutdown: open transactions are rolled back) and, after {@code down}, starts it again. */
-    void restartPostgres(Duration down) throws IOException, InterruptedException {
+    synchronized void restartPostgres(Duration down) throws IOException, InterruptedException {
         pg.close();
         log.info("PostgreSQL stopped");
         Thread.sleep(down.toMillis());

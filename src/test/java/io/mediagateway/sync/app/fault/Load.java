@@ -33,8 +33,11 @@ import org.slf4j.LoggerFactory;
 final class Load implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Load.class);
 
-    /** A read that did not answer 200 from an instance that was up before and after it. */
-    record FailedRead(String instance, String user, String outcome, long atMs) {
+    /**
+     * A read that did not answer 200 from an instance that was up before and after it; {@code copyAt} names an instance
+     * whose own copy of the user answered when asked right after (null: none did — no copy was readable anywhere).
+     */
+    record FailedRead(String instance, String user, String outcome, long atMs, String copyAt) {
     }
 
     private final FaultCluster cluster;
@@ -54,7 +57,10 @@ final class Load implements AutoCloseable {
     final AtomicLong reads = new AtomicLong();
     final AtomicLong staleReads = new AtomicLong();
     final Queue<String> lostWrites = new ConcurrentLinkedQueue<>();
+    /** Failed reads while another instance's copy could answer: what the service owes and the suite counts. */
     final Queue<FailedRead> failedReads = new ConcurrentLinkedQueue<>();
+    /** Failed reads when no instance's copy could answer (every copy restoring or gone): reported, not owed. */
+    final Queue<FailedRead> noCopyReads = new ConcurrentLinkedQueue<>();
 
     Load(FaultCluster cluster, Workload workload, long seed, int opsPerSecond) {
         this.cluster = cluster;
@@ -108,7 +114,7 @@ final class Load implements AutoCloseable {
     }
 
     private FaultCluster.Instance anyReadable() {
-        List<FaultCluster.Instance> up = cluster.instances.stream().filter(i -> i.readable).toList();
+        List<FaultCluster.Instance> up = cluster.instances.stream().filter(FaultCluster.Instance::readable).toList();
         return up.isEmpty() ? null : up.get(random.nextInt(up.size()));
     }
 
@@ -163,10 +169,14 @@ final class Load implements AutoCloseable {
                     outcome = e.toString();
                 }
                 reads.incrementAndGet();
-                // Only an instance that was up before and after the read owed an answer.
-                if (outcome != null && target.readable) {
-                    failedReads.add(new FailedRead(target.toString(), user, outcome, System.currentTimeMillis()));
-                    log.warn("Read of {} from {} failed: {}", user, target, outcome);
+                // Only an instance that was up before and after the read owed an answer, and only while a copy of the
+                // user somewhere could give one: each other instance is asked right away to answer from its own copy.
+                if (outcome != null && target.readable()) {
+                    String copyAt = copyElsewhere(target, user);
+                    FailedRead failed = new FailedRead(target.toString(), user, outcome, System.currentTimeMillis(), copyAt);
+                    (copyAt != null ? failedReads : noCopyReads).add(failed);
+                    log.warn("Read of {} from {} failed: {}; {}", user, target, outcome,
+                            copyAt != null ? "the copy on " + copyAt + " answered" : "no other instance's copy answered");
                 }
             }
             try {
@@ -175,6 +185,26 @@ final class Load implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** An instance other than {@code failed} whose own copy of {@code user} answers now (a forwarded read), or null. */
+    private String copyElsewhere(FaultCluster.Instance failed, String user) {
+        String token = tokens.forUser(user, "reader", Duration.ofHours(3), Instant.now());
+        for (FaultCluster.Instance other : cluster.instances) {
+            if (other == failed || !other.readable()) {
+                continue;
+            }
+            try {
+                HttpResponse<String> r = Http.request("GET", other.baseUrl + "/api/v1/sync/preferences", token, null,
+                        io.mediagateway.sync.query.OwnerClient.FORWARDED, "1");
+                if (r.statusCode() == 200) {
+                    return other.toString();
+                }
+            } catch (Exception e) {
+                // not this one
+            }
+        }
+        return null;
     }
 
     /** Stops making events, and waits until every one made has been acknowledged or given up on. */
@@ -187,8 +217,10 @@ final class Load implements AutoCloseable {
         if (!rest.awaitTermination(6, TimeUnit.MINUTES)) {
             lostWrites.add("REST writes still retrying after 6 minutes");
         }
-        log.info("Load stopped: {} events produced, {} acknowledged; {} REST writes ({} retries); {} reads ({} stale)",
-                produced.get(), acknowledged.get(), restWrites.get(), restRetries.get(), reads.get(), staleReads.get());
+        log.info("Load stopped: {} events produced, {} acknowledged; {} REST writes ({} retries); {} reads ({} stale, "
+                        + "{} failed while another copy could answer, {} failed with no copy readable anywhere)",
+                produced.get(), acknowledged.get(), restWrites.get(), restRetries.get(), reads.get(), staleReads.get(),
+                failedReads.size(), noCopyReads.size());
     }
 
     @Override
