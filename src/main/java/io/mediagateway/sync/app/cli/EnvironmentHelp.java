@@ -71,7 +71,7 @@ public final class EnvironmentHelp {
                                             index/filter blocks and memtables (256)
               SYNC_VIEW_CACHE_MB            heap kept for rendered watchlist items, copied into answers
                                             instead of rebuilt (16; 0 = off)
-              SYNC_STARTUP_TIMEOUT_MS       how long to wait for Kafka at start (120000)
+              SYNC_STARTUP_TIMEOUT_MS       how long to wait for Kafka and PostgreSQL at start (120000)
               SYNC_SHUTDOWN_TIMEOUT_MS      how long streams may take to close (30000)
               SYNC_LOG_LEVEL                this service's log level (INFO)
               SYNC_LOG_FORMAT               text (default) or json: one JSON object per line

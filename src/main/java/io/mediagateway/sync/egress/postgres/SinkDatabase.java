@@ -30,13 +30,64 @@ public final class SinkDatabase implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code jdbcUrl}, says which PostgreSQL answered, and applies the migrations.
+     * Connects to {@code jdbcUrl}, says which PostgreSQL answered, and applies the migrations. A database that does not
+     * answer yet — not listening, starting up, restarting — is asked again for up to {@code connectTimeout} (the
+     * service's startup timeout), so that an instance started during a database restart comes up once it is back; a
+     * refusal that waiting cannot mend (a wrong password, no such database) fails at once.
      *
      * @param redact how the URL is written in logs and errors (no password)
      * @throws IllegalStateException naming the variables to check when the database cannot be reached
      */
     public static SinkDatabase open(String jdbcUrl, Optional<String> user, Optional<String> password,
                                     Duration connectTimeout, UnaryOperator<String> redact) {
+        long deadline = System.nanoTime() + connectTimeout.toNanos();
+        long pauseMs = 250;
+        while (true) {
+            try {
+                return openOnce(jdbcUrl, user, password, connectTimeout, redact);
+            } catch (IllegalStateException e) {
+                if (!notYetAnswering(e) || System.nanoTime() + pauseMs * 1_000_000 > deadline) {
+                    throw e;
+                }
+                log.warn("PostgreSQL at {} does not answer yet ({}); asking again for up to {} s (SYNC_STARTUP_TIMEOUT_MS)",
+                        redact.apply(jdbcUrl), rootMessage(e), Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000));
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                pauseMs = Math.min(5_000, pauseMs * 2);
+            }
+        }
+    }
+
+    /**
+     * Whether a failure to connect may mend by itself: SQLSTATE class 08 (connection exception: nothing listening, the
+     * connection dropped) or 57P03 (the database is starting up), or no SQLSTATE but a socket failure.
+     */
+    static boolean notYetAnswering(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P03");
+            }
+            if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
+
+    private static SinkDatabase openOnce(String jdbcUrl, Optional<String> user, Optional<String> password,
+                                         Duration connectTimeout, UnaryOperator<String> redact) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("sync-pg");
         hikari.setJdbcUrl(jdbcUrl);
