@@ -44,6 +44,7 @@ public final class StreamsStateSource implements StateSource {
     private volatile long committedAtNanos;
     /** Which instance runs each partition's active task, as of the last rebalance; null: ask Kafka Streams. */
     private volatile Owners owners;
+    private volatile List<String> lastPeers = List.of();
     /** Bumped on every state change of the streams, so an owner map built across one is never kept. */
     private final AtomicLong generation = new AtomicLong();
 
@@ -122,27 +123,45 @@ public final class StreamsStateSource implements StateSource {
         return known.byPartition()[partition];
     }
 
-    /** Asked on the failure path only: Kafka Streams' metadata of the group now (mid-rebalance too), else none. */
+    /**
+     * Asked on the failure path only: the other instances in Kafka Streams' metadata of the group now (mid-rebalance
+     * too), or, when it names none (a rebalance under way), the last ones it named.
+     */
     @Override
     public List<String> peers() {
         KafkaStreams s = streams.get();
         if (s == null) {
-            return List.of();
+            return lastPeers;
         }
         try {
-            HostInfo me = self.get();
-            return s.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo)
-                    .filter(h -> !h.equals(me) && !h.equals(HostInfo.unavailable()))
-                    .map(h -> "http://" + h.host() + ":" + h.port()).distinct().toList();
+            List<String> now = others(s.metadataForAllStreamsClients());
+            if (!now.isEmpty()) {
+                lastPeers = now;
+            }
+            return now.isEmpty() ? lastPeers : now;
         } catch (RuntimeException e) {
-            return List.of();
+            return lastPeers;
         }
     }
 
-    private static Owners ownersOf(KafkaStreams s, long generation) {
+    /** The base URLs of the instances among {@code clients} other than this one. */
+    private List<String> others(java.util.Collection<StreamsMetadata> clients) {
+        HostInfo me = self.get();
+        return clients.stream().map(StreamsMetadata::hostInfo)
+                .filter(h -> !h.equals(me) && !h.equals(HostInfo.unavailable()))
+                .map(h -> "http://" + h.host() + ":" + h.port()).distinct().toList();
+    }
+
+    /** The owners of every partition (and, for {@link #peers()}, the other instances) as of this generation. */
+    private Owners ownersOf(KafkaStreams s, long generation) {
         HostInfo[] byPartition = new HostInfo[Topics.DEVICE_EVENTS.definition().partitions()];
         try {
-            s.metadataForAllStreamsClients().forEach(client -> client.topicPartitions().stream()
+            var clients = s.metadataForAllStreamsClients();
+            List<String> others = others(clients);
+            if (!others.isEmpty()) {
+                lastPeers = others;
+            }
+            clients.forEach(client -> client.topicPartitions().stream()
                     .filter(tp -> tp.topic().equals(Topics.DEVICE_EVENTS.name()) && tp.partition() < byPartition.length)
                     .forEach(tp -> byPartition[tp.partition()] = client.hostInfo()));
         } catch (IllegalStateException e) {

@@ -51,6 +51,8 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
     final JwtTokens tokens = new JwtTokens(SECRET);
     final ObjectMapper mapper = new ObjectMapper();
     final AtomicReference<StateSource.Location> location = new AtomicReference<>();
+    /** The other instances {@link StateSource#peers()} names. */
+    final AtomicReference<java.util.List<String>> peers = new AtomicReference<>(java.util.List.of());
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> events;
     final TestInputTopic<String, byte[]> notifications;
@@ -105,6 +107,11 @@ final class ApiFixture implements AutoCloseable, AfterEachCallback {
             @Override
             public Location locate(String userId) {
                 return location.get();
+            }
+
+            @Override
+            public java.util.List<String> peers() {
+                return peers.get();
             }
 
             @Override

@@ -264,6 +264,40 @@ class ApiRoutesTest {
     }
 
     @Test
+    void whenNothingHereOrAtTheOwnerCanAnswerAnotherInstancesCopyDoes() throws Exception {
+        // given an instance with no copy of alice that can answer, and two others: one restoring too, one with a standby
+        String alice = user("alice", "tv");
+        java.util.List<String> forwarded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (WebServer restoring = WebServer.start("127.0.0.1", 0, "restoring", () -> new Readiness.Status(true, "RUNNING"),
+                mapper, c -> c.routes.get("/api/v1/sync/watchlist", ctx -> ctx.status(503).header("Retry-After", "1")
+                        .json(new ApiError("unavailable", "the store is restoring").body())));
+             WebServer standby = WebServer.start("127.0.0.1", 0, "standby", () -> new Readiness.Status(true, "RUNNING"),
+                     mapper, c -> c.routes.get("/api/v1/sync/watchlist", ctx -> {
+                         forwarded.add(ctx.header(io.mediagateway.sync.query.OwnerClient.FORWARDED));
+                         ctx.header("X-Sync-Staleness", "stale; lag 2 records")
+                                 .json(mapper.readTree("{\"user_id\":\"alice\",\"items\":[{\"content_id\":\"tmdb:9\"}]}"));
+                     }))) {
+            location.set(new StateSource.Unavailable("the streams are rebalancing"));
+            f.peers.set(java.util.List.of("http://127.0.0.1:" + restoring.port(), "http://127.0.0.1:" + standby.port()));
+
+            // when alice reads, then the standby's answer comes back, flagged stale, asked as a forwarded read
+            HttpResponse<String> r = get("/api/v1/sync/watchlist", alice);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(json(r).path("items").get(0).path("content_id").asText()).isEqualTo("tmdb:9");
+            assertThat(r.headers().firstValue("X-Sync-Staleness")).contains("stale; lag 2 records");
+            assertThat(forwarded).containsExactly("1");
+
+            // nor is a read that was itself forwarded (no loops): it answers 503
+            HttpResponse<String> asForwarded = io.mediagateway.sync.testing.Http.request("GET",
+                    f.base + "/api/v1/sync/watchlist", alice, null, io.mediagateway.sync.query.OwnerClient.FORWARDED, "1");
+            assertError(asForwarded, 503, "unavailable");
+            assertThat(forwarded).hasSize(1);
+        } finally {
+            f.peers.set(java.util.List.of());
+        }
+    }
+
+    @Test
     void aStandbyHereAnswersWhenTheOwnerIsRestoringButNotAReadYourWritesRead() throws Exception {
         // given alice's watchlist here (as a standby copy) and an owner that answers 503 while it restores
         String alice = user("alice", "tv");

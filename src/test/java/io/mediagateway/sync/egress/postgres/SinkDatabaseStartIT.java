@@ -53,6 +53,9 @@ class SinkDatabaseStartIT {
                 .as("connection refused").isTrue();
         assertThat(SinkDatabase.notYetAnswering(new IllegalStateException("x", new SQLException("starting up", "57P03"))))
                 .as("the database system is starting up").isTrue();
+        assertThat(SinkDatabase.notYetAnswering(new IllegalStateException("x", new RuntimeException(
+                "Unable to determine the original schema for the connection", new SQLException("terminating", "57P01")))))
+                .as("the server shut down under a migration's connection (the fault suite's case)").isTrue();
         assertThat(SinkDatabase.notYetAnswering(new IllegalStateException("x", new ConnectException("refused"))))
                 .isTrue();
         assertThat(SinkDatabase.notYetAnswering(new IllegalStateException("x", new SQLException("auth", "28P01"))))
