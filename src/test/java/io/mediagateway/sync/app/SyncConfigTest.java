@@ -96,6 +96,19 @@ class SyncConfigTest {
     }
 
     @Test
+    void shouldReadTheKafkaSessionTimeoutWithinWhatBrokersAccept() {
+        assertThat(SyncConfig.fromEnv(Map.of()).kafkaSessionTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
+        assertThat(SyncConfig.fromEnv(Map.of("SYNC_KAFKA_SESSION_TIMEOUT_MS", "10000")).kafkaSessionTimeout())
+                .isEqualTo(java.time.Duration.ofSeconds(10));
+        // below the brokers' group.min.session.timeout.ms (6 s by default) a join would be refused
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("SYNC_KAFKA_SESSION_TIMEOUT_MS", "5000")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().asString().startsWith("SYNC_KAFKA_SESSION_TIMEOUT_MS"));
+        assertThat(io.mediagateway.sync.egress.EgressLoop.sessionTimeout(java.time.Duration.ofSeconds(10), k -> "main." + k))
+                .containsEntry("main.session.timeout.ms", 10_000).containsEntry("main.heartbeat.interval.ms", 3_000);
+    }
+
+    @Test
     void shouldReportEveryInvalidVariableByNameAtOnce() {
         assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of(
                 "SYNC_PORT", "eighty",
