@@ -29,6 +29,8 @@ final class FaultCluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FaultCluster.class);
     static final String SECRET = "fault-it-secret-long-enough-for-hs256";
     static final String APPLICATION = "fault-sync";
+    /** The instances' {@code SYNC_KAFKA_SESSION_TIMEOUT_MS}: the least brokers accept by default, for quick failovers. */
+    static final long SESSION_TIMEOUT_MS = 6_000;
 
     /** One service instance; {@link #readable()} is false while it is down or cut off, and reads skip it. */
     static final class Instance {
@@ -143,7 +145,7 @@ final class FaultCluster implements AutoCloseable {
         env.put("SYNC_JWT_SECRET", SECRET);
         // Every instance holds a copy of every task: reads have a replica wherever one instance is left.
         env.put("SYNC_STANDBY_REPLICAS", Integer.toString(instances.size() - 1));
-        env.put("SYNC_KAFKA_SESSION_TIMEOUT_MS", "10000");
+        env.put("SYNC_KAFKA_SESSION_TIMEOUT_MS", Long.toString(SESSION_TIMEOUT_MS));
         // Correctness, not latency, is measured here: fewer transactions leave the brokers' CPU to the faults.
         env.put("SYNC_COMMIT_INTERVAL_MS", "100");
         // Presence by heartbeats and timeouts is not what this run checks: devices stay online until they leave.

@@ -68,7 +68,7 @@ class FaultIT {
         Random random = new Random(SEED);
         log.info("Fault run: seed {}, {}", SEED, LONG_MINUTES > 0 ? LONG_MINUTES + " minutes of random faults" : "the short script");
         try (FaultCluster cluster = FaultCluster.start(3);
-             Load load = new Load(cluster, workload, SEED, LONG_MINUTES > 0 ? 60 : 40).start()) {
+             Load load = new Load(cluster, workload, SEED, LONG_MINUTES > 0 ? 60 : 30).start()) {
             long began = System.nanoTime();
             if (LONG_MINUTES > 0) {
                 randomFaults(cluster, random, workload, Duration.ofMinutes(LONG_MINUTES));
@@ -94,24 +94,23 @@ class FaultIT {
      * the long cut last, so every read in this run has a copy somewhere that could answer it.
      */
     private void script(FaultCluster cluster, Random random, Workload workload) throws Exception {
-        Thread.sleep(5_000);
+        Thread.sleep(3_000);
         int broker = killLeaderBroker(cluster, random, workload);
-        Thread.sleep(6_000);
+        Thread.sleep(4_000);
         cluster.kafka.start(broker);
         FaultCluster.Instance victim = cluster.instances.get(random.nextInt(2));
         cluster.kill(victim);
         fault("instance SIGKILL");
-        Thread.sleep(2_000);
         cluster.launch(victim);
-        cluster.restartPostgres(Duration.ofSeconds(3));
+        cluster.restartPostgres(Duration.ofSeconds(2));
         fault("postgres restart");
-        pubnubErrors(cluster, Duration.ofSeconds(4));
+        pubnubErrors(cluster, Duration.ofSeconds(3));
         cluster.kafka.awaitAll(Duration.ofMinutes(3));
         cluster.awaitReady(victim);
         killInstances(cluster, List.of(cluster.instances.get(0), cluster.instances.get(1)));
-        cut(cluster, Duration.ofSeconds(15));
+        cut(cluster, Duration.ofMillis(FaultCluster.SESSION_TIMEOUT_MS + 4_000));
         cluster.awaitReady(cluster.namespaced());
-        Thread.sleep(5_000);
+        Thread.sleep(2_000);
     }
 
     /**
@@ -207,7 +206,8 @@ class FaultIT {
     private void cut(FaultCluster cluster, Duration length) throws Exception {
         synchronized (network) {
             cluster.cut();
-            fault(length.toSeconds() >= 10 ? "instance cut off (past the session timeout)" : "instance cut off (briefly)");
+            fault(length.toMillis() > FaultCluster.SESSION_TIMEOUT_MS ? "instance cut off (past the session timeout)"
+                : "instance cut off (briefly)");
             Thread.sleep(length.toMillis());
             cluster.heal();
         }
