@@ -121,8 +121,10 @@ final class Load implements AutoCloseable {
     /** A REST preference write, retried on another instance until one accepts it (the same Idempotency-Key each time). */
     private void restWrite(Workload.Op op) {
         JsonNode event = Json.parse(op.json());
-        String body = Json.string(Json.object().put("key", event.get("key").asText()).set("value", event.get("value")))
-                .replaceFirst("}$", ",\"hlc\":\"" + event.get("hlc").asText() + "\"}");
+        com.fasterxml.jackson.databind.node.ObjectNode request = Json.object().put("key", event.get("key").asText())
+                .put("hlc", event.get("hlc").asText());
+        request.set("value", event.get("value"));
+        String body = Json.string(request);
         String token = tokens.forUser(op.user(), op.device(), Duration.ofHours(3), Instant.now());
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         String last = "no instance up";
