@@ -112,7 +112,10 @@ class CatchUpIT {
             await().atMost(Duration.ofSeconds(90)).until(() -> Http.status("http://127.0.0.1:" + portA + "/ready") == 200);
             for (String u : users) {
                 String token = write(portA, u, "k4", 4);
-                get(portB, u, "/api/v1/sync/preferences?after=" + token);
+                // The user's task may be moving to the restarted A and restoring there: a read that must see the
+                // write then answers 503 with Retry-After after its 5 s (contract §6), and a client asks again.
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                        get(portB, u, "/api/v1/sync/preferences?after=" + token));
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                     JsonNode viaA = get(portA, u, "/api/v1/sync/changes?since=" + cursors.get(u));
                     assertThat(keys(viaA)).as(u).containsExactly("k1", "k2", "k3", "k4");
