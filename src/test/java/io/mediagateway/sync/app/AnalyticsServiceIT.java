@@ -115,8 +115,9 @@ class AnalyticsServiceIT {
                     }
                 });
 
-                // global.trending on PubNub, with the application id in meta.
-                await().atMost(Duration.ofSeconds(60)).until(() -> pubnub.published().stream()
+                // global.trending on PubNub, with the application id in meta (two minutes: once, in a CI run on a
+                // loaded machine, it took longer than one).
+                await().atMost(Duration.ofSeconds(120)).until(() -> pubnub.published().stream()
                         .anyMatch(p -> p.channel().equals("global.trending") && p.message().contains(popular)
                                 && p.meta().contains(applicationId + "-analytics")));
 
