@@ -24,7 +24,12 @@ public final class OwnerClient {
 
     /** The owner's answer within {@link #TIMEOUT}; empty when it does not answer. */
     public Optional<HttpResponse<byte[]>> get(String url, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).header(FORWARDED, "1").GET();
+        return get(url, authorization, TIMEOUT);
+    }
+
+    /** The answer within {@code timeout}; empty when it does not answer. */
+    public Optional<HttpResponse<byte[]>> get(String url, String authorization, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header(FORWARDED, "1").GET();
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

@@ -31,6 +31,8 @@ public final class ReadRouter {
     /** How long a read looks for a user's store again when it closes under the read, and how often. */
     public static final Duration STORE_MOVE_WAIT = Duration.ofSeconds(2);
     static final Duration STORE_MOVE_RETRY = Duration.ofMillis(50);
+    /** The most a plain read spends before it asks other instances' copies no more (the owner's own wait included). */
+    static final Duration READ_BUDGET = Duration.ofSeconds(8);
 
     private final StateSource state;
     private final UserStateReader reader;
@@ -85,14 +87,21 @@ public final class ReadRouter {
     /** Reads {@code view} of {@code user}, after the write at {@code after} when given. */
     public Outcome read(String user, Optional<LogPosition> after, View view, Optional<Forward> forward)
             throws InterruptedException {
+        long started = System.nanoTime();
         Outcome outcome = readHereOrAtOwner(user, after, view, forward);
         boolean noAnswer = outcome instanceof NotReady n && n.code().equals("unavailable")
                 || outcome instanceof Relayed r && r.status() == 503;
         if (noAnswer && after.isEmpty() && forward.isPresent()) {
             // The store here is moving or restoring and the owner did not answer: another instance's copy may.
+            // One budget for the whole read: a peer that hangs (cut off, dying) must not keep the caller past it.
+            long deadline = started + READ_BUDGET.toNanos();
             for (String peer : state.peers()) {
+                long left = deadline - System.nanoTime();
+                if (left < 100_000_000L) {
+                    break;
+                }
                 Optional<HttpResponse<byte[]>> answer = owners.get(peer + forward.get().pathAndQuery(),
-                        forward.get().authorization());
+                        forward.get().authorization(), Duration.ofNanos(left));
                 if (answer.isPresent() && answer.get().statusCode() != 503) {
                     HttpResponse<byte[]> r = answer.get();
                     return new Relayed(r.statusCode(), r.body(), r.headers().firstValue(OwnerClient.STALENESS),
