@@ -84,6 +84,7 @@ public final class SyncService implements AutoCloseable {
     private Egresses egress;
     private final Deque<NamedCloseable> resources = new ConcurrentLinkedDeque<>();   // PostgreSQL starts on its own thread
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile int exitCode;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private String bootstrapServers;
     private String jwtSecret;
@@ -376,9 +377,18 @@ public final class SyncService implements AutoCloseable {
                 .description("records restored into state stores from their changelogs since start")
                 .tag("streams", role).register(metrics.registry());
         metrics.bindStreams(s);
+        ThreadDeaths deaths = new ThreadDeaths(java.time.Clock.systemUTC());
         s.setUncaughtExceptionHandler(e -> {
-            log.error("A stream thread of the {} died; replacing it", what, e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
+            StreamThreadExceptionResponse response = deaths.onDeath();
+            if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+                log.error("A stream thread of the {} died; replacing it", what, e);
+            } else {
+                log.error("A stream thread of the {} died again within {} of the last death: a replacement cannot mend "
+                        + "it in this process; stopping, to exit with code {} so that the supervisor starts the "
+                        + "instance afresh", what, ThreadDeaths.WINDOW, ThreadDeaths.EXIT_CODE, e);
+                giveUp();
+            }
+            return response;
         });
         s.start();
         return s;
@@ -451,6 +461,25 @@ public final class SyncService implements AutoCloseable {
     /** The sink's database, when this instance runs the PostgreSQL sink. */
     public Optional<SinkDatabase> database() {
         return database;
+    }
+
+    /**
+     * Stops the whole service from a thread of its own (the caller may be a stream thread, which the streams'
+     * close waits for) and leaves {@link ThreadDeaths#EXIT_CODE} for {@link #exitCode()}.
+     */
+    private void giveUp() {
+        exitCode = ThreadDeaths.EXIT_CODE;
+        Thread stopper = new Thread(this::close, "sync-give-up");
+        stopper.setDaemon(false);
+        stopper.start();
+    }
+
+    /**
+     * What the process should exit with once {@link #awaitStopped()} returns: 0 after a requested stop,
+     * {@link ThreadDeaths#EXIT_CODE} when the service stopped itself on a failure it could not mend.
+     */
+    public int exitCode() {
+        return exitCode;
     }
 
     /** Blocks until {@link #close()} has finished. */

@@ -81,6 +81,15 @@ public final class ServiceProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The exit code once the process has exited; empty while it runs. */
+    public java.util.OptionalInt exitCode() {
+        return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

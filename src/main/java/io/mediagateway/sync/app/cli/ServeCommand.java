@@ -58,6 +58,6 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         extra.set(afterStart.apply(service));
         service.awaitStopped();
-        return 0;
+        return service.exitCode();
     }
 }

@@ -32,7 +32,7 @@ final class FaultCluster implements AutoCloseable {
     /** The instances' {@code SYNC_KAFKA_SESSION_TIMEOUT_MS}: the least brokers accept by default, for quick failovers. */
     static final long SESSION_TIMEOUT_MS = 6_000;
 
-    /** One service instance; {@link #readable()} is false while it is down or cut off, and reads skip it. */
+    /** One service instance; {@link #readable()} is false while it is down, cut off or frozen, and reads skip it. */
     static final class Instance {
         final int index;
         final int port;
@@ -43,6 +43,9 @@ final class FaultCluster implements AutoCloseable {
         volatile ServiceProcess process;
         volatile boolean up;
         volatile boolean cut;
+        volatile boolean paused;
+        /** Counts the faults that struck this instance (kill, cut, pause): a read across a change of it owed nothing. */
+        final AtomicInteger disruptions = new AtomicInteger();
 
         Instance(int index, int port, String host, boolean namespaced, Path dataDir, Path output) {
             this.index = index;
@@ -54,7 +57,7 @@ final class FaultCluster implements AutoCloseable {
         }
 
         boolean readable() {
-            return up && !cut;
+            return up && !cut && !paused;
         }
 
         @Override
@@ -72,6 +75,9 @@ final class FaultCluster implements AutoCloseable {
     private final int pgPort;
     private volatile EmbeddedPostgres pg;
     final AtomicInteger restarts = new AtomicInteger();
+    /** The instances that stopped themselves (exit code 70, a failure they could not mend) and were started again. */
+    final List<String> selfExits = java.util.Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean closing;
 
     private FaultCluster(NetworkNamespace namespace, KafkaCluster kafka, PubNubStandIn pubnub, Path pgData, Path pgRuntime,
                          int pgPort) {
@@ -106,6 +112,7 @@ final class FaultCluster implements AutoCloseable {
             for (Instance instance : c.instances) {
                 c.awaitReady(instance);
             }
+            c.supervise();
             return c;
         } catch (Exception | Error e) {
             if (pubnub != null) {
@@ -170,17 +177,116 @@ final class FaultCluster implements AutoCloseable {
                 env(instance), instance.output, "serve");
     }
 
-    void awaitReady(Instance instance) {
-        instance.process.awaitReady(instance.baseUrl, Duration.ofMinutes(3));
-        instance.up = true;
+    /**
+     * Waits until {@code instance} is ready; when it stops itself meanwhile (exit code 70) it is started again, as its
+     * supervisor would, up to three times.
+     */
+    void awaitReady(Instance instance) throws IOException {
+        synchronized (instance) {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    instance.process.awaitReady(instance.baseUrl, Duration.ofMinutes(3));
+                    break;
+                } catch (IllegalStateException exited) {
+                    if (attempt == 3) {
+                        throw exited;
+                    }
+                    relaunchAfterExit(instance);
+                }
+            }
+            instance.up = true;
+        }
         log.info("{} ready at {}", instance, instance.baseUrl);
     }
 
+    /**
+     * Starts again an instance that exited on its own with code 70 — what Kubernetes does for the deployment's pods;
+     * any other exit fails the run (it is a crash, not the service giving up on purpose).
+     */
+    private void relaunchAfterExit(Instance instance) throws IOException {
+        int code = instance.process.exitCode().orElseThrow();
+        if (code != 70) {
+            throw new AssertionError(instance + " exited on its own with code " + code + " (see " + instance.output + ")");
+        }
+        selfExits.add(instance + " at " + java.time.Instant.now());
+        log.warn("{} stopped itself (exit code 70); starting it again as its supervisor would", instance);
+        launch(instance);
+    }
+
+    /**
+     * The supervisor of instances that were ready: one that exits on its own is started again (see
+     * {@link #relaunchAfterExit}); a crash of any other kind is kept for {@link #supervisorFailure}.
+     */
+    private void supervise() {
+        Thread supervisor = new Thread(() -> {
+            while (!closing) {
+                for (Instance instance : instances) {
+                    try {
+                        synchronized (instance) {
+                            if (instance.up && !closing && !instance.process.isAlive()) {
+                                instance.up = false;
+                                instance.disruptions.incrementAndGet();
+                                relaunchAfterExit(instance);
+                                awaitReady(instance);
+                            }
+                        }
+                    } catch (Throwable t) {
+                        supervisorFailure.compareAndSet(null, t);
+                    }
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "fault-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
+    }
+
+    /** What the supervisor could not mend (an instance that crashed, or did not come back); null when all is well. */
+    final java.util.concurrent.atomic.AtomicReference<Throwable> supervisorFailure = new java.util.concurrent.atomic.AtomicReference<>();
+
     /** SIGKILL, as a crash would stop it. */
     void kill(Instance instance) throws InterruptedException {
-        instance.up = false;
-        instance.process.kill();
+        synchronized (instance) {
+            instance.up = false;
+            instance.disruptions.incrementAndGet();
+            instance.process.kill();
+        }
         log.info("Killed {}", instance);
+    }
+
+    /**
+     * Freezes the instance's JVM (SIGSTOP) for {@code length} and lets it go on (SIGCONT), as a long GC pause or a
+     * stalled VM would: past the session timeout its tasks move on, and what it still holds must be fenced when it wakes.
+     * False when the instance was down (nothing paused).
+     */
+    boolean pause(Instance instance, Duration length) throws IOException, InterruptedException {
+        synchronized (instance) {
+            if (!instance.up || !instance.process.isAlive()) {
+                return false;
+            }
+            instance.paused = true;
+            instance.disruptions.incrementAndGet();
+            signal(instance, "STOP");
+            try {
+                Thread.sleep(length.toMillis());
+            } finally {
+                signal(instance, "CONT");
+                instance.paused = false;
+            }
+            return true;
+        }
+    }
+
+    private static void signal(Instance instance, String signal) throws IOException, InterruptedException {
+        // The namespaced instance's JVM runs under `ip netns exec`, which execs it: the pid is the JVM's either way.
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(instance.process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + signal + " " + instance.process.pid() + " exited with " + kill.exitValue());
+        }
     }
 
     /** Starts killed instances again on their data (all at once), and waits until each is ready. */
@@ -199,6 +305,7 @@ final class FaultCluster implements AutoCloseable {
 
     synchronized void cut() throws IOException, InterruptedException {
         namespaced().cut = true;
+        namespaced().disruptions.incrementAndGet();
         namespace.cut();
     }
 
@@ -236,6 +343,7 @@ final class FaultCluster implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        closing = true;
         for (Instance instance : instances) {
             if (instance.process != null) {
                 instance.process.close();

@@ -76,15 +76,18 @@ class FaultIT {
                 script(cluster, random, workload);
             }
             load.stop();
+            if (cluster.supervisorFailure.get() != null) {
+                throw new AssertionError("an instance crashed or did not come back", cluster.supervisorFailure.get());
+            }
             log.info("Faults done in {} s: {}", (System.nanoTime() - began) / 1_000_000_000L, faults);
             assertThat(load.lostWrites).as("writes that were never acknowledged").isEmpty();
             verify(cluster, model, workload);
             assertThat(load.failedReads).as("reads that failed on an instance that was up while another instance's copy "
                     + "could answer").isEmpty();
             log.info("Fault run passed: seed {}, faults {}, {} events and {} REST writes, {} reads ({} stale; {} failed with "
-                            + "no copy readable anywhere), {} instance restarts", SEED, faults, load.acknowledged.get(),
-                    load.restWrites.get(), load.reads.get(), load.staleReads.get(), load.noCopyReads.size(),
-                    cluster.restarts.get());
+                            + "no copy readable anywhere), {} instance restarts, {} instances stopped themselves {}", SEED,
+                    faults, load.acknowledged.get(), load.restWrites.get(), load.reads.get(), load.staleReads.get(),
+                    load.noCopyReads.size(), cluster.restarts.get(), cluster.selfExits.size(), cluster.selfExits);
         }
     }
 
@@ -116,7 +119,8 @@ class FaultIT {
     /**
      * The long run, until {@code length} has passed: the heavy faults (brokers, instances, long cuts) one after another
      * on this thread, while a second thread keeps the cheap ones coming a second or two apart — PubNub failing,
-     * PostgreSQL restarting, the namespaced instance cut off for a few seconds — overlapping the heavy ones.
+     * PostgreSQL restarting, the namespaced instance cut off for a few seconds, an instance's JVM frozen (SIGSTOP) for
+     * up to twice the session timeout — overlapping the heavy ones.
      */
     private void randomFaults(FaultCluster cluster, Random random, Workload workload, Duration length) throws Exception {
         long end = System.nanoTime() + length.toNanos();
@@ -126,15 +130,22 @@ class FaultIT {
             try {
                 while (System.nanoTime() < end) {
                     int roll = cheapRandom.nextInt(100);
-                    if (roll < 60) {
-                        pubnubErrors(cluster, Duration.ofMillis(300 + cheapRandom.nextInt(700)));
-                    } else if (roll < 85) {
+                    if (roll < 45) {
+                        pubnubErrors(cluster, Duration.ofMillis(200 + cheapRandom.nextInt(600)));
+                    } else if (roll < 65) {
                         cut(cluster, Duration.ofMillis(1_000 + cheapRandom.nextInt(3_000)));
+                    } else if (roll < 85) {
+                        long pause = 1_000 + cheapRandom.nextInt((int) FaultCluster.SESSION_TIMEOUT_MS * 2);
+                        if (cluster.pause(cluster.instances.get(cheapRandom.nextInt(cluster.instances.size())),
+                                Duration.ofMillis(pause))) {
+                            fault(pause > FaultCluster.SESSION_TIMEOUT_MS ? "instance paused (past the session timeout)"
+                                    : "instance paused (briefly)");
+                        }
                     } else {
                         cluster.restartPostgres(Duration.ofMillis(200 + cheapRandom.nextInt(1_300)));
                         fault("postgres restart");
                     }
-                    Thread.sleep(200 + cheapRandom.nextInt(800));
+                    Thread.sleep(100 + cheapRandom.nextInt(400));
                 }
             } catch (Throwable t) {
                 cheapFailure.set(t);

@@ -159,6 +159,7 @@ final class Load implements AutoCloseable {
             FaultCluster.Instance target = anyReadable();
             String user = users.get(random.nextInt(users.size()));
             if (target != null) {
+                int disruptions = target.disruptions.get();
                 String outcome;
                 try {
                     HttpResponse<String> r = Http.call(target.baseUrl + "/api/v1/sync/preferences",
@@ -171,9 +172,10 @@ final class Load implements AutoCloseable {
                     outcome = e.toString();
                 }
                 reads.incrementAndGet();
-                // Only an instance that was up before and after the read owed an answer, and only while a copy of the
-                // user somewhere could give one: each other instance is asked right away to answer from its own copy.
-                if (outcome != null && target.readable()) {
+                // Only an instance that was up before and after the read, and struck by no fault meanwhile, owed an
+                // answer, and only while a copy of the user somewhere could give one: each other instance is asked right
+                // away to answer from its own copy.
+                if (outcome != null && target.readable() && target.disruptions.get() == disruptions) {
                     String copyAt = copyElsewhere(target, user);
                     FailedRead failed = new FailedRead(target.toString(), user, outcome, System.currentTimeMillis(), copyAt);
                     (copyAt != null ? failedReads : noCopyReads).add(failed);
