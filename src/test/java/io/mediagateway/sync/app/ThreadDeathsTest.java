@@ -2,31 +2,14 @@ package io.mediagateway.sync.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Duration;
+import io.mediagateway.sync.testing.SettableClock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.junit.jupiter.api.Test;
 
 class ThreadDeathsTest {
-    private Instant now = Instant.parse("2026-12-07T03:00:00Z");
-    private final ThreadDeaths deaths = new ThreadDeaths(new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    private final SettableClock clock = new SettableClock(Instant.parse("2026-12-07T03:00:00Z"));
+    private final ThreadDeaths deaths = new ThreadDeaths(clock);
 
     @Test
     void theFirstDeathIsReplaced() {
@@ -36,16 +19,16 @@ class ThreadDeathsTest {
     @Test
     void aSecondDeathWithinTheWindowGivesTheProcessUp() {
         deaths.onDeath();
-        now = now.plus(ThreadDeaths.WINDOW).minusSeconds(1);
+        clock.advance(ThreadDeaths.WINDOW.minusSeconds(1));
         assertThat(deaths.onDeath()).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
     }
 
     @Test
     void deathsFurtherApartAreEachReplaced() {
         deaths.onDeath();
-        now = now.plus(ThreadDeaths.WINDOW);
+        clock.advance(ThreadDeaths.WINDOW);
         assertThat(deaths.onDeath()).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
-        now = now.plus(ThreadDeaths.WINDOW).plus(Duration.ofSeconds(1));
+        clock.advance(ThreadDeaths.WINDOW.plusSeconds(1));
         assertThat(deaths.onDeath()).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
     }
 }

@@ -8,18 +8,14 @@ import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.topics.Topics;
-import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
+import io.mediagateway.sync.testing.SyncTopologyDriver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,10 +29,7 @@ class UserStateReaderTest {
 
     @BeforeEach
     void start() {
-        Properties props = StreamsProperties.of("reader-" + System.nanoTime(), "localhost:9", Path.of("target", "ttd-reader"),
-                1, 50, 0);
-        driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), SyncTopology.Settings.defaults()),
-                props, START);
+        driver = SyncTopologyDriver.start(SyncTopology.Settings.defaults(), "reader-" + System.nanoTime(), START);
         events = driver.createInputTopic(Topics.DEVICE_EVENTS.name(), new StringSerializer(), new StringSerializer(),
                 START, Duration.ZERO);
     }
@@ -47,11 +40,7 @@ class UserStateReaderTest {
     }
 
     private UserStateReader.Stores stores() {
-        return name -> {
-            @SuppressWarnings("unchecked")
-            ReadOnlyKeyValueStore<String, byte[]> store = (ReadOnlyKeyValueStore<String, byte[]>) (Object) driver.getKeyValueStore(name);
-            return store;
-        };
+        return SyncTopologyDriver.stores(driver);
     }
 
     private static String hlc(int seconds) {

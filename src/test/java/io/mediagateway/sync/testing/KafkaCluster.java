@@ -2,13 +2,11 @@ package io.mediagateway.sync.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.mediagateway.sync.app.embedded.EmbeddedKafka;
 import io.mediagateway.sync.topics.TopicProvisioner;
 import io.mediagateway.sync.topics.Topics;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -149,36 +146,14 @@ public final class KafkaCluster implements AutoCloseable {
         for (int i = 0; i < nodes.length; i++) {
             voters.add((i + 1) + "@127.0.0.1:" + controllerPorts[i]);
         }
-        String replicas = Integer.toString(nodes.length);
-        String minIsr = Integer.toString(Math.max(1, nodes.length - 1));
         Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", Integer.toString(node + 1));
-        p.put("controller.quorum.voters", voters.toString());
-        p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPorts[node] + ",CONTROLLER://127.0.0.1:" + controllerPorts[node]);
-        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPorts[node]);
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("log.dirs", dir.resolve("data").toString());
-        p.put("offsets.topic.replication.factor", replicas);
-        p.put("transaction.state.log.replication.factor", replicas);
-        p.put("transaction.state.log.min.isr", minIsr);
-        p.put("share.coordinator.state.topic.replication.factor", replicas);
-        p.put("share.coordinator.state.topic.min.isr", minIsr);
-        p.put("default.replication.factor", replicas);
-        p.put("min.insync.replicas", minIsr);
-        p.put("offsets.topic.num.partitions", "5");
-        p.put("transaction.state.log.num.partitions", "5");
-        p.put("group.initial.rebalance.delay.ms", "0");
+        p.putAll(EmbeddedKafka.nodeProperties(node + 1, voters.toString(), host, brokerPorts[node], controllerPorts[node],
+                dir.resolve("data"), nodes.length));
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 << 20));
         // A dead broker leaves the ISRs (and a restarted one is fenced) within seconds, not Kafka's 9 s / 30 s.
         p.put("broker.session.timeout.ms", "6000");
         p.put("broker.heartbeat.interval.ms", "1000");
         p.put("replica.lag.time.max.ms", "10000");
-        p.put("auto.create.topics.enable", "false");
-        p.put("unstable.api.versions.enable", "false");
-        p.put("unstable.feature.versions.enable", "false");
         Path file = dir.resolve("server.properties");
         try (OutputStream out = Files.newOutputStream(file)) {
             p.store(out, "KafkaCluster node " + (node + 1));
@@ -187,15 +162,7 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     private void format(int node, String clusterId) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int rc;
-        try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-            rc = StorageTool.execute(new String[] {"format", "--config", config(node).toString(),
-                    "--cluster-id", clusterId}, print);
-        }
-        if (rc != 0) {
-            throw new IllegalStateException("formatting node " + (node + 1) + " failed (" + rc + "): " + out);
-        }
+        EmbeddedKafka.formatStorage(config(node), clusterId);
     }
 
     private void startNode(int node) throws IOException {

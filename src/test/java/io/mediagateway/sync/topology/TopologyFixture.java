@@ -10,14 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.topics.Topics;
+import io.mediagateway.sync.testing.SyncTopologyDriver;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -25,7 +24,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -62,9 +60,7 @@ final class TopologyFixture implements AutoCloseable {
 
     /** {@code wallClockStart}: where the driver's wall clock starts (records are stamped with it unless told otherwise). */
     TopologyFixture(SyncTopology.Settings settings, String applicationId, Instant wallClockStart) {
-        Properties props = StreamsProperties.of(applicationId, "localhost:9", Path.of("target", "ttd", applicationId),
-                1, 50, 0);
-        driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), settings), props, wallClockStart);
+        driver = SyncTopologyDriver.start(settings, applicationId, wallClockStart);
         now = wallClockStart;
         events = driver.createInputTopic(Topics.DEVICE_EVENTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
         notifications = driver.createInputTopic(Topics.NOTIFICATIONS.name(), new ByteArraySerializer(),

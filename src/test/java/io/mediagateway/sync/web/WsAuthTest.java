@@ -3,38 +3,20 @@ package io.mediagateway.sync.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Clock;
+import io.mediagateway.sync.testing.SettableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class WsAuthTest {
     private static final Instant EXPIRY = Instant.parse("2026-12-06T12:00:00Z");
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final AtomicReference<Instant> now = new AtomicReference<>(EXPIRY.minusMillis(100));
-    private final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-    };
+    private final SettableClock clock = new SettableClock(EXPIRY.minusMillis(100));
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final WsAuth.Listener listener = new WsAuth.Listener() {
         @Override
@@ -71,7 +53,7 @@ class WsAuthTest {
         assertThat(auth.expired()).isFalse();
 
         // and once the wall clock passes it, the session ends, once
-        now.set(EXPIRY);
+        clock.set(EXPIRY);
         await().atMost(Duration.ofSeconds(2)).until(() -> events.size() == 2);
         assertThat(events).containsExactly("expiring " + EXPIRY, "expired " + EXPIRY);
         assertThat(auth.expired()).isTrue();
@@ -88,7 +70,7 @@ class WsAuthTest {
         assertThat(auth.refresh(alice(EXPIRY.plusSeconds(3600)), "t2")).isTrue();
         assertThat(auth.bearer()).isEqualTo("t2");
 
-        now.set(EXPIRY.plusMillis(1));
+        clock.set(EXPIRY.plusMillis(1));
         Thread.sleep(300);
         assertThat(auth.expired()).isFalse();
         assertThat(events).noneMatch(e -> e.startsWith("expired"));

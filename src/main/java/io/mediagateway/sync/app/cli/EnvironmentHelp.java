@@ -74,7 +74,12 @@ public final class EnvironmentHelp {
               SYNC_STARTUP_TIMEOUT_MS       how long to wait for Kafka and PostgreSQL at start (120000)
               SYNC_SHUTDOWN_TIMEOUT_MS      how long streams may take to close (30000)
               SYNC_LOG_LEVEL                this service's log level (INFO)
+              SYNC_KAFKA_LOG_LEVEL          Kafka's own classes' log level (WARN; INFO shows rebalances)
               SYNC_LOG_FORMAT               text (default) or json: one JSON object per line
+
+            Exit codes: 0 stopped on request (SIGTERM/SIGINT); 1 could not start; 2 configuration at fault;
+              70 stopped itself after a stream thread died twice within 10 minutes (a supervisor should
+              start it again: README, "The topology").
             """;
 
     private EnvironmentHelp() {

@@ -79,33 +79,46 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static Map<String, String> brokerProperties(Path logDir, int port) {
+        Map<String, String> p = nodeProperties(1, "1@127.0.0.1:" + (port + 1), "127.0.0.1", port, port + 1, logDir, 1);
+        // Sized for one developer's machine, not a fleet: the log cleaner's dedupe buffer is allocated on the
+        // heap at start (128 MB by default; the changelogs are compacted).
+        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
+        return p;
+    }
+
+    /**
+     * The settings of one combined broker and controller of a KRaft cluster for development and tests: the broker on
+     * {@code host:brokerPort}, the controller on {@code 127.0.0.1:controllerPort}, {@code replicas} copies of every
+     * internal topic and by default ({@code min.insync.replicas} one less, at least one), no delay before a group's
+     * first rebalance, and topics only from {@code topics/}. The group and transaction coordinators' topics get 5
+     * partitions rather than 50 (a second of a fresh start); a data dir made before keeps its 50: the coordinators
+     * map groups and transactional ids by the partition count in the metadata, the setting being only the fallback
+     * before the topic exists (Kafka 4.3's BrokerMetadataPublisher), so committed offsets stay where they are found.
+     *
+     * @param voters {@code controller.quorum.voters}: {@code id@host:port}, comma-separated
+     */
+    public static Map<String, String> nodeProperties(int nodeId, String voters, String host, int brokerPort,
+                                                     int controllerPort, Path logDir, int replicas) {
+        String copies = Integer.toString(replicas);
+        String minIsr = Integer.toString(Math.max(1, replicas - 1));
         Map<String, String> p = new TreeMap<>();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + (port + 1));
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1));
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("node.id", Integer.toString(nodeId));
+        p.put("controller.quorum.voters", voters);
+        p.put("listeners", "PLAINTEXT://" + host + ":" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + host + ":" + brokerPort);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", logDir.toString());
-        // One node: every internal topic has a single replica.
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("default.replication.factor", "1");
-        p.put("min.insync.replicas", "1");
-        // A development broker: no delay before the first group rebalance, topics only from topics/.
+        p.put("offsets.topic.replication.factor", copies);
+        p.put("transaction.state.log.replication.factor", copies);
+        p.put("transaction.state.log.min.isr", minIsr);
+        p.put("share.coordinator.state.topic.replication.factor", copies);
+        p.put("share.coordinator.state.topic.min.isr", minIsr);
+        p.put("default.replication.factor", copies);
+        p.put("min.insync.replicas", minIsr);
         p.put("group.initial.rebalance.delay.ms", "0");
-        // Sized for one developer's machine, not a fleet: the log cleaner's dedupe buffer is allocated on the
-        // heap at start (128 MB by default; the changelogs are compacted), and the group and transaction
-        // coordinators' topics are created with 50 partitions each by default, a second of a fresh start.
-        // A data dir made before keeps its 50: the coordinators map groups and transactional ids by the
-        // partition count in the metadata, the setting being only the fallback before the topic exists
-        // (Kafka 4.3's BrokerMetadataPublisher), so committed offsets stay where they are found.
-        p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 << 20));
         p.put("offsets.topic.num.partitions", "5");
         p.put("transaction.state.log.num.partitions", "5");
         p.put("auto.create.topics.enable", "false");
@@ -115,17 +128,26 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static void format(Path configFile) {
+        log.debug("kafka-storage format: {}", formatStorage(configFile, Uuid.randomUuid().toString()));
+    }
+
+    /**
+     * Formats the log directory of a KRaft node ({@code kafka-storage format}, leaving one formatted before as it is);
+     * returns the tool's output.
+     */
+    public static String formatStorage(Path configFile, String clusterId) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int rc;
         try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
             rc = StorageTool.execute(new String[] {"format", "--config", configFile.toString(),
-                    "--cluster-id", Uuid.randomUuid().toString(), "--ignore-formatted"}, print);
+                    "--cluster-id", clusterId, "--ignore-formatted"}, print);
         }
         String output = out.toString(StandardCharsets.UTF_8).trim();
         if (rc != 0) {
-            throw new IllegalStateException("formatting the embedded Kafka storage failed (" + rc + "): " + output);
+            throw new IllegalStateException("formatting the Kafka storage of " + configFile + " failed (" + rc + "): "
+                    + output);
         }
-        log.debug("kafka-storage format: {}", output);
+        return output;
     }
 
     private static void writeProperties(Path file, Map<String, String> props) throws IOException {

@@ -31,6 +31,11 @@ final class FaultCluster implements AutoCloseable {
     static final String APPLICATION = "fault-sync";
     /** The instances' {@code SYNC_KAFKA_SESSION_TIMEOUT_MS}: the least brokers accept by default, for quick failovers. */
     static final long SESSION_TIMEOUT_MS = 6_000;
+    /**
+     * How long a started instance may take to be ready (RUNNING): on two cores shared by three brokers, three instances
+     * and PostgreSQL, a restart after SIGKILL wipes and restores its stores (exactly-once keeps no dirty state).
+     */
+    static final Duration READY_WITHIN = Duration.ofMinutes(5);
 
     /** One service instance; {@link #readable()} is false while it is down, cut off or frozen, and reads skip it. */
     static final class Instance {
@@ -160,6 +165,8 @@ final class FaultCluster implements AutoCloseable {
         env.put("SYNC_RATE_LIMIT_USER_PER_SEC", "0");
         env.put("SYNC_RATE_LIMIT_DEVICE_PER_SEC", "0");
         env.put("SYNC_ANALYTICS", "off");
+        // What a failed run needs to be understood: the rebalances, and which instance got which task when.
+        env.put("SYNC_KAFKA_LOG_LEVEL", "INFO");
         env.put("PUBNUB_PUBLISH_KEY", "pub-key");
         env.put("PUBNUB_SUBSCRIBE_KEY", "sub-key");
         env.put("PUBNUB_ORIGIN", pubnub.origin());
@@ -185,7 +192,7 @@ final class FaultCluster implements AutoCloseable {
         synchronized (instance) {
             for (int attempt = 0; ; attempt++) {
                 try {
-                    instance.process.awaitReady(instance.baseUrl, Duration.ofMinutes(3));
+                    instance.process.awaitReady(instance.baseUrl, READY_WITHIN);
                     break;
                 } catch (IllegalStateException exited) {
                     if (attempt == 3) {

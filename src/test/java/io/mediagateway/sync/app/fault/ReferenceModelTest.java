@@ -8,24 +8,20 @@ import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.query.UserStateReader;
 import io.mediagateway.sync.topics.Topics;
-import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
-import java.nio.file.Path;
+import io.mediagateway.sync.testing.SyncTopologyDriver;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,10 +38,7 @@ class ReferenceModelTest {
             Duration.ofDays(7).toMillis());
 
     private void start() {
-        Properties props = StreamsProperties.of("model-" + System.nanoTime(), "localhost:9", Path.of("target", "ttd-model"),
-                1, 50, 0);
-        driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), SyncTopology.Settings.defaults()),
-                props, START);
+        driver = SyncTopologyDriver.start(SyncTopology.Settings.defaults(), "model-" + System.nanoTime(), START);
         events = driver.createInputTopic(Topics.DEVICE_EVENTS.name(), new StringSerializer(), new StringSerializer(),
                 START, Duration.ofMillis(1));
         deltas = driver.createOutputTopic(Topics.STATE_DELTAS.name(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -56,11 +49,7 @@ class ReferenceModelTest {
     }
 
     private UserStateReader.Stores stores() {
-        return name -> {
-            @SuppressWarnings("unchecked")
-            ReadOnlyKeyValueStore<String, byte[]> store = (ReadOnlyKeyValueStore<String, byte[]>) (Object) driver.getKeyValueStore(name);
-            return store;
-        };
+        return SyncTopologyDriver.stores(driver);
     }
 
     private static JsonNode sent(JsonNode answer) {

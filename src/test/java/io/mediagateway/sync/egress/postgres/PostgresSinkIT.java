@@ -27,9 +27,9 @@ import io.mediagateway.sync.testing.TestDirs;
 import io.mediagateway.sync.testing.TestTopics;
 import io.mediagateway.sync.testing.TopicReader;
 import io.mediagateway.sync.topics.Topics;
-import io.mediagateway.sync.topology.StreamsProperties;
 import io.mediagateway.sync.topology.SyncTopology;
 import io.mediagateway.sync.topology.Workload;
+import io.mediagateway.sync.testing.SyncTopologyDriver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +44,6 @@ import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -55,11 +54,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -91,12 +88,7 @@ class PostgresSinkIT {
     /** The deltas the real topology makes of a workload, and its stores afterwards. */
     private record Run(List<Map.Entry<String, byte[]>> deltas, TopologyTestDriver driver, Set<String> users) {
         UserStateReader.Stores stores() {
-            return name -> {
-                @SuppressWarnings("unchecked")
-                ReadOnlyKeyValueStore<String, byte[]> store =
-                        (ReadOnlyKeyValueStore<String, byte[]>) (Object) driver.getKeyValueStore(name);
-                return store;
-            };
+            return SyncTopologyDriver.stores(driver);
         }
     }
 
@@ -111,10 +103,8 @@ class PostgresSinkIT {
     }
 
     private Run topology(int users, int events, After after) {
-        Properties props = StreamsProperties.of("pg-sink-it-" + UUID.randomUUID(), "localhost:9",
-                Path.of("target", "ttd-pg-sink"), 1, 50, 0);
-        TopologyTestDriver driver = new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props),
-                SyncTopology.Settings.defaults()), props, START);
+        TopologyTestDriver driver = SyncTopologyDriver.start(SyncTopology.Settings.defaults(),
+                "pg-sink-it-" + UUID.randomUUID(), START);
         open.add(driver);
         TestInputTopic<String, byte[]> in = driver.createInputTopic(Topics.DEVICE_EVENTS.name(),
                 new org.apache.kafka.common.serialization.StringSerializer(), new ByteArraySerializer());
