@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.Ports;
+import io.mediagateway.sync.testing.TopicReader;
 import io.mediagateway.sync.topics.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -132,6 +133,8 @@ public final class Soak {
                     generator.join();
                 }
                 report(samples, warmup, csv);
+                System.out.printf(Locale.ROOT, "  %-30s %,d of %,d events sent%n", "dead letters",
+                        TopicReader.readCommitted(broker.bootstrap(), Topics.DEAD_LETTERS.name()).size(), load.sent.get());
             }
         }
     }

@@ -49,6 +49,8 @@ final class FaultCluster implements AutoCloseable {
         volatile boolean up;
         volatile boolean cut;
         volatile boolean paused;
+        /** Held while the instance is killed, started or frozen: one of these at a time. */
+        final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
         /** Counts the faults that struck this instance (kill, cut, pause): a read across a change of it owed nothing. */
         final AtomicInteger disruptions = new AtomicInteger();
 
@@ -79,6 +81,7 @@ final class FaultCluster implements AutoCloseable {
     private final Path pgRuntime;
     private final int pgPort;
     private volatile EmbeddedPostgres pg;
+    private final Object pgLock = new Object();
     final AtomicInteger restarts = new AtomicInteger();
     /** The instances that stopped themselves (exit code 70, a failure they could not mend) and were started again. */
     final List<String> selfExits = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -189,7 +192,8 @@ final class FaultCluster implements AutoCloseable {
      * supervisor would, up to three times.
      */
     void awaitReady(Instance instance) throws IOException {
-        synchronized (instance) {
+        instance.lock.lock();
+        try {
             for (int attempt = 0; ; attempt++) {
                 try {
                     instance.process.awaitReady(instance.baseUrl, READY_WITHIN);
@@ -202,6 +206,8 @@ final class FaultCluster implements AutoCloseable {
                 }
             }
             instance.up = true;
+        } finally {
+            instance.lock.unlock();
         }
         log.info("{} ready at {}", instance, instance.baseUrl);
     }
@@ -228,17 +234,20 @@ final class FaultCluster implements AutoCloseable {
         Thread supervisor = new Thread(() -> {
             while (!closing) {
                 for (Instance instance : instances) {
+                    if (!instance.lock.tryLock()) {
+                        continue;   // being killed, started or frozen: not for the supervisor now
+                    }
                     try {
-                        synchronized (instance) {
-                            if (instance.up && !closing && !instance.process.isAlive()) {
-                                instance.up = false;
-                                instance.disruptions.incrementAndGet();
-                                relaunchAfterExit(instance);
-                                awaitReady(instance);
-                            }
+                        if (instance.up && !closing && !instance.process.isAlive()) {
+                            instance.up = false;
+                            instance.disruptions.incrementAndGet();
+                            relaunchAfterExit(instance);
+                            awaitReady(instance);
                         }
                     } catch (Throwable t) {
                         supervisorFailure.compareAndSet(null, t);
+                    } finally {
+                        instance.lock.unlock();
                     }
                 }
                 try {
@@ -257,10 +266,13 @@ final class FaultCluster implements AutoCloseable {
 
     /** SIGKILL, as a crash would stop it. */
     void kill(Instance instance) throws InterruptedException {
-        synchronized (instance) {
+        instance.lock.lock();
+        try {
             instance.up = false;
             instance.disruptions.incrementAndGet();
             instance.process.kill();
+        } finally {
+            instance.lock.unlock();
         }
         log.info("Killed {}", instance);
     }
@@ -268,10 +280,13 @@ final class FaultCluster implements AutoCloseable {
     /**
      * Freezes the instance's JVM (SIGSTOP) for {@code length} and lets it go on (SIGCONT), as a long GC pause or a
      * stalled VM would: past the session timeout its tasks move on, and what it still holds must be fenced when it wakes.
-     * False when the instance was down (nothing paused).
+     * False when the instance was down, or being killed or started (nothing paused).
      */
     boolean pause(Instance instance, Duration length) throws IOException, InterruptedException {
-        synchronized (instance) {
+        if (!instance.lock.tryLock()) {
+            return false;
+        }
+        try {
             if (!instance.up || !instance.process.isAlive()) {
                 return false;
             }
@@ -285,6 +300,8 @@ final class FaultCluster implements AutoCloseable {
                 instance.paused = false;
             }
             return true;
+        } finally {
+            instance.lock.unlock();
         }
     }
 
@@ -340,12 +357,14 @@ final class FaultCluster implements AutoCloseable {
     }
 
     /** Stops PostgreSQL (fast shutdown: open transactions are rolled back) and, after {@code down}, starts it again. */
-    synchronized void restartPostgres(Duration down) throws IOException, InterruptedException {
-        pg.close();
-        log.info("PostgreSQL stopped");
-        Thread.sleep(down.toMillis());
-        startPostgres();
-        log.info("PostgreSQL started again");
+    void restartPostgres(Duration down) throws IOException, InterruptedException {
+        synchronized (pgLock) {
+            pg.close();
+            log.info("PostgreSQL stopped");
+            Thread.sleep(down.toMillis());
+            startPostgres();
+            log.info("PostgreSQL started again");
+        }
     }
 
     @Override
