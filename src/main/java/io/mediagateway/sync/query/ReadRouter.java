@@ -87,14 +87,14 @@ public final class ReadRouter {
     /** Reads {@code view} of {@code user}, after the write at {@code after} when given. */
     public Outcome read(String user, Optional<LogPosition> after, View view, Optional<Forward> forward)
             throws InterruptedException {
-        long started = System.nanoTime();
-        Outcome outcome = readHereOrAtOwner(user, after, view, forward);
+        // One budget for the whole read — the owner, the store here, the other instances' copies: a peer or an owner
+        // that hangs (cut off, frozen, dying) must not keep the caller past it.
+        long deadline = System.nanoTime() + READ_BUDGET.toNanos();
+        Outcome outcome = readHereOrAtOwner(user, after, view, forward, deadline);
         boolean noAnswer = outcome instanceof NotReady n && n.code().equals("unavailable")
                 || outcome instanceof Relayed r && r.status() == 503;
         if (noAnswer && after.isEmpty() && forward.isPresent()) {
             // The store here is moving or restoring and the owner did not answer: another instance's copy may.
-            // One budget for the whole read: a peer that hangs (cut off, dying) must not keep the caller past it.
-            long deadline = started + READ_BUDGET.toNanos();
             for (String peer : state.peers()) {
                 long left = deadline - System.nanoTime();
                 if (left < 100_000_000L) {
@@ -112,34 +112,39 @@ public final class ReadRouter {
         return outcome;
     }
 
-    private Outcome readHereOrAtOwner(String user, Optional<LogPosition> after, View view, Optional<Forward> forward)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + STORE_MOVE_WAIT.toNanos();
+    private Outcome readHereOrAtOwner(String user, Optional<LogPosition> after, View view, Optional<Forward> forward,
+                                      long deadline) throws InterruptedException {
+        long moveDeadline = Math.min(System.nanoTime() + STORE_MOVE_WAIT.toNanos(), deadline);
+        // The owner is asked once per read: when it did not answer, asking it again while the store here moves would
+        // spend the budget the other copies need.
+        Optional<Forward> askOwner = forward;
         while (true) {
             try {
-                return readOnce(user, after, view, forward);
+                return readOnce(user, after, view, askOwner, deadline);
             } catch (InvalidStateStoreException e) {
                 // The store closed under the read: its task is moving (a rebalance, a standby promoted to
                 // active, a restored task handed to its thread). It is back within moments, often on this
                 // very instance: look for the user again before answering 503.
-                if (System.nanoTime() > deadline) {
+                if (System.nanoTime() > moveDeadline) {
                     return new NotReady("unavailable", "the user's store is moving; retry", 1);
                 }
+                askOwner = Optional.empty();
                 Thread.sleep(STORE_MOVE_RETRY.toMillis());
             }
         }
     }
 
-    private Outcome readOnce(String user, Optional<LogPosition> after, View view, Optional<Forward> forward)
-            throws InterruptedException {
+    private Outcome readOnce(String user, Optional<LogPosition> after, View view, Optional<Forward> forward,
+                             long deadline) throws InterruptedException {
         StateSource.Location location = state.locate(user);
         if (location instanceof StateSource.Remote remote) {
             // An owner that is restoring answers 503; a standby here answers instead (flagged stale) — but not
             // a read-your-writes read, which a standby behind the owner could not honour.
             boolean standbyMayAnswer = remote.fallback().isPresent() && after.isEmpty();
-            if (forward.isPresent()) {
+            long left = deadline - System.nanoTime();
+            if (forward.isPresent() && left > 100_000_000L) {
                 Optional<HttpResponse<byte[]>> answer = owners.get(remote.baseUrl() + forward.get().pathAndQuery(),
-                        forward.get().authorization());
+                        forward.get().authorization(), Duration.ofNanos(Math.min(left, OwnerClient.TIMEOUT.toNanos())));
                 boolean ownerUnavailable = answer.isPresent() && answer.get().statusCode() == 503;
                 if (answer.isPresent() && !(standbyMayAnswer && ownerUnavailable)) {
                     HttpResponse<byte[]> r = answer.get();

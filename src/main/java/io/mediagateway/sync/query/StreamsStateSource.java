@@ -44,7 +44,10 @@ public final class StreamsStateSource implements StateSource {
     private volatile long committedAtNanos;
     /** Which instance runs each partition's active task, as of the last rebalance; null: ask Kafka Streams. */
     private volatile Owners owners;
-    private volatile List<String> lastPeers = List.of();
+    /** Every other instance seen in the group's metadata, with when it was last seen (System.nanoTime()). */
+    private final Map<String, Long> seenPeers = new java.util.concurrent.ConcurrentHashMap<>();
+    /** How long an instance no longer in the metadata is still asked: a restart or a rebalance hides it for a while. */
+    static final java.time.Duration PEER_MEMORY = java.time.Duration.ofMinutes(10);
     /** Bumped on every state change of the streams, so an owner map built across one is never kept. */
     private final AtomicLong generation = new AtomicLong();
 
@@ -125,23 +128,34 @@ public final class StreamsStateSource implements StateSource {
 
     /**
      * Asked on the failure path only: the other instances in Kafka Streams' metadata of the group now (mid-rebalance
-     * too), or, when it names none (a rebalance under way), the last ones it named.
+     * too), then those seen in it within {@link #PEER_MEMORY} that it does not name now — a rebalance, or the restart
+     * of this instance or another, can leave out exactly the instance whose copy could answer.
      */
     @Override
     public List<String> peers() {
         KafkaStreams s = streams.get();
-        if (s == null) {
-            return lastPeers;
-        }
-        try {
-            List<String> now = others(s.metadataForAllStreamsClients());
-            if (!now.isEmpty()) {
-                lastPeers = now;
+        List<String> now = List.of();
+        if (s != null) {
+            try {
+                now = others(s.metadataForAllStreamsClients());
+                remember(now);
+            } catch (RuntimeException e) {
+                // not running: the remembered ones only
             }
-            return now.isEmpty() ? lastPeers : now;
-        } catch (RuntimeException e) {
-            return lastPeers;
         }
+        long since = System.nanoTime() - PEER_MEMORY.toNanos();
+        List<String> out = new java.util.ArrayList<>(now);
+        seenPeers.forEach((peer, seen) -> {
+            if (seen - since > 0 && !out.contains(peer)) {
+                out.add(peer);
+            }
+        });
+        return out;
+    }
+
+    private void remember(List<String> peers) {
+        long at = System.nanoTime();
+        peers.forEach(p -> seenPeers.put(p, at));
     }
 
     /** The base URLs of the instances among {@code clients} other than this one. */
@@ -157,10 +171,7 @@ public final class StreamsStateSource implements StateSource {
         HostInfo[] byPartition = new HostInfo[Topics.DEVICE_EVENTS.definition().partitions()];
         try {
             var clients = s.metadataForAllStreamsClients();
-            List<String> others = others(clients);
-            if (!others.isEmpty()) {
-                lastPeers = others;
-            }
+            remember(others(clients));
             clients.forEach(client -> client.topicPartitions().stream()
                     .filter(tp -> tp.topic().equals(Topics.DEVICE_EVENTS.name()) && tp.partition() < byPartition.length)
                     .forEach(tp -> byPartition[tp.partition()] = client.hostInfo()));

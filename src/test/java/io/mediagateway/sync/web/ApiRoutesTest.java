@@ -298,6 +298,39 @@ class ApiRoutesTest {
     }
 
     @Test
+    void theOwnerIsAskedOncePerReadWhileTheCopyHereMovesAndThenTheOtherCopiesAnswer() throws Exception {
+        // given an owner that answers 503 at once, a standby here whose store keeps closing under reads (moving), and
+        // another instance with a copy
+        String alice = user("alice", "tv");
+        java.util.concurrent.atomic.AtomicInteger askedOwner = new java.util.concurrent.atomic.AtomicInteger();
+        try (WebServer owner = WebServer.start("127.0.0.1", 0, "owner", () -> new Readiness.Status(true, "RUNNING"), mapper,
+                c -> c.routes.get("/api/v1/sync/watchlist", ctx -> {
+                    askedOwner.incrementAndGet();
+                    ctx.status(503).header("Retry-After", "1").json(new ApiError("unavailable", "restoring").body());
+                }));
+             WebServer other = WebServer.start("127.0.0.1", 0, "other", () -> new Readiness.Status(true, "RUNNING"),
+                     mapper, c -> c.routes.get("/api/v1/sync/watchlist", ctx -> ctx.header("X-Sync-Staleness", "stale")
+                             .json(mapper.readTree("{\"user_id\":\"alice\",\"items\":[{\"content_id\":\"tmdb:7\"}]}"))))) {
+            StateSource.Local moving = new StateSource.Local(name -> {
+                throw new org.apache.kafka.streams.errors.InvalidStateStoreException("the store is closed: moving");
+            }, Optional.of("stale; restoring"));
+            location.set(new StateSource.Remote("http://127.0.0.1:" + owner.port(), Optional.of(moving)));
+            f.peers.set(java.util.List.of("http://127.0.0.1:" + other.port()));
+
+            // when alice reads
+            HttpResponse<String> r = get("/api/v1/sync/watchlist", alice);
+
+            // then the other instance's copy answers, and the owner was asked once, not again at every look for the
+            // store here (each would have spent the budget the other copies need when the owner hangs)
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(json(r).path("items").get(0).path("content_id").asText()).isEqualTo("tmdb:7");
+            assertThat(askedOwner).hasValue(1);
+        } finally {
+            f.peers.set(java.util.List.of());
+        }
+    }
+
+    @Test
     void aStandbyHereAnswersWhenTheOwnerIsRestoringButNotAReadYourWritesRead() throws Exception {
         // given alice's watchlist here (as a standby copy) and an owner that answers 503 while it restores
         String alice = user("alice", "tv");
