@@ -89,9 +89,13 @@ class AnalyticsServiceIT {
                                 .isGreaterThan(java.math.BigDecimal.ZERO);
                     });
                 }
-                JsonNode otherFigures = get(baseA + "/api/v1/analytics/content/" + other, service);
-                assertThat(otherFigures.path("totals").path("starts").asLong()).isEqualTo(1);
-                assertThat(otherFigures.path("totals").path("abandons").asLong()).isEqualTo(1);
+                // The other content's events may be processed after the popular one's (CI once read its start
+                // before its stop): wait for both.
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+                    JsonNode otherFigures = get(baseA + "/api/v1/analytics/content/" + other, service);
+                    assertThat(otherFigures.path("totals").path("starts").asLong()).isEqualTo(1);
+                    assertThat(otherFigures.path("totals").path("abandons").asLong()).isEqualTo(1);
+                });
 
                 // The trending list, the same from both instances; the popular content above the other.
                 for (String base : List.of(baseA, baseB)) {

@@ -143,14 +143,18 @@ class FaultIT {
             if (instanceRandom.nextBoolean()) {
                 cut(cluster, Duration.ofMillis(1_000 + instanceRandom.nextInt(3_000)));
             } else {
-                long pause = 1_000 + instanceRandom.nextInt((int) FaultCluster.SESSION_TIMEOUT_MS * 2);
+                // Mostly shorter than the session timeout; one in five past it (each of those moves the instance's
+                // tasks, fences it and rebuilds its stores: a rebalance every half minute left no time to process).
+                long pause = instanceRandom.nextInt(5) == 0
+                        ? FaultCluster.SESSION_TIMEOUT_MS + 1_000 + instanceRandom.nextInt((int) FaultCluster.SESSION_TIMEOUT_MS)
+                        : 500 + instanceRandom.nextInt((int) FaultCluster.SESSION_TIMEOUT_MS - 1_500);
                 if (cluster.pause(cluster.instances.get(instanceRandom.nextInt(cluster.instances.size())),
                         Duration.ofMillis(pause))) {
                     fault(pause > FaultCluster.SESSION_TIMEOUT_MS ? "instance paused (past the session timeout)"
                             : "instance paused (briefly)");
                 }
             }
-            Thread.sleep(500 + instanceRandom.nextInt(2_000));
+            Thread.sleep(2_000 + instanceRandom.nextInt(4_000));
         });
         long lastLog = System.nanoTime();
         while (System.nanoTime() < end && cheapFailure.get() == null) {
@@ -255,6 +259,8 @@ class FaultIT {
         Map<String, ReferenceModel.UserView> expected = new TreeMap<>();
         users.forEach(u -> expected.put(u, model.view(u)));
 
+        awaitCaughtUp(cluster);
+
         // The workload is valid throughout: nothing of it may be dead-lettered.
         Map<String, Integer> deadLetters = new TreeMap<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicReader.readCommitted(cluster.kafka.bootstrapServers(),
@@ -350,6 +356,53 @@ class FaultIT {
         log.info("Verdict: {} users equal the model on {} instances and in PostgreSQL; {} deltas, none twice; "
                 + "PubNub got all in order ({} published again after a fault)", users.size(), cluster.instances.size(),
                 records.size(), Math.max(0, republished));
+    }
+
+    /**
+     * Waits until the serving application has processed the whole ingest log (its committed offsets at the log's end)
+     * — after a long run that can take minutes: every fencing and every SIGKILL under exactly-once rebuilds the tasks'
+     * stores from their changelogs — and fails saying how far behind it stayed.
+     */
+    private static void awaitCaughtUp(FaultCluster cluster) throws Exception {
+        Duration limit = Duration.ofMinutes(LONG_MINUTES > 0 ? 20 : 4);
+        long began = System.nanoTime();
+        long lag = Long.MAX_VALUE;
+        long lastLog = 0;
+        try (org.apache.kafka.clients.admin.Admin admin = cluster.kafka.admin()) {
+            while (System.nanoTime() - began < limit.toNanos()) {
+                lag = lag(admin);
+                if (lag == 0) {
+                    log.info("The serving application caught up with the log in {} s",
+                            (System.nanoTime() - began) / 1_000_000_000L);
+                    return;
+                }
+                if (System.nanoTime() - lastLog > Duration.ofSeconds(30).toNanos()) {
+                    lastLog = System.nanoTime();
+                    log.info("Waiting for the serving application to catch up: {} records behind", lag);
+                }
+                Thread.sleep(2_000);
+            }
+        }
+        throw new AssertionError("the serving application was still " + lag + " records behind sync.device-events "
+                + limit.toMinutes() + " minutes after the faults ended");
+    }
+
+    /** Records of {@code sync.device-events} the serving application has not committed yet. */
+    private static long lag(org.apache.kafka.clients.admin.Admin admin) throws Exception {
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+                admin.listConsumerGroupOffsets(FaultCluster.APPLICATION).partitionsToOffsetAndMetadata()
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < Topics.DEVICE_EVENTS.definition().partitions(); p++) {
+            latest.put(new org.apache.kafka.common.TopicPartition(Topics.DEVICE_EVENTS.name(), p),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest());
+        }
+        long lag = 0;
+        for (var e : admin.listOffsets(latest).all().get(30, java.util.concurrent.TimeUnit.SECONDS).entrySet()) {
+            var c = committed.get(e.getKey());
+            lag += Math.max(0, e.getValue().offset() - (c == null ? 0 : c.offset()));
+        }
+        return lag;
     }
 
     /** What differs between two views, part by part. */
