@@ -364,7 +364,7 @@ class FaultIT {
      * stores from their changelogs — and fails saying how far behind it stayed.
      */
     private static void awaitCaughtUp(FaultCluster cluster) throws Exception {
-        Duration limit = Duration.ofMinutes(LONG_MINUTES > 0 ? 20 : 4);
+        Duration limit = Duration.ofMinutes(LONG_MINUTES > 0 ? 20 : 8);
         long began = System.nanoTime();
         long lag = Long.MAX_VALUE;
         long lastLog = 0;
