@@ -33,6 +33,8 @@ public final class ReadRouter {
     static final Duration STORE_MOVE_RETRY = Duration.ofMillis(50);
     /** The most a plain read spends before it asks other instances' copies no more (the owner's own wait included). */
     static final Duration READ_BUDGET = Duration.ofSeconds(8);
+    /** Less than this left of the budget: no other instance is asked (it could not answer in time). */
+    private static final long MIN_ASK_NANOS = Duration.ofMillis(100).toNanos();
 
     private final StateSource state;
     private final UserStateReader reader;
@@ -97,7 +99,7 @@ public final class ReadRouter {
             // The store here is moving or restoring and the owner did not answer: another instance's copy may.
             for (String peer : state.peers()) {
                 long left = deadline - System.nanoTime();
-                if (left < 100_000_000L) {
+                if (left < MIN_ASK_NANOS) {
                     break;
                 }
                 Optional<HttpResponse<byte[]>> answer = owners.get(peer + forward.get().pathAndQuery(),
@@ -142,7 +144,7 @@ public final class ReadRouter {
             // a read-your-writes read, which a standby behind the owner could not honour.
             boolean standbyMayAnswer = remote.fallback().isPresent() && after.isEmpty();
             long left = deadline - System.nanoTime();
-            if (forward.isPresent() && left > 100_000_000L) {
+            if (forward.isPresent() && left >= MIN_ASK_NANOS) {
                 Optional<HttpResponse<byte[]>> answer = owners.get(remote.baseUrl() + forward.get().pathAndQuery(),
                         forward.get().authorization(), Duration.ofNanos(Math.min(left, OwnerClient.TIMEOUT.toNanos())));
                 boolean ownerUnavailable = answer.isPresent() && answer.get().statusCode() == 503;

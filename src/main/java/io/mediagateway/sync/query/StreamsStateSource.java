@@ -144,12 +144,10 @@ public final class StreamsStateSource implements StateSource {
             }
         }
         long since = System.nanoTime() - PEER_MEMORY.toNanos();
+        // Forgotten after PEER_MEMORY unseen: instances come and go (new pod addresses), the map stays small.
+        seenPeers.values().removeIf(seen -> seen - since <= 0);
         List<String> out = new java.util.ArrayList<>(now);
-        seenPeers.forEach((peer, seen) -> {
-            if (seen - since > 0 && !out.contains(peer)) {
-                out.add(peer);
-            }
-        });
+        seenPeers.keySet().stream().filter(peer -> !out.contains(peer)).forEach(out::add);
         return out;
     }
 
