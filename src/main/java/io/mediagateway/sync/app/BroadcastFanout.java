@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * the WebSocket sessions that follow the channel, each queueing on its own, so this loop never waits on a client.
  *
  * <p>{@code global.trending}: every change of the live analytics application's list is pushed to the sessions (the
- * WebSocket stays live), and it joins the channel's history at most once per {@code SYNC_TRENDING_PUBLISH_INTERVAL_MS},
- * as PubNub gets it. A record that is not a broadcast is skipped here (the topology dead-letters it, once).
+ * WebSocket stays live), and the channel's history keeps the newest list of each {@code SYNC_TRENDING_PUBLISH_INTERVAL_MS}
+ * of the lists' record times (the interval at which PubNub gets it). A record that is not a broadcast is skipped here (the topology dead-letters it, once).
  */
 final class BroadcastFanout implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BroadcastFanout.class);
@@ -137,9 +137,7 @@ final class BroadcastFanout implements AutoCloseable {
             }
             BroadcastHistory.Entry entry = new BroadcastHistory.Entry(cursor, r.timestamp(), BroadcastViews.trendingUpdate(r.value()));
             BroadcastHistory history = histories.getOrDefault(TRENDING.name(), BroadcastHistory.empty(TRENDING));
-            if (history.dueAt(entry.atMs(), trendingIntervalMs)) {
-                histories.put(TRENDING.name(), history.append(entry, now));
-            }
+            histories.put(TRENDING.name(), history.appendNewestPerInterval(entry, trendingIntervalMs, now));
             if (live) {
                 delivered.increment(sessions.broadcast(TRENDING, BroadcastViews.push(TRENDING.name(), entry)));
             }

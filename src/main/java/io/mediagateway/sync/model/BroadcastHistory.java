@@ -86,8 +86,16 @@ public record BroadcastHistory(BroadcastChannel channel, List<Entry> entries) {
         return new Since(kept, true);
     }
 
-    /** Whether a message published at {@code atMs} is due, {@code intervalMs} after the newest kept one (trending). */
-    public boolean dueAt(long atMs, long intervalMs) {
-        return entries.isEmpty() || atMs - entries.get(entries.size() - 1).atMs() >= intervalMs;
+    /**
+     * The history with {@code entry} as the one message of its interval (trending): intervals of {@code intervalMs}
+     * from the epoch, each keeping its newest message — a message of the same interval as the newest kept one takes
+     * its place (a cursor of the message replaced then answers with {@code reset}).
+     */
+    public BroadcastHistory appendNewestPerInterval(Entry entry, long intervalMs, long nowMs) {
+        int n = entries.size();
+        if (n > 0 && Math.floorDiv(entries.get(n - 1).atMs(), intervalMs) == Math.floorDiv(entry.atMs(), intervalMs)) {
+            return new BroadcastHistory(channel, entries.subList(0, n - 1)).append(entry, nowMs);
+        }
+        return append(entry, nowMs);
     }
 }

@@ -16,6 +16,7 @@ import io.mediagateway.sync.model.Notification;
 import io.mediagateway.sync.model.NotificationIndex;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.ingest.CommandSteps;
+import io.mediagateway.sync.topology.ingest.CommitPace;
 import io.mediagateway.sync.topology.ingest.Deltas;
 import io.mediagateway.sync.topology.ingest.DeviceSteps;
 import io.mediagateway.sync.topology.ingest.Duplicates;
@@ -82,6 +83,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     private History history;
     private NotificationSteps notifications;
     private Erasures erasures;
+    private final CommitPace commitPace = new CommitPace();
 
     IngestProcessor(SyncTopology.Settings settings) {
         this.settings = settings;
@@ -104,10 +106,17 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         erasures = new Erasures(context, stores, notifications, history, duplicates);
         PresenceSweep sweep = new PresenceSweep(stores, devices, time);
         context.schedule(settings.presenceCheckInterval(), PunctuationType.WALL_CLOCK_TIME, sweep::run);
+        context.schedule(StreamsProperties.caughtUpCommitInterval(context.appConfigs()), PunctuationType.WALL_CLOCK_TIME,
+                t -> {
+                    if (commitPace.due()) {
+                        context.commit();
+                    }
+                });
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        commitPace.noteRecord(record.timestamp(), context.currentSystemTimeMs());
         DeadLetters.Origin origin = origin(record);
         try {
             if (Topics.NOTIFICATIONS.name().equals(origin.topic())) {

@@ -17,6 +17,14 @@ public final class StreamsProperties {
      * stream thread), so 20 ms it is.
      */
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 20;
+    /**
+     * Kafka Streams' own {@code commit.interval.ms}, which paces a task only while it works through a backlog: a task
+     * that keeps up asks for its commits every {@code SYNC_COMMIT_INTERVAL_MS} itself ({@code CommitPace}). Longer
+     * than a slow commit, so the records processed between two commits grow as Kafka Streams means them to.
+     */
+    public static final long BACKLOG_COMMIT_INTERVAL_MS = 200;
+    /** The Streams property (passed to the processors as it is) holding {@code SYNC_COMMIT_INTERVAL_MS}. */
+    static final String CAUGHT_UP_COMMIT_INTERVAL_CONFIG = "media.gateway.sync.caught.up.commit.interval.ms";
     /** One standby per task: a failed instance's users are served again after a short catch-up, not a full restore. */
     public static final int DEFAULT_STANDBY_REPLICAS = 1;
 
@@ -41,6 +49,13 @@ public final class StreamsProperties {
      */
     public static final long TRANSACTION_RETRY_BACKOFF_MS = 10;
 
+    /** How often a task that keeps up commits: {@code SYNC_COMMIT_INTERVAL_MS} as configured, or its default. */
+    static java.time.Duration caughtUpCommitInterval(java.util.Map<String, Object> appConfigs) {
+        Object configured = appConfigs.get(CAUGHT_UP_COMMIT_INTERVAL_CONFIG);
+        long ms = configured == null ? DEFAULT_COMMIT_INTERVAL_MS : Long.parseLong(configured.toString());
+        return java.time.Duration.ofMillis(ms);
+    }
+
     static long pollMs(long commitIntervalMs) {
         return Math.max(1, Math.min(100, commitIntervalMs / 2));
     }
@@ -56,7 +71,8 @@ public final class StreamsProperties {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Math.max(commitIntervalMs, BACKLOG_COMMIT_INTERVAL_MS));
+        props.put(CAUGHT_UP_COMMIT_INTERVAL_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.POLL_MS_CONFIG, pollMs(commitIntervalMs));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), TRANSACTION_RETRY_BACKOFF_MS);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);

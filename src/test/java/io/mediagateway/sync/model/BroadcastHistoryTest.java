@@ -60,16 +60,21 @@ class BroadcastHistoryTest {
     }
 
     @Test
-    void trendingJoinsItsHistoryOncePerInterval() {
+    void trendingKeepsTheNewestListOfEachInterval() {
+        long hour = 3_600_000;
+        long start = Math.floorDiv(T, hour) * hour;
         BroadcastHistory h = BroadcastHistory.empty(BroadcastChannel.parse("global.trending").orElseThrow());
-        assertThat(h.dueAt(T, 3_600_000)).isTrue();
-        h = h.append(entry(0, T), T);
-        assertThat(h.dueAt(T + 3_599_999, 3_600_000)).isFalse();
-        assertThat(h.dueAt(T + 3_600_000, 3_600_000)).isTrue();
-        for (int i = 1; i <= 30; i++) {
-            h = h.append(entry(i, T + i * 60_000L), T + i * 60_000L);
+        h = h.appendNewestPerInterval(entry(0, start), hour, start);
+        h = h.appendNewestPerInterval(entry(1, start + 60_000), hour, start + 60_000);
+        h = h.appendNewestPerInterval(entry(2, start + hour - 1), hour, start + hour - 1);
+        assertThat(h.entries()).extracting(BroadcastHistory.Entry::cursor).containsExactly("0-2");
+        assertThat(h.since("0-0", start + hour).reset()).as("a replaced list's cursor").isTrue();
+        h = h.appendNewestPerInterval(entry(3, start + hour), hour, start + hour);
+        assertThat(h.entries()).extracting(BroadcastHistory.Entry::cursor).containsExactly("0-2", "0-3");
+        for (int i = 4; i <= 40; i++) {
+            h = h.appendNewestPerInterval(entry(i, start + (i - 2) * hour), hour, start + (i - 2) * hour);
         }
         assertThat(h.entries()).as("24 at most").hasSize(24);
-        assertThat(List.of(h.entries().get(23).cursor())).containsExactly("0-30");
+        assertThat(h.entries().get(23).cursor()).isEqualTo("0-40");
     }
 }

@@ -26,4 +26,17 @@ class StreamsPropertiesTest {
                 .getProducerConfigs("client");
         assertThat(producer.get(ProducerConfig.RETRY_BACKOFF_MS_CONFIG)).isEqualTo(10L);
     }
+
+    @Test
+    void kafkaStreamsCommitsABacklogEvery200MsAndTheTasksThatKeepUpAskEveryConfiguredInterval() {
+        var props = StreamsProperties.of("app", "localhost:9092", Path.of("state"), 1, 20, 0);
+        assertThat(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(200L);
+        assertThat(StreamsProperties.caughtUpCommitInterval(new StreamsConfig(props).originals()))
+                .isEqualTo(java.time.Duration.ofMillis(20));
+        var slow = StreamsProperties.of("app", "localhost:9092", Path.of("state"), 1, 1_000, 0);
+        assertThat(slow.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).as("never shorter than the configured interval")
+                .isEqualTo(1_000L);
+        assertThat(StreamsProperties.caughtUpCommitInterval(java.util.Map.of())).as("a test driver's configuration")
+                .isEqualTo(java.time.Duration.ofMillis(StreamsProperties.DEFAULT_COMMIT_INTERVAL_MS));
+    }
 }

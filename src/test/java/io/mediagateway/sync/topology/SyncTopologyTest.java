@@ -47,7 +47,10 @@ class SyncTopologyTest {
     void theStreamsConfigurationIsExactlyOnceWithTheHandlers() {
         StreamsConfig config = new StreamsConfig(StreamsProperties.of("t", "localhost:9", Path.of("target/t"), 2, 50, 1));
         assertThat(config.getString(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
-        assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(50L);
+        assertThat(config.getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).as("a backlog's commits")
+                .isEqualTo(StreamsProperties.BACKLOG_COMMIT_INTERVAL_MS);
+        assertThat(StreamsProperties.caughtUpCommitInterval(config.originals())).as("a task that keeps up")
+                .isEqualTo(java.time.Duration.ofMillis(50));
         assertThat(config.getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)).isEqualTo(1);
         assertThat(config.getBoolean(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG)).isTrue();
         assertThat(config.deserializationExceptionHandler()).isInstanceOf(ExceptionHandlers.Deserialization.class);

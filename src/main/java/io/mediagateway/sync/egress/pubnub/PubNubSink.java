@@ -93,6 +93,15 @@ public final class PubNubSink implements DeltaSink {
         default boolean latestOnly() {
             return false;
         }
+
+        /**
+         * The least wall-clock time between two messages of one ordering key (zero: none). A message that comes
+         * sooner is held, replacing any held before it, and published once the interval has passed since the
+         * previous one: the newest state always reaches PubNub, at most once per interval.
+         */
+        default Duration minInterval() {
+            return Duration.ZERO;
+        }
     }
 
     /**
@@ -144,15 +153,13 @@ public final class PubNubSink implements DeltaSink {
     /**
      * Trending lists of the analytics application {@code applicationId} (not those of its replays) to
      * {@value #TRENDING_CHANNEL} as the specification shapes them ({@code trending_update}, the top 100, meta
-     * {@code application_id} and {@code window_end}), at most once per {@code interval} of the lists' record times
-     * (when the analytics published them): the first list of each interval, the newest at that moment (a changed list
-     * can come every second; PubNub charges each message to every subscriber). After a restart the first list is
-     * published at once.
+     * {@code application_id} and {@code window_end}), at most once per {@code interval} of wall-clock time (a changed
+     * list can come every second; PubNub charges each message to every subscriber): a list that comes sooner waits
+     * for the interval's end, replaced by any newer one, so the newest list is always published. After a restart the
+     * first list is published at once; a list still waiting when the process stops is not (the next one is).
      */
     public static Router trending(String applicationId, Duration interval) {
         return new Router() {
-            private long lastRoutedMs = Long.MIN_VALUE;
-
             @Override
             public Route route(ConsumerRecord<byte[], byte[]> r) {
                 byte[] record = r.value();
@@ -162,11 +169,6 @@ public final class PubNubSink implements DeltaSink {
                     return null;
                 }
                 String update = BroadcastViews.trendingUpdate(record);
-                long at = r.timestamp();
-                if (lastRoutedMs != Long.MIN_VALUE && at - lastRoutedMs < interval.toMillis()) {
-                    return null;
-                }
-                lastRoutedMs = at;
                 return new Route(TRENDING_CHANNEL, TRENDING_CHANNEL, Map.of("application_id", app,
                         "window_end", list.get("window_end").asText()), update.getBytes(StandardCharsets.UTF_8), null);
             }
@@ -174,6 +176,11 @@ public final class PubNubSink implements DeltaSink {
             @Override
             public boolean latestOnly() {
                 return true;
+            }
+
+            @Override
+            public Duration minInterval() {
+                return interval;
             }
         };
     }
@@ -190,6 +197,10 @@ public final class PubNubSink implements DeltaSink {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("egress-pubnub-retry"));
     private final ExecutorService blocking = Executors.newSingleThreadExecutor(daemon("egress-pubnub-dead-letters"));
     private volatile long lastOutageLogMs;
+    /** Per ordering key, with {@link Router#minInterval()}: when its last message was sent, and the one held back. */
+    private final Map<String, Long> lastSentMs = new java.util.HashMap<>();
+    private final Map<String, Message> held = new java.util.HashMap<>();
+    private volatile boolean closed;
 
     /** The delta egress of contract §8. */
     public PubNubSink(Connection connection, DeadLetterWriter deadLetters, EgressMetrics metrics, Backoff backoff,
@@ -267,7 +278,53 @@ public final class PubNubSink implements DeltaSink {
             }
             chain.add(m);
         }
+        if (!router.minInterval().isZero()) {
+            byUser.values().forEach(chain -> chain.removeIf(this::holdUntilDue));
+        }
         return new Run(new ArrayDeque<>(byUser.values()), cancelled).start();
+    }
+
+    /**
+     * Whether {@code m} comes within {@link Router#minInterval()} of the previous message of its key: it is then held
+     * (replacing the one held before) and published when the interval is over; otherwise it is sent now.
+     */
+    private boolean holdUntilDue(Message m) {
+        if (m.refused() != null || m.channel() == null) {
+            return false;
+        }
+        long now = System.currentTimeMillis();
+        synchronized (held) {
+            Long last = lastSentMs.get(m.user());
+            long dueAt = last == null ? now : last + router.minInterval().toMillis();
+            if (dueAt <= now) {
+                lastSentMs.put(m.user(), now);
+                held.remove(m.user());
+                return false;
+            }
+            if (held.put(m.user(), m) == null) {
+                scheduler.schedule(() -> sendHeld(m.user()), dueAt - now, TimeUnit.MILLISECONDS);
+            }
+            return true;
+        }
+    }
+
+    /** The interval since the key's last message is over: its held message is published (retried like any other). */
+    private void sendHeld(String key) {
+        Message m;
+        synchronized (held) {
+            m = held.remove(key);
+            if (m == null) {
+                return;
+            }
+            lastSentMs.put(key, System.currentTimeMillis());
+        }
+        ArrayDeque<ArrayDeque<Message>> chains = new ArrayDeque<>();
+        chains.add(new ArrayDeque<>(List.of(m)));
+        new Run(chains, () -> closed).start().whenComplete((done, e) -> {
+            if (e != null && !closed) {
+                log.warn("PubNub sink {}: a held message to {} was not published: {}", name, m.channel(), e.toString());
+            }
+        });
     }
 
     private Message message(ConsumerRecord<byte[], byte[]> r) {
@@ -478,6 +535,7 @@ public final class PubNubSink implements DeltaSink {
 
     @Override
     public void close() {
+        closed = true;
         scheduler.shutdownNow();
         blocking.shutdownNow();
         pubnub.forceDestroy();

@@ -363,6 +363,35 @@ class FaultIT {
      * — after a long run that can take minutes: every fencing and every SIGKILL under exactly-once rebuilds the tasks'
      * stores from their changelogs — and fails saying how far behind it stayed.
      */
+    /**
+     * Each instance's stream threads as their metrics say (commit latency average and maximum, records processed per
+     * second, punctuations per second): what a slow catch-up is spent on.
+     */
+    private static String threadFigures(FaultCluster cluster) {
+        List<String> figures = new ArrayList<>();
+        for (FaultCluster.Instance instance : cluster.instances) {
+            Map<String, Double> sums = new TreeMap<>();
+            try {
+                for (String line : Http.get(instance.baseUrl + "/metrics").body().split("\n")) {
+                    for (String name : List.of("kafka_stream_thread_commit_latency_avg", "kafka_stream_thread_commit_latency_max",
+                            "kafka_stream_thread_process_rate", "kafka_stream_thread_punctuate_rate",
+                            "kafka_stream_thread_commit_rate")) {
+                        if (line.startsWith(name + "{")) {
+                            double v = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                            if (!Double.isNaN(v)) {
+                                sums.merge(name.substring("kafka_stream_thread_".length()), v, Double::sum);
+                            }
+                        }
+                    }
+                }
+                figures.add(instance + " " + sums);
+            } catch (Exception e) {
+                figures.add(instance + " (no metrics: " + e.getMessage() + ")");
+            }
+        }
+        return String.join("; ", figures);
+    }
+
     private static void awaitCaughtUp(FaultCluster cluster) throws Exception {
         Duration limit = Duration.ofMinutes(LONG_MINUTES > 0 ? 20 : 8);
         long began = System.nanoTime();
@@ -378,7 +407,8 @@ class FaultIT {
                 }
                 if (System.nanoTime() - lastLog > Duration.ofSeconds(30).toNanos()) {
                     lastLog = System.nanoTime();
-                    log.info("Waiting for the serving application to catch up: {} records behind", lag);
+                    log.info("Waiting for the serving application to catch up: {} records behind; stream threads: {}", lag,
+                            threadFigures(cluster));
                 }
                 Thread.sleep(2_000);
             }

@@ -160,6 +160,8 @@ final class Load implements AutoCloseable {
             String user = users.get(random.nextInt(users.size()));
             if (target != null) {
                 int disruptions = target.disruptions.get();
+                // Which other instance's copy answers just before the read: only a copy there before and after owed it.
+                FaultCluster.Instance copyBefore = copyElsewhere(target, user);
                 String outcome;
                 try {
                     HttpResponse<String> r = Http.call(target.baseUrl + "/api/v1/sync/preferences",
@@ -173,10 +175,12 @@ final class Load implements AutoCloseable {
                 }
                 reads.incrementAndGet();
                 // Only an instance that was up before and after the read, and struck by no fault meanwhile, owed an
-                // answer, and only while a copy of the user somewhere could give one: each other instance is asked right
-                // away to answer from its own copy.
+                // answer, and only while a copy of the user elsewhere could give one all along: the instance whose own
+                // copy answered just before the read is asked again right after it (a copy that came up only while
+                // the read ran, a standby finishing its restore, was not there to be asked).
                 if (outcome != null && target.readable() && target.disruptions.get() == disruptions) {
-                    String copyAt = copyElsewhere(target, user);
+                    String copyAt = copyBefore != null && copyBefore.readable() && answersFromOwnCopy(copyBefore, user)
+                            ? copyBefore.toString() : null;
                     FailedRead failed = new FailedRead(target.toString(), user, outcome, System.currentTimeMillis(), copyAt);
                     (copyAt != null ? failedReads : noCopyReads).add(failed);
                     log.warn("Read of {} from {} failed: {}; {}", user, target, outcome,
@@ -191,24 +195,29 @@ final class Load implements AutoCloseable {
         }
     }
 
-    /** An instance other than {@code failed} whose own copy of {@code user} answers now (a forwarded read), or null. */
-    private String copyElsewhere(FaultCluster.Instance failed, String user) {
-        String token = tokens.forUser(user, "reader", Duration.ofHours(3), Instant.now());
+    /**
+     * The first instance other than {@code failed} whose own copy of {@code user} answers now (a forwarded read), in
+     * the cluster's order, or null.
+     */
+    private FaultCluster.Instance copyElsewhere(FaultCluster.Instance failed, String user) {
         for (FaultCluster.Instance other : cluster.instances) {
-            if (other == failed || !other.readable()) {
-                continue;
-            }
-            try {
-                HttpResponse<String> r = Http.request("GET", other.baseUrl + "/api/v1/sync/preferences", token, null,
-                        io.mediagateway.sync.query.OwnerClient.FORWARDED, "1");
-                if (r.statusCode() == 200) {
-                    return other.toString();
-                }
-            } catch (Exception e) {
-                // not this one
+            if (other != failed && other.readable() && answersFromOwnCopy(other, user)) {
+                return other;
             }
         }
         return null;
+    }
+
+    /** Whether {@code instance} answers a read of {@code user} from its own copy now (a forwarded read). */
+    private boolean answersFromOwnCopy(FaultCluster.Instance instance, String user) {
+        String token = tokens.forUser(user, "reader", Duration.ofHours(3), Instant.now());
+        try {
+            HttpResponse<String> r = Http.request("GET", instance.baseUrl + "/api/v1/sync/preferences", token, null,
+                    io.mediagateway.sync.query.OwnerClient.FORWARDED, "1");
+            return r.statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** Stops making events, and waits until every one made has been acknowledged or given up on. */

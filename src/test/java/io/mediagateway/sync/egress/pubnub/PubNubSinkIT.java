@@ -344,20 +344,34 @@ class PubNubSinkIT {
     }
 
     @Test
-    void trendingIsPublishedAtMostOncePerInterval() throws Exception {
-        PubNubSink sink = trendingSink(Duration.ofHours(1));
+    void trendingIsPublishedAtMostOncePerIntervalAndTheNewestListAtItsEnd() throws Exception {
+        Duration interval = Duration.ofSeconds(2);
+        PubNubSink sink = trendingSink(interval);
         List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             batch.add(trendingList("live-analytics", "2026-11-21T10:0" + i + ":00Z", "tmdb:" + i, i));
         }
+        long firstSent = System.nanoTime();
         sink.deliver(batch, () -> false).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        // Two more lists within the interval: both wait, the newer replacing the older; the batches complete at once.
         sink.deliver(List.of(trendingList("live-analytics", "2026-11-21T10:59:00Z", "tmdb:59", 4)), () -> false)
                 .get(30, java.util.concurrent.TimeUnit.SECONDS);
         sink.deliver(List.of(trendingList("live-analytics", "2026-11-21T11:00:00Z", "tmdb:60", 5)), () -> false)
                 .get(30, java.util.concurrent.TimeUnit.SECONDS);
-
         assertThat(pubnub.published()).extracting(p -> Json.parse(p.message()).path("window_end").asText())
-                .containsExactly("2026-11-21T10:00:00Z", "2026-11-21T11:00:00Z");
+                .containsExactly("2026-11-21T10:03:00Z");
+
+        // At the interval's end the newest list is published, and no other.
+        await().atMost(Duration.ofSeconds(30)).until(() -> pubnub.published().size() == 2);
+        assertThat(Duration.ofNanos(System.nanoTime() - firstSent)).isGreaterThanOrEqualTo(interval);
+        Thread.sleep(interval.toMillis() + 500);
+        assertThat(pubnub.published()).extracting(p -> Json.parse(p.message()).path("window_end").asText())
+                .containsExactly("2026-11-21T10:03:00Z", "2026-11-21T11:00:00Z");
+
+        // An interval after the last one, a new list goes at once.
+        sink.deliver(List.of(trendingList("live-analytics", "2026-11-21T11:01:00Z", "tmdb:61", 6)), () -> false)
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(pubnub.published()).hasSize(3);
     }
 
     @Test
