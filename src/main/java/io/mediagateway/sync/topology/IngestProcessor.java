@@ -83,7 +83,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     private History history;
     private NotificationSteps notifications;
     private Erasures erasures;
-    private final CommitPace commitPace = new CommitPace();
+    private long commitIntervalMs;
 
     IngestProcessor(SyncTopology.Settings settings) {
         this.settings = settings;
@@ -106,9 +106,11 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         erasures = new Erasures(context, stores, notifications, history, duplicates);
         PresenceSweep sweep = new PresenceSweep(stores, devices, time);
         context.schedule(settings.presenceCheckInterval(), PunctuationType.WALL_CLOCK_TIME, sweep::run);
-        context.schedule(StreamsProperties.caughtUpCommitInterval(context.appConfigs()), PunctuationType.WALL_CLOCK_TIME,
+        commitIntervalMs = StreamsProperties.caughtUpCommitInterval(context.appConfigs()).toMillis();
+        // Ticks at half the interval, so a commit comes soon after the interval has passed since the last one ended.
+        context.schedule(java.time.Duration.ofMillis(Math.max(1, commitIntervalMs / 2)), PunctuationType.WALL_CLOCK_TIME,
                 t -> {
-                    if (commitPace.due()) {
+                    if (CommitPace.ofThisThread(commitIntervalMs).due(context.currentSystemTimeMs())) {
                         context.commit();
                     }
                 });
@@ -116,7 +118,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        commitPace.noteRecord(record.timestamp(), context.currentSystemTimeMs());
+        CommitPace.ofThisThread(commitIntervalMs).noteRecord(record.timestamp(), context.currentSystemTimeMs());
         DeadLetters.Origin origin = origin(record);
         try {
             if (Topics.NOTIFICATIONS.name().equals(origin.topic())) {

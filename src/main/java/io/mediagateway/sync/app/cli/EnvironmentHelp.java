@@ -63,7 +63,8 @@ public final class EnvironmentHelp {
               SYNC_MAX_WAITING_READS        reads with 'after' waiting for their write at once (64);
                                             more are refused at once: 503 not_yet_visible + Retry-After
               SYNC_STREAM_THREADS           Kafka Streams threads (number of cores)
-              SYNC_COMMIT_INTERVAL_MS       exactly-once commit interval: a floor of delta latency (20)
+              SYNC_COMMIT_INTERVAL_MS       exactly-once commit interval while keeping up: a floor of
+                                            delta latency (20); a backlog commits every 200 ms
               SYNC_STANDBY_REPLICAS         standby copies of each store on other instances (1)
               SYNC_KAFKA_SESSION_TIMEOUT_MS how long a silent instance keeps its users' tasks and its
                                             share of the egress before the others take them (45000)
