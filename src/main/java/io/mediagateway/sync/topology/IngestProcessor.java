@@ -83,7 +83,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     private History history;
     private NotificationSteps notifications;
     private Erasures erasures;
-    private long commitIntervalMs;
+    private CommitPace.Task commitPace;
 
     IngestProcessor(SyncTopology.Settings settings) {
         this.settings = settings;
@@ -106,11 +106,12 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         erasures = new Erasures(context, stores, notifications, history, duplicates);
         PresenceSweep sweep = new PresenceSweep(stores, devices, time);
         context.schedule(settings.presenceCheckInterval(), PunctuationType.WALL_CLOCK_TIME, sweep::run);
-        commitIntervalMs = StreamsProperties.caughtUpCommitInterval(context.appConfigs()).toMillis();
+        long commitIntervalMs = StreamsProperties.caughtUpCommitInterval(context.appConfigs()).toMillis();
+        commitPace = new CommitPace.Task(commitIntervalMs);
         // Ticks at half the interval, so a commit comes soon after the interval has passed since the last one ended.
         context.schedule(java.time.Duration.ofMillis(Math.max(1, commitIntervalMs / 2)), PunctuationType.WALL_CLOCK_TIME,
                 t -> {
-                    if (CommitPace.ofThisThread(commitIntervalMs).due(context.currentSystemTimeMs())) {
+                    if (commitPace.tick(context.currentSystemTimeMs())) {
                         context.commit();
                     }
                 });
@@ -118,7 +119,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        CommitPace.ofThisThread(commitIntervalMs).noteRecord(record.timestamp(), context.currentSystemTimeMs());
+        commitPace.noteRecord(record.timestamp(), context.currentSystemTimeMs());
         DeadLetters.Origin origin = origin(record);
         try {
             if (Topics.NOTIFICATIONS.name().equals(origin.topic())) {

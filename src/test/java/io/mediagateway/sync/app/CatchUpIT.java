@@ -35,7 +35,7 @@ class CatchUpIT {
     private final JwtTokens tokens = new JwtTokens(SECRET);
 
     private Map<String, String> env(KafkaBroker kafka, String applicationId, String name, int port) throws Exception {
-        return InstanceEnv.serving(kafka, applicationId, "catch-up-" + name, port, SECRET);
+        return InstanceEnv.quickFailover(InstanceEnv.serving(kafka, applicationId, "catch-up-" + name, port, SECRET));
     }
 
     private String token(String user) {

@@ -39,7 +39,8 @@ class MultiInstanceIT {
     private final JwtTokens tokens = new JwtTokens(SECRET);
 
     private static Map<String, String> env(KafkaBroker kafka, String applicationId, String name, int port) throws Exception {
-        Map<String, String> env = InstanceEnv.serving(kafka, applicationId, "multi-" + name, port, SECRET);
+        Map<String, String> env = InstanceEnv.quickFailover(
+                InstanceEnv.serving(kafka, applicationId, "multi-" + name, port, SECRET));
         env.put("SYNC_STANDBY_REPLICAS", "1");
         return env;
     }

@@ -51,15 +51,6 @@ class PubNubIngressIT {
     private static final String SECRET = "pubnub-ingress-it-secret-long-enough-for-hs256";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    /**
-     * A killed instance's stream tasks move to the survivor once its session times out: 10 s rather than 45 (the
-     * survivor's reads of the user wait for that).
-     */
-    private static Map<String, String> quickFailover(Map<String, String> env) {
-        env.put("SYNC_KAFKA_SESSION_TIMEOUT_MS", "10000");
-        return env;
-    }
-
     private static Map<String, String> env(KafkaBroker kafka, String applicationId, String name, int port, PubNubStandIn pubnub)
             throws Exception {
         Map<String, String> env = InstanceEnv.serving(kafka, applicationId, "ingress-" + name, port, SECRET);
@@ -274,9 +265,9 @@ class PubNubIngressIT {
         String baseB = "http://127.0.0.1:" + portB;
         Path logs = TestDirs.create("ingress-kill");
         try (PubNubStandIn pubnub = PubNubStandIn.start();
-             ServiceProcess a = ServiceProcess.start(quickFailover(env(kafka, applicationId, "ka", portA, pubnub)),
+             ServiceProcess a = ServiceProcess.start(InstanceEnv.quickFailover(env(kafka, applicationId, "ka", portA, pubnub)),
                      logs.resolve("a.log"), "serve");
-             ServiceProcess b = ServiceProcess.start(quickFailover(env(kafka, applicationId, "kb", portB, pubnub)),
+             ServiceProcess b = ServiceProcess.start(InstanceEnv.quickFailover(env(kafka, applicationId, "kb", portB, pubnub)),
                      logs.resolve("b.log"), "serve")) {
             a.awaitReady(portA, Duration.ofSeconds(90));
             b.awaitReady(portB, Duration.ofSeconds(90));

@@ -1,27 +1,40 @@
 package io.mediagateway.sync.topology.ingest;
 
 /**
- * When a task asks Kafka Streams to commit early. Under exactly-once a delta is visible to its readers only once its
- * transaction commits, so a task that keeps up with its input commits {@code intervalMs} (20 ms by default) after its
- * previous commit ended, when it has processed a record appended at most {@link #FRESH_MS} before — its punctuator
- * asks, {@link #due}. A task working through a backlog (a restart, a replay, a long outage: its records are older
- * than that) does not ask, and Kafka Streams' own, longer {@code commit.interval.ms} paces it.
+ * When the tasks of a stream thread ask Kafka Streams to commit early. Under exactly-once a delta is visible to its
+ * readers only once its transaction commits, so a task that keeps up with its input asks for a commit
+ * {@code intervalMs} (20 ms by default) after the thread's previous commit ended, when it has processed a record
+ * appended at most {@link #FRESH_MS} before and not yet committed — its punctuator asks ({@link Task#tick}). A task
+ * working through a backlog (a restart, a replay, a long outage: its records are older than that) does not ask, and
+ * Kafka Streams' own, longer {@code commit.interval.ms} paces it.
  *
  * <p>Why: Kafka Streams processes up to N records per task between two looks at the clock, adds one to N after a
  * look without commit or punctuation and halves it after one with. When every look commits — commits that take longer
  * than the interval (a loaded cluster of three brokers took ~300 ms) — N stays 1, and the thread processed one record
  * per task per commit: ~15 records/s in the fault suite's catch-up. The interval counts from the end of the previous
- * commit (as Kafka Streams' own does), so some processing always comes between two commits; the end is seen as the
- * first record processed after an asked-for commit (Kafka Streams commits before it processes again).
+ * commit, as Kafka Streams' own does, so some processing always comes between two commits.
  *
- * <p>One pace per stream thread, shared by its tasks ({@link #ofThisThread}): under exactly-once a thread's tasks
- * commit together, so a commit one task asks for is every task's, and tasks asking each on their own schedule would
- * commit as many times as the thread has tasks.
+ * <p>One pace per stream thread ({@link #ofThisThread}): under exactly-once a thread's tasks commit together, so the
+ * commit one task asks for is every task's. A commit asked for in a punctuation is made before the thread processes
+ * or punctuates again, so the next record or tick of any task of the thread marks its end.
  */
 public final class CommitPace {
+    /** A record appended longer ago than this when processed: the task is behind, and the longer interval paces it. */
+    public static final long FRESH_MS = 500;
+
     private static final ThreadLocal<CommitPace> THREAD_PACE = new ThreadLocal<>();
 
-    /** The pace of the calling stream thread's tasks (made with {@code intervalMs} the first time it is asked for). */
+    private final long intervalMs;
+    /** Commits asked for and made so far; a task's fresh record of an earlier round is committed. */
+    private long round;
+    private boolean asked;
+    private long committedAtMs = Long.MIN_VALUE;
+
+    CommitPace(long intervalMs) {
+        this.intervalMs = intervalMs;
+    }
+
+    /** The pace of the calling stream thread (made with {@code intervalMs} the first time it is asked for). */
     public static CommitPace ofThisThread(long intervalMs) {
         CommitPace pace = THREAD_PACE.get();
         if (pace == null || pace.intervalMs != intervalMs) {
@@ -31,39 +44,46 @@ public final class CommitPace {
         return pace;
     }
 
-    /** A record appended longer ago than this when processed: the task is behind, and the longer interval paces it. */
-    public static final long FRESH_MS = 500;
-
-    private final long intervalMs;
-    private boolean freshSinceLastCommit;
-    private boolean asked;
-    private long committedAtMs = Long.MIN_VALUE;
-
-    public CommitPace(long intervalMs) {
-        this.intervalMs = intervalMs;
-    }
-
-    /** A record appended at {@code recordTimestampMs} is processed at {@code wallNowMs}. */
-    public void noteRecord(long recordTimestampMs, long wallNowMs) {
+    /** The thread went on after a commit was asked for: the commit was made, and ended before {@code wallNowMs}. */
+    private void observe(long wallNowMs) {
         if (asked) {
             asked = false;
-            committedAtMs = wallNowMs;   // the commit asked for came before this record
-        }
-        if (wallNowMs - recordTimestampMs <= FRESH_MS) {
-            freshSinceLastCommit = true;
+            round++;
+            committedAtMs = wallNowMs;
         }
     }
 
-    /**
-     * Whether the task should ask for a commit at {@code wallNowMs} (its punctuator's tick): a record processed since
-     * the last commit was fresh, and the interval has passed since that commit ended.
-     */
-    public boolean due(long wallNowMs) {
-        if (!freshSinceLastCommit || committedAtMs != Long.MIN_VALUE && wallNowMs - committedAtMs < intervalMs) {
-            return false;
+    /** One task's part: whether it holds a fresh record not yet committed. */
+    public static final class Task {
+        private final long intervalMs;
+        private long freshRound = -1;
+
+        public Task(long intervalMs) {
+            this.intervalMs = intervalMs;
         }
-        freshSinceLastCommit = false;
-        asked = true;
-        return true;
+
+        /** The task processes a record appended at {@code recordTimestampMs}, at {@code wallNowMs}. */
+        public void noteRecord(long recordTimestampMs, long wallNowMs) {
+            CommitPace pace = ofThisThread(intervalMs);
+            pace.observe(wallNowMs);
+            if (wallNowMs - recordTimestampMs <= FRESH_MS) {
+                freshRound = pace.round;
+            }
+        }
+
+        /**
+         * The task's punctuator ticks at {@code wallNowMs}: whether it should ask for a commit now — it holds a fresh
+         * record not yet committed, and the interval has passed since the thread's last commit ended.
+         */
+        public boolean tick(long wallNowMs) {
+            CommitPace pace = ofThisThread(intervalMs);
+            pace.observe(wallNowMs);
+            if (freshRound != pace.round
+                    || pace.committedAtMs != Long.MIN_VALUE && wallNowMs - pace.committedAtMs < pace.intervalMs) {
+                return false;
+            }
+            pace.asked = true;
+            return true;
+        }
     }
 }

@@ -4,54 +4,90 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+/** Each test runs its "tasks" on a thread of its own: the pace is the thread's. */
 class CommitPaceTest {
     private static final long T = 1_796_000_000_000L;
 
-    @Test
-    void aTaskThatProcessedAFreshRecordAsksForACommitOnceTheIntervalHasPassedSinceTheLastOneEnded() {
-        CommitPace pace = new CommitPace(20);
-        assertThat(pace.due(T)).as("nothing processed").isFalse();
-        pace.noteRecord(T - 3, T);
-        assertThat(pace.due(T + 5)).as("no commit before: at once").isTrue();
-        assertThat(pace.due(T + 10)).as("asked once per fresh record processed since").isFalse();
-        // The commit took 300 ms: the next record is processed after it ended.
-        pace.noteRecord(T + 300, T + 310);
-        assertThat(pace.due(T + 320)).as("10 ms after the commit ended").isFalse();
-        assertThat(pace.due(T + 330)).as("20 ms after").isTrue();
-        pace.noteRecord(T + 340 - CommitPace.FRESH_MS, T + 340);
-        assertThat(pace.due(T + 400)).as("appended just within the bound").isTrue();
+    private static void onItsOwnThread(Runnable test) throws Exception {
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                test.run();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        if (failure[0] instanceof AssertionError e) {
+            throw e;
+        }
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
+        }
     }
 
     @Test
-    void aTaskWorkingThroughABacklogLeavesItsCommitsToKafkaStreamsInterval() {
-        CommitPace pace = new CommitPace(20);
-        pace.noteRecord(T - CommitPace.FRESH_MS - 1, T);
-        pace.noteRecord(T - 60_000, T + 1);
-        assertThat(pace.due(T + 100)).isFalse();
-        // The backlog ends: the first fresh record brings the short pace back.
-        pace.noteRecord(T + 110, T + 110);
-        assertThat(pace.due(T + 120)).isTrue();
+    void aTaskWithAFreshRecordAsksOnceTheIntervalHasPassedSinceTheThreadsLastCommitEnded() throws Exception {
+        onItsOwnThread(() -> {
+            CommitPace.Task task = new CommitPace.Task(20);
+            assertThat(task.tick(T)).as("nothing processed").isFalse();
+            task.noteRecord(T - 3, T);
+            assertThat(task.tick(T + 5)).as("no commit before: at once").isTrue();
+            assertThat(task.tick(T + 10)).as("the commit it asked for ended: nothing left to commit").isFalse();
+            // The next record comes 300 ms later; the commit ended at the tick 10 ms after it was asked for.
+            task.noteRecord(T + 300, T + 300);
+            assertThat(task.tick(T + 310)).as("300 ms after the last commit").isTrue();
+            task.noteRecord(T + 320, T + 320);
+            assertThat(task.tick(T + 325)).as("5 ms after the commit ended (at the record)").isFalse();
+            assertThat(task.tick(T + 340)).as("20 ms after").isTrue();
+            task.noteRecord(T + 400 - CommitPace.FRESH_MS, T + 400);
+            assertThat(task.tick(T + 420)).as("appended just within the bound").isTrue();
+        });
     }
 
     @Test
-    void aRecordStampedAheadOfTheClockCountsAsFresh() {
-        CommitPace pace = new CommitPace(20);
-        pace.noteRecord(T + 5_000, T);
-        assertThat(pace.due(T)).isTrue();
+    void aTaskWorkingThroughABacklogLeavesItsCommitsToKafkaStreamsInterval() throws Exception {
+        onItsOwnThread(() -> {
+            CommitPace.Task task = new CommitPace.Task(20);
+            task.noteRecord(T - CommitPace.FRESH_MS - 1, T);
+            task.noteRecord(T - 60_000, T + 1);
+            assertThat(task.tick(T + 100)).isFalse();
+            // The backlog ends: the first fresh record brings the short pace back.
+            task.noteRecord(T + 110, T + 110);
+            assertThat(task.tick(T + 120)).isTrue();
+        });
     }
 
     @Test
-    void theTasksOfOneThreadShareOnePaceAndAnotherThreadHasItsOwn() throws Exception {
+    void aRecordStampedAheadOfTheClockCountsAsFresh() throws Exception {
+        onItsOwnThread(() -> {
+            CommitPace.Task task = new CommitPace.Task(20);
+            task.noteRecord(T + 5_000, T);
+            assertThat(task.tick(T)).isTrue();
+        });
+    }
+
+    @Test
+    void theTasksOfOneThreadCommitTogetherAndOnlyATaskWithAFreshRecordAsks() throws Exception {
+        onItsOwnThread(() -> {
+            CommitPace.Task a = new CommitPace.Task(20);
+            CommitPace.Task b = new CommitPace.Task(20);
+            a.noteRecord(T, T);
+            assertThat(b.tick(T + 1)).as("b has nothing to commit: its ask would not be a commit").isFalse();
+            assertThat(a.tick(T + 2)).isTrue();
+            // b processes a fresh record after a's commit: it asks once the interval since that commit has passed.
+            b.noteRecord(T + 5, T + 5);
+            assertThat(b.tick(T + 15)).isFalse();
+            assertThat(a.tick(T + 25)).as("a's record was committed").isFalse();
+            assertThat(b.tick(T + 26)).isTrue();
+        });
         CommitPace mine = CommitPace.ofThisThread(20);
-        assertThat(CommitPace.ofThisThread(20)).isSameAs(mine);
         CommitPace[] other = new CommitPace[1];
         Thread t = new Thread(() -> other[0] = CommitPace.ofThisThread(20));
         t.start();
         t.join();
         assertThat(other[0]).isNotNull().isNotSameAs(mine);
-        // One task's fresh record and ask: the other task of the thread finds no commit due.
-        mine.noteRecord(T, T);
-        assertThat(CommitPace.ofThisThread(20).due(T)).isTrue();
-        assertThat(CommitPace.ofThisThread(20).due(T + 1)).isFalse();
+        assertThat(CommitPace.ofThisThread(20)).isSameAs(mine);
     }
 }
