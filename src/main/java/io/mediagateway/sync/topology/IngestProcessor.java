@@ -84,6 +84,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
     private NotificationSteps notifications;
     private Erasures erasures;
     private CommitPace.Task commitPace;
+    private org.apache.kafka.streams.processor.Cancellable commitTick;
 
     IngestProcessor(SyncTopology.Settings settings) {
         this.settings = settings;
@@ -106,20 +107,12 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         erasures = new Erasures(context, stores, notifications, history, duplicates);
         PresenceSweep sweep = new PresenceSweep(stores, devices, time);
         context.schedule(settings.presenceCheckInterval(), PunctuationType.WALL_CLOCK_TIME, sweep::run);
-        long commitIntervalMs = StreamsProperties.caughtUpCommitInterval(context.appConfigs()).toMillis();
-        commitPace = new CommitPace.Task(commitIntervalMs);
-        // Ticks at half the interval, so a commit comes soon after the interval has passed since the last one ended.
-        context.schedule(java.time.Duration.ofMillis(Math.max(1, commitIntervalMs / 2)), PunctuationType.WALL_CLOCK_TIME,
-                t -> {
-                    if (commitPace.tick(context.currentSystemTimeMs())) {
-                        context.commit();
-                    }
-                });
+        commitPace = new CommitPace.Task(StreamsProperties.caughtUpCommitInterval(context.appConfigs()).toMillis());
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
-        commitPace.noteRecord(record.timestamp(), context.currentSystemTimeMs());
+        pace(commitPace.noteRecord(record.timestamp(), context.currentSystemTimeMs()));
         DeadLetters.Origin origin = origin(record);
         try {
             if (Topics.NOTIFICATIONS.name().equals(origin.topic())) {
@@ -129,6 +122,24 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             }
         } catch (RejectedException e) {
             deadLetter(record, origin, e.reason(), e.getMessage());
+        }
+    }
+
+    /**
+     * While the task's records are fresh it ticks every millisecond the thread gives it (each pass: a commit due is
+     * asked for in the pass that finds it due, as Kafka Streams' own would be); while it works through a backlog it
+     * does not tick at all — a punctuation halves the records Kafka Streams processes per pass, as a commit does.
+     */
+    private void pace(boolean fresh) {
+        if (fresh && commitTick == null) {
+            commitTick = context.schedule(java.time.Duration.ofMillis(1), PunctuationType.WALL_CLOCK_TIME, t -> {
+                if (commitPace.tick(context.currentSystemTimeMs())) {
+                    context.commit();
+                }
+            });
+        } else if (!fresh && commitTick != null) {
+            commitTick.cancel();
+            commitTick = null;
         }
     }
 

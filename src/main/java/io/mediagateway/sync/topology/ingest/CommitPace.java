@@ -16,7 +16,8 @@ package io.mediagateway.sync.topology.ingest;
  *
  * <p>One pace per stream thread ({@link #ofThisThread}): under exactly-once a thread's tasks commit together, so the
  * commit one task asks for is every task's. A commit asked for in a punctuation is made before the thread processes
- * or punctuates again, so the next record or tick of any task of the thread marks its end.
+ * again, or punctuates in a later pass, so the next record of any task of the thread, or its next tick in a later
+ * millisecond (ticks of one pass come in the same one), marks its end.
  */
 public final class CommitPace {
     /** A record appended longer ago than this when processed: the task is behind, and the longer interval paces it. */
@@ -28,6 +29,7 @@ public final class CommitPace {
     /** Commits asked for and made so far; a task's fresh record of an earlier round is committed. */
     private long round;
     private boolean asked;
+    private long askedAtMs;
     private long committedAtMs = Long.MIN_VALUE;
 
     CommitPace(long intervalMs) {
@@ -62,13 +64,18 @@ public final class CommitPace {
             this.intervalMs = intervalMs;
         }
 
-        /** The task processes a record appended at {@code recordTimestampMs}, at {@code wallNowMs}. */
-        public void noteRecord(long recordTimestampMs, long wallNowMs) {
+        /**
+         * The task processes a record appended at {@code recordTimestampMs}, at {@code wallNowMs}; whether the record is
+         * fresh (the task then ticks, every millisecond it is given: see the processor).
+         */
+        public boolean noteRecord(long recordTimestampMs, long wallNowMs) {
             CommitPace pace = ofThisThread(intervalMs);
             pace.observe(wallNowMs);
             if (wallNowMs - recordTimestampMs <= FRESH_MS) {
                 freshRound = pace.round;
+                return true;
             }
+            return false;
         }
 
         /**
@@ -77,12 +84,15 @@ public final class CommitPace {
          */
         public boolean tick(long wallNowMs) {
             CommitPace pace = ofThisThread(intervalMs);
-            pace.observe(wallNowMs);
+            if (wallNowMs > pace.askedAtMs) {
+                pace.observe(wallNowMs);
+            }
             if (freshRound != pace.round
                     || pace.committedAtMs != Long.MIN_VALUE && wallNowMs - pace.committedAtMs < pace.intervalMs) {
                 return false;
             }
             pace.asked = true;
+            pace.askedAtMs = wallNowMs;
             return true;
         }
     }

@@ -60,6 +60,31 @@ class CommitPaceTest {
     }
 
     @Test
+    void aTickOfTheSamePassAsTheAskIsNotTakenForTheCommitsEnd() throws Exception {
+        onItsOwnThread(() -> {
+            CommitPace.Task a = new CommitPace.Task(20);
+            CommitPace.Task b = new CommitPace.Task(20);
+            a.noteRecord(T, T);
+            b.noteRecord(T, T);
+            assertThat(a.tick(T + 1)).isTrue();
+            assertThat(b.tick(T + 1)).as("same pass: the commit asked for is still to come, and is b's too").isFalse();
+            // The commit took 300 ms; b's next record comes after it: 20 ms of processing before the next commit.
+            b.noteRecord(T + 301, T + 301);
+            assertThat(b.tick(T + 302)).isFalse();
+            assertThat(b.tick(T + 321)).isTrue();
+        });
+    }
+
+    @Test
+    void aFreshRecordIsSaidToBe() throws Exception {
+        onItsOwnThread(() -> {
+            CommitPace.Task task = new CommitPace.Task(20);
+            assertThat(task.noteRecord(T - 10, T)).isTrue();
+            assertThat(task.noteRecord(T - CommitPace.FRESH_MS - 1, T)).isFalse();
+        });
+    }
+
+    @Test
     void aRecordStampedAheadOfTheClockCountsAsFresh() throws Exception {
         onItsOwnThread(() -> {
             CommitPace.Task task = new CommitPace.Task(20);
