@@ -28,6 +28,10 @@ public final class CommitPace {
     private final long intervalMs;
     /** Commits asked for and made so far; a task's fresh record of an earlier round is committed. */
     private long round;
+    /** The round of the last fresh record any task of the thread processed. */
+    private long freshRound = -1;
+    /** A tick found nothing fresh to commit since the last commit: the thread was quiet, not busy, since it ended. */
+    private boolean quiet;
     private boolean asked;
     private long askedAtMs;
     private long committedAtMs = Long.MIN_VALUE;
@@ -73,6 +77,7 @@ public final class CommitPace {
             pace.observe(wallNowMs);
             if (wallNowMs - recordTimestampMs <= FRESH_MS) {
                 freshRound = pace.round;
+                pace.freshRound = pace.round;
                 return true;
             }
             return false;
@@ -80,19 +85,25 @@ public final class CommitPace {
 
         /**
          * The task's punctuator ticks at {@code wallNowMs}: whether it should ask for a commit now — it holds a fresh
-         * record not yet committed, and the interval has passed since the thread's last commit ended.
+         * record not yet committed, and the interval has passed since the thread's last commit ended, or the thread
+         * was quiet since (a tick found nothing to commit: no processing to make room for, and a lone write on a quiet
+         * service is committed in the pass that processed it).
          */
         public boolean tick(long wallNowMs) {
             CommitPace pace = ofThisThread(intervalMs);
             if (wallNowMs > pace.askedAtMs) {
                 pace.observe(wallNowMs);
             }
-            if (freshRound != pace.round
-                    || pace.committedAtMs != Long.MIN_VALUE && wallNowMs - pace.committedAtMs < pace.intervalMs) {
+            if (pace.freshRound != pace.round) {
+                pace.quiet = true;
+            }
+            if (freshRound != pace.round || !pace.quiet && pace.committedAtMs != Long.MIN_VALUE
+                    && wallNowMs - pace.committedAtMs < pace.intervalMs) {
                 return false;
             }
             pace.asked = true;
             pace.askedAtMs = wallNowMs;
+            pace.quiet = false;
             return true;
         }
     }

@@ -76,6 +76,18 @@ class CommitPaceTest {
     }
 
     @Test
+    void onAQuietThreadALoneWriteIsCommittedAtOnceEvenSoonAfterTheLastCommit() throws Exception {
+        onItsOwnThread(() -> {
+            CommitPace.Task task = new CommitPace.Task(20);
+            task.noteRecord(T, T);
+            assertThat(task.tick(T + 1)).isTrue();
+            assertThat(task.tick(T + 11)).as("the next pass: the commit ended, nothing new").isFalse();
+            task.noteRecord(T + 15, T + 15);
+            assertThat(task.tick(T + 16)).as("4 ms after the commit's end was seen, but nothing came between").isTrue();
+        });
+    }
+
+    @Test
     void aFreshRecordIsSaidToBe() throws Exception {
         onItsOwnThread(() -> {
             CommitPace.Task task = new CommitPace.Task(20);
