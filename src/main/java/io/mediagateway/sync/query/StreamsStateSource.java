@@ -44,10 +44,8 @@ public final class StreamsStateSource implements StateSource {
     private volatile long committedAtNanos;
     /** Which instance runs each partition's active task, as of the last rebalance; null: ask Kafka Streams. */
     private volatile Owners owners;
-    /** Every other instance seen in the group's metadata, with when it was last seen (System.nanoTime()). */
-    private final Map<String, Long> seenPeers = new java.util.concurrent.ConcurrentHashMap<>();
-    /** How long an instance no longer in the metadata is still asked: a restart or a rebalance hides it for a while. */
-    static final java.time.Duration PEER_MEMORY = java.time.Duration.ofMinutes(10);
+    /** Every other instance seen in the group's metadata lately. */
+    private final PeerMemory peerMemory = new PeerMemory();
     /** Bumped on every state change of the streams, so an owner map built across one is never kept. */
     private final AtomicLong generation = new AtomicLong();
 
@@ -128,8 +126,7 @@ public final class StreamsStateSource implements StateSource {
 
     /**
      * Asked on the failure path only: the other instances in Kafka Streams' metadata of the group now (mid-rebalance
-     * too), then those seen in it within {@link #PEER_MEMORY} that it does not name now — a rebalance, or the restart
-     * of this instance or another, can leave out exactly the instance whose copy could answer.
+     * too), then those seen in it lately that it does not name now ({@link PeerMemory}).
      */
     @Override
     public List<String> peers() {
@@ -138,22 +135,11 @@ public final class StreamsStateSource implements StateSource {
         if (s != null) {
             try {
                 now = others(s.metadataForAllStreamsClients());
-                remember(now);
             } catch (RuntimeException e) {
                 // not running: the remembered ones only
             }
         }
-        long since = System.nanoTime() - PEER_MEMORY.toNanos();
-        // Forgotten after PEER_MEMORY unseen: instances come and go (new pod addresses), the map stays small.
-        seenPeers.values().removeIf(seen -> seen - since <= 0);
-        List<String> out = new java.util.ArrayList<>(now);
-        seenPeers.keySet().stream().filter(peer -> !out.contains(peer)).forEach(out::add);
-        return out;
-    }
-
-    private void remember(List<String> peers) {
-        long at = System.nanoTime();
-        peers.forEach(p -> seenPeers.put(p, at));
+        return peerMemory.peers(now, System.nanoTime());
     }
 
     /** The base URLs of the instances among {@code clients} other than this one. */
@@ -169,7 +155,7 @@ public final class StreamsStateSource implements StateSource {
         HostInfo[] byPartition = new HostInfo[Topics.DEVICE_EVENTS.definition().partitions()];
         try {
             var clients = s.metadataForAllStreamsClients();
-            remember(others(clients));
+            peerMemory.saw(others(clients), System.nanoTime());
             clients.forEach(client -> client.topicPartitions().stream()
                     .filter(tp -> tp.topic().equals(Topics.DEVICE_EVENTS.name()) && tp.partition() < byPartition.length)
                     .forEach(tp -> byPartition[tp.partition()] = client.hostInfo()));
