@@ -65,12 +65,17 @@ public final class SinkDatabase implements AutoCloseable {
     /**
      * Whether a failure to connect may mend by itself: SQLSTATE class 08 (connection exception: nothing listening, the
      * connection dropped) or class 57 (operator intervention: the server shutting down under the connection — 57P01,
-     * which a restart mid-migration gives — or starting up, 57P03), or no SQLSTATE but a socket failure.
+     * which a restart mid-migration gives — or starting up, 57P03), or no SQLSTATE but a socket failure, or a pooled
+     * connection closed under the statement ("Connection is closed", no SQLSTATE: the pool closed it when the server
+     * shut down under it — the fault suite restarted PostgreSQL while an instance migrated).
      */
     static boolean notYetAnswering(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 return sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57");
+            }
+            if (t instanceof SQLException sql && "Connection is closed".equals(sql.getMessage())) {
+                return true;
             }
             if (t instanceof java.net.ConnectException || t instanceof java.net.SocketTimeoutException) {
                 return true;

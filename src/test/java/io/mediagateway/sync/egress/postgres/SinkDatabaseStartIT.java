@@ -58,6 +58,10 @@ class SinkDatabaseStartIT {
                 .as("the server shut down under a migration's connection (the fault suite's case)").isTrue();
         assertThat(SinkDatabase.notYetAnswering(new IllegalStateException("x", new ConnectException("refused"))))
                 .isTrue();
+        assertThat(SinkDatabase.notYetAnswering(new IllegalStateException("x", new RuntimeException(
+                "Unable to read database connection metadata: Connection is closed", new SQLException("Connection is closed")))))
+                .as("a pooled connection the pool closed when the server shut down under it (the long fault run's case)")
+                .isTrue();
         assertThat(SinkDatabase.notYetAnswering(new IllegalStateException("x", new SQLException("auth", "28P01"))))
                 .as("a wrong password").isFalse();
         assertThat(SinkDatabase.notYetAnswering(new IllegalStateException("x", new SQLException("no db", "3D000"))))
