@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code global.trending}: every change of the live analytics application's list is pushed to the sessions (the
  * WebSocket stays live), and the channel's history keeps the newest list of each {@code SYNC_TRENDING_PUBLISH_INTERVAL_MS}
- * of the lists' record times (the interval at which PubNub gets it). A record that is not a broadcast is skipped here (the topology dead-letters it, once).
+ * of the lists' record times (PubNub gets one per interval of wall-clock time). A record that is not a broadcast is
+ * skipped here (the topology dead-letters it, once).
  */
 final class BroadcastFanout implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BroadcastFanout.class);

@@ -8,11 +8,11 @@ package io.mediagateway.sync.topology.ingest;
  * working through a backlog (a restart, a replay, a long outage: its records are older than that) does not ask, and
  * Kafka Streams' own, longer {@code commit.interval.ms} paces it.
  *
- * <p>Why: Kafka Streams processes up to N records per task between two looks at the clock, adds one to N after a
- * look without commit or punctuation and halves it after one with. When every look commits — commits that take longer
- * than the interval (a loaded cluster of three brokers took ~300 ms) — N stays 1, and the thread processed one record
- * per task per commit: ~15 records/s in the fault suite's catch-up. The interval counts from the end of the previous
- * commit, as Kafka Streams' own does, so some processing always comes between two commits.
+ * <p>Why: Kafka Streams counts its interval from the end of the previous commit, so the processing between two commits
+ * is the interval however long a commit takes. A loaded cluster of three brokers took about a second per commit, and
+ * at the fault suite's 100 ms the threads processed ~15 records between two: ~15 records/s of catch-up. (Kafka
+ * Streams also halves the records it processes per task between two looks at the clock after each look that commits
+ * or punctuates.) This pace too counts from the end of the previous commit, so processing always comes between two.
  *
  * <p>One pace per stream thread ({@link #ofThisThread}): under exactly-once a thread's tasks commit together, so the
  * commit one task asks for is every task's. A commit asked for in a punctuation is made before the thread processes
