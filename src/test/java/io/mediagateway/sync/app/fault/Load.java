@@ -162,6 +162,7 @@ final class Load implements AutoCloseable {
                 int disruptions = target.disruptions.get();
                 // Which other instance's copy answers just before the read: only a copy there before and after owed it.
                 FaultCluster.Instance copyBefore = copyElsewhere(target, user);
+                int copyDisruptions = copyBefore == null ? 0 : copyBefore.disruptions.get();
                 String outcome;
                 try {
                     HttpResponse<String> r = Http.call(target.baseUrl + "/api/v1/sync/preferences",
@@ -176,10 +177,11 @@ final class Load implements AutoCloseable {
                 reads.incrementAndGet();
                 // Only an instance that was up before and after the read, and struck by no fault meanwhile, owed an
                 // answer, and only while a copy of the user elsewhere could give one all along: the instance whose own
-                // copy answered just before the read is asked again right after it (a copy that came up only while
-                // the read ran, a standby finishing its restore, was not there to be asked).
+                // copy answered just before the read, struck by no fault meanwhile, is asked again right after it (a
+                // copy that came up only while the read ran, a standby finishing its restore, was not there to be asked).
                 if (outcome != null && target.readable() && target.disruptions.get() == disruptions) {
-                    String copyAt = copyBefore != null && copyBefore.readable() && answersFromOwnCopy(copyBefore, user)
+                    String copyAt = copyBefore != null && copyBefore.readable()
+                            && copyBefore.disruptions.get() == copyDisruptions && answersFromOwnCopy(copyBefore, user)
                             ? copyBefore.toString() : null;
                     FailedRead failed = new FailedRead(target.toString(), user, outcome, System.currentTimeMillis(), copyAt);
                     (copyAt != null ? failedReads : noCopyReads).add(failed);
