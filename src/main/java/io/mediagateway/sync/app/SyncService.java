@@ -38,6 +38,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Deque;
@@ -50,6 +51,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -73,6 +75,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncService.class);
+    /** The most tasks whose unopenable local state one start deletes before it gives up. */
+    private static final int MAX_UNOPENABLE_TASKS = 64;
 
     /** What an instance runs: everything, or only the egress consumers ({@code egress} command). */
     public enum Role { ALL, EGRESS_ONLY }
@@ -321,8 +325,8 @@ public final class SyncService implements AutoCloseable {
     private void startStreams() {
         Properties props = streamsProperties(config.servingApplicationId());
         props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, config.rocksDbMemoryBytes());
-        streams = startStreams("Kafka Streams", "serving", SyncTopology.build(new StreamsConfig(props), config.topologySettings()),
-                props, stateSource::onStateChange);
+        streams = startStreams("Kafka Streams", "serving", () -> SyncTopology.build(new StreamsConfig(props),
+                config.topologySettings()), props, stateSource::onStateChange);
     }
 
     /**
@@ -333,7 +337,7 @@ public final class SyncService implements AutoCloseable {
         Properties props = streamsProperties(config.analytics().applicationId());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.analytics().streamThreads());
         props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, Math.max(16L << 20, config.rocksDbMemoryBytes() / 4));
-        analytics = startStreams("Analytics streams", "analytics", AnalyticsTopology.build(new StreamsConfig(props),
+        analytics = startStreams("Analytics streams", "analytics", () -> AnalyticsTopology.build(new StreamsConfig(props),
                 config.analyticsSettings(), analyticsCounters), props, () -> { });
         metrics.bindAnalytics(analyticsCounters);
     }
@@ -353,14 +357,63 @@ public final class SyncService implements AutoCloseable {
     }
 
     /**
+     * Starts a Kafka Streams application. A task whose local state Kafka Streams cannot open at start (see
+     * {@link UnopenableState}) has its directory deleted and the start is tried again: it restores from the changelogs.
+     *
      * @param role          the {@code streams} tag of its metrics: {@code serving} or {@code analytics}
      * @param onStateChange told of every state change (before it is logged)
      */
-    private KafkaStreams startStreams(String what, String role, Topology topology, Properties props, Runnable onStateChange) {
+    private KafkaStreams startStreams(String what, String role, Supplier<Topology> topology, Properties props,
+                                      Runnable onStateChange) {
         log.info("{}: application {} as static member {} (SYNC_INSTANCE_ID), state in {}", what,
                 props.get(StreamsConfig.APPLICATION_ID_CONFIG),
                 props.get(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)),
                 props.get(StreamsConfig.STATE_DIR_CONFIG));
+        Path stateDir = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG))
+                .resolve(props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+        for (int attempt = 1; ; attempt++) {
+            Created created = createStreams(what, topology.get(), props, onStateChange);
+            KafkaStreams s = created.streams();
+            try {
+                s.start();
+            } catch (RuntimeException e) {
+                Optional<UnopenableState.Task> task = UnopenableState.of(e, stateDir);
+                s.close(config.shutdownTimeout());
+                if (task.isEmpty() || attempt >= MAX_UNOPENABLE_TASKS) {
+                    throw e;
+                }
+                log.warn("{}: store {} of task {} cannot be opened ({}); deleting the task's local state, which it "
+                        + "restores from its changelogs", what, task.get().store(), task.get().directory().getFileName(),
+                        rootCause(e));
+                try {
+                    UnopenableState.delete(task.get().directory());
+                } catch (IOException io) {
+                    e.addSuppressed(io);
+                    throw e;
+                }
+                continue;
+            }
+            FunctionCounter.builder("sync.streams.restored.records", created.restoring(), RestoreProgress::restoredTotal)
+                    .description("records restored into state stores from their changelogs since start")
+                    .tag("streams", role).register(metrics.registry());
+            metrics.bindStreams(s);
+            return s;
+        }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
+    }
+
+    /** A Kafka Streams instance with this service's listeners and handlers, not started, and its restore listener. */
+    private record Created(KafkaStreams streams, RestoreProgress restoring) {
+    }
+
+    private Created createStreams(String what, Topology topology, Properties props, Runnable onStateChange) {
         KafkaStreams s = new KafkaStreams(topology, props);
         StandbyCapacity standbys = new StandbyCapacity(what, config.standbyReplicas(),
                 () -> s.metadataForAllStreamsClients().size());
@@ -373,10 +426,6 @@ public final class SyncService implements AutoCloseable {
         });
         RestoreProgress restoring = new RestoreProgress();
         s.setGlobalStateRestoreListener(restoring);
-        FunctionCounter.builder("sync.streams.restored.records", restoring, RestoreProgress::restoredTotal)
-                .description("records restored into state stores from their changelogs since start")
-                .tag("streams", role).register(metrics.registry());
-        metrics.bindStreams(s);
         ThreadDeaths deaths = new ThreadDeaths(java.time.Clock.systemUTC());
         s.setUncaughtExceptionHandler(e -> {
             StreamThreadExceptionResponse response = deaths.onDeath();
@@ -390,8 +439,7 @@ public final class SyncService implements AutoCloseable {
             }
             return response;
         });
-        s.start();
-        return s;
+        return new Created(s, restoring);
     }
 
     private void closeStreams() {
