@@ -16,10 +16,15 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Path output;
+    /** Where this process's output begins in {@link #output} (a file that may hold earlier runs' too). */
+    private final long outputStart;
+    private volatile long exitedAtMs = -1;
 
-    private ServiceProcess(Process process, Path output) {
+    private ServiceProcess(Process process, Path output, long outputStart) {
         this.process = process;
         this.output = output;
+        this.outputStart = outputStart;
+        process.onExit().thenRun(() -> exitedAtMs = System.currentTimeMillis());
     }
 
     public static ServiceProcess start(Map<String, String> env, Path output, String... args) throws IOException {
@@ -50,7 +55,8 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().keySet().removeIf(k -> k.startsWith("SYNC_") || k.startsWith("KAFKA_")
                 || k.startsWith("PG_") || k.startsWith("PUBNUB_"));
         builder.environment().putAll(env);
-        return new ServiceProcess(builder.start(), output);
+        long outputStart = Files.exists(output) ? Files.size(output) : 0;
+        return new ServiceProcess(builder.start(), output, outputStart);
     }
 
     public String output() throws IOException {
@@ -92,6 +98,18 @@ public final class ServiceProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** When the process exited (wall clock, ms), once it has; -1 while it runs. */
+    public long exitedAtMs() {
+        return exitedAtMs;
+    }
+
+    /** Whether this process (not an earlier one writing to the same file) wrote {@code text} to its output. */
+    public boolean wrote(String text) throws IOException {
+        byte[] all = Files.readAllBytes(output);
+        int from = (int) Math.min(outputStart, all.length);
+        return new String(all, from, all.length - from, StandardCharsets.UTF_8).contains(text);
     }
 
     /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */

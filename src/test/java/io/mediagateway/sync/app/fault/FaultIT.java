@@ -82,8 +82,15 @@ class FaultIT {
             log.info("Faults done in {} s: {}", (System.nanoTime() - began) / 1_000_000_000L, faults);
             assertThat(load.lostWrites).as("writes that were never acknowledged").isEmpty();
             verify(cluster, model, workload);
-            assertThat(load.failedReads).as("reads that failed on an instance that was up while another instance's copy "
-                    + "could answer").isEmpty();
+            // A read refused by an instance stopping itself (exit 70; it closes its HTTP server first) is not owed: the
+            // suite counts the instance up until its process is gone, but it no longer served.
+            List<Load.FailedRead> stopping = load.failedReads.stream().filter(Load.FailedRead::refusedWhileStoppingItself)
+                    .toList();
+            if (!stopping.isEmpty()) {
+                log.info("{} reads were refused by an instance stopping itself (exit 70): {}", stopping.size(), stopping);
+            }
+            assertThat(load.failedReads.stream().filter(f -> !f.refusedWhileStoppingItself()).toList())
+                    .as("reads that failed on an instance that was up while another instance's copy could answer").isEmpty();
             log.info("Fault run passed: seed {}, faults {}, {} events and {} REST writes, {} reads ({} stale; {} failed with "
                             + "no copy readable anywhere), {} instance restarts, {} instances stopped themselves {}", SEED,
                     faults, load.acknowledged.get(), load.restWrites.get(), load.reads.get(), load.staleReads.get(),

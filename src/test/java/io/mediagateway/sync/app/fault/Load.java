@@ -3,6 +3,7 @@ package io.mediagateway.sync.app.fault;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.testing.ServiceProcess;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.web.JwtTokens;
 import java.net.http.HttpResponse;
@@ -32,12 +33,38 @@ import org.slf4j.LoggerFactory;
  */
 final class Load implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Load.class);
+    /** What an instance logs when it decides to stop itself and exit with 70 (SyncService). */
+    static final String GIVING_UP = "stopping, to exit with code";
 
     /**
      * A read that did not answer 200 from an instance that was up before and after it; {@code copyAt} names an instance
      * whose own copy of the user answered when asked right after (null: none did — no copy was readable anywhere).
      */
-    record FailedRead(String instance, String user, String outcome, long atMs, String copyAt) {
+    record FailedRead(String instance, String user, String outcome, long atMs, String copyAt, boolean refused,
+                      ServiceProcess process) {
+        /** How far after a refused read the process may exit and the read count as refused by a process stopping itself. */
+        static final long STOPPING_MS = 30_000;
+
+        /**
+         * Whether the read was refused (no connection) by a process that was stopping itself: one that decided to exit
+         * with 70 (its stream threads died twice; it closes its HTTP server first) and was gone within
+         * {@link #STOPPING_MS}. The suite counts such an instance up until the process is gone, but it no longer served.
+         */
+        boolean refusedWhileStoppingItself() {
+            long exited = process.exitedAtMs();
+            try {
+                return refused && exited >= atMs - 1_000 && exited <= atMs + STOPPING_MS
+                        && process.wrote(GIVING_UP);
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "FailedRead[instance=" + instance + ", user=" + user + ", outcome=" + outcome + ", atMs=" + atMs
+                    + ", copyAt=" + copyAt + "]";
+        }
     }
 
     private final FaultCluster cluster;
@@ -164,6 +191,8 @@ final class Load implements AutoCloseable {
                 FaultCluster.Instance copyBefore = copyElsewhere(target, user);
                 int copyDisruptions = copyBefore == null ? 0 : copyBefore.disruptions.get();
                 String outcome;
+                boolean refused = false;
+                ServiceProcess process = target.process;
                 try {
                     HttpResponse<String> r = Http.call(target.baseUrl + "/api/v1/sync/preferences",
                             tokens.forUser(user, "reader", Duration.ofHours(3), Instant.now()), null);
@@ -173,6 +202,7 @@ final class Load implements AutoCloseable {
                     }
                 } catch (Exception e) {
                     outcome = e.toString();
+                    refused = e instanceof java.net.ConnectException;
                 }
                 reads.incrementAndGet();
                 // Only an instance that was up before and after the read, and struck by no fault meanwhile, owed an
@@ -183,7 +213,8 @@ final class Load implements AutoCloseable {
                     String copyAt = copyBefore != null && copyBefore.readable()
                             && copyBefore.disruptions.get() == copyDisruptions && answersFromOwnCopy(copyBefore, user)
                             ? copyBefore.toString() : null;
-                    FailedRead failed = new FailedRead(target.toString(), user, outcome, System.currentTimeMillis(), copyAt);
+                    FailedRead failed = new FailedRead(target.toString(), user, outcome, System.currentTimeMillis(), copyAt,
+                            refused, process);
                     (copyAt != null ? failedReads : noCopyReads).add(failed);
                     log.warn("Read of {} from {} failed: {}; {}", user, target, outcome,
                             copyAt != null ? "the copy on " + copyAt + " answered" : "no other instance's copy answered");
