@@ -75,6 +75,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SyncService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncService.class);
+    /** What the log says when the instance decides to stop itself and exit with 70 (supervisors and tests look for it). */
+    public static final String GIVING_UP = "stopping, to exit with code";
     /** The most tasks whose unopenable local state one start deletes before it gives up. */
     private static final int MAX_UNOPENABLE_TASKS = 64;
 
@@ -433,8 +435,8 @@ public final class SyncService implements AutoCloseable {
                 log.error("A stream thread of the {} died; replacing it", what, e);
             } else {
                 log.error("A stream thread of the {} died again within {} of the last death: a replacement cannot mend "
-                        + "it in this process; stopping, to exit with code {} so that the supervisor starts the "
-                        + "instance afresh", what, ThreadDeaths.WINDOW, ThreadDeaths.EXIT_CODE, e);
+                        + "it in this process; " + GIVING_UP + " {} so that the supervisor starts the instance afresh",
+                        what, ThreadDeaths.WINDOW, ThreadDeaths.EXIT_CODE, e);
                 giveUp();
             }
             return response;

@@ -1,6 +1,7 @@
 package io.mediagateway.sync.app.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mediagateway.sync.app.SyncService;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.testing.Http;
 import io.mediagateway.sync.testing.ServiceProcess;
@@ -33,8 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Load implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Load.class);
-    /** What an instance logs when it decides to stop itself and exit with 70 (SyncService). */
-    static final String GIVING_UP = "stopping, to exit with code";
 
     /**
      * A read that did not answer 200 from an instance that was up before and after it; {@code copyAt} names an instance
@@ -54,7 +53,7 @@ final class Load implements AutoCloseable {
             long exited = process.exitedAtMs();
             try {
                 return refused && exited >= atMs - 1_000 && exited <= atMs + STOPPING_MS
-                        && process.wrote(GIVING_UP);
+                        && process.wrote(SyncService.GIVING_UP);
             } catch (java.io.IOException e) {
                 return false;
             }
