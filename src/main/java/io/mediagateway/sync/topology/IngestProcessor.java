@@ -106,7 +106,10 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         notifications = new NotificationSteps(context, codec, NotificationIndex.Limits.DEFAULT);
         erasures = new Erasures(context, stores, notifications, history, duplicates);
         PresenceSweep sweep = new PresenceSweep(stores, devices, time);
-        context.schedule(settings.presenceCheckInterval(), PunctuationType.WALL_CLOCK_TIME, sweep::run);
+        context.schedule(settings.presenceCheckInterval(), PunctuationType.WALL_CLOCK_TIME, wallNow -> {
+            sweep.run(wallNow);
+            duplicates.expire(time.streamTimeMs());
+        });
         commitPace = new CommitPace.Task(StreamsProperties.caughtUpCommitInterval(context.appConfigs()).toMillis());
     }
 
@@ -156,7 +159,6 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             throw new RejectedException(RejectReason.CLOCK_SKEW, Hlc.skewMessage(event.hlc(), wallNow, settings.maxClockSkewMs()));
         }
         time.noteRecord(record.timestamp(), wallNow);
-        duplicates.keepAlive(time.streamTimeMs());
         // An event of an erased user's from before the erasure (late, or replayed) brings nothing back (§16).
         if (event.hasHlc() && erasures.covers(user, event.hlc())) {
             log.debug("Event of user {} at {} from before the user's erasure: passed over", user, origin);
@@ -165,7 +167,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         // A repeated heartbeat that carries its own time shows nothing new: presence is ordered by that HLC, so
         // a repeat neither emits a delta nor brings back a device that timed out since; at most it moves
         // last_seen to its own record time. Such heartbeats are not looked up among the message ids — a
-        // window-store fetch and put per heartbeat, the bulk of a fleet's traffic (B12). One without a time is
+        // store lookup and two puts per heartbeat, the bulk of a fleet's traffic (B12). One without a time is
         // stamped at its arrival, so its repeat would be a new heartbeat: it is looked up like any event.
         if (event.messageId() != null && !isTimedHeartbeat(event)
                 && duplicates.isDuplicate(user, event.messageId(), record.timestamp(), origin.offset())) {

@@ -1,6 +1,5 @@
 package io.mediagateway.sync.topology;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
@@ -8,7 +7,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * The state stores of the topology: RocksDB, changelogged, with fixed names (their changelogs are
@@ -28,8 +26,12 @@ public final class SyncStores {
     public static final String NOW_PLAYING = "now-playing";
     /** last seen (8 bytes, big-endian) + {@code user\0device_id} → empty: online devices by deadline. */
     public static final String PRESENCE_INDEX = "presence-index";
-    /** {@code user\0message_id} → offset, windowed by record time: the duplicate window. */
-    public static final String MESSAGE_IDS = "message-ids";
+    /**
+     * The duplicate window: {@code 0x00 user\0message_id} → record time and offset, and an expiry index by record
+     * time (see {@code ingest.Duplicates}). A key-value store: the window store {@code message-ids} of earlier
+     * versions (its directories and changelog are no longer read) is gone.
+     */
+    public static final String MESSAGE_IDS = "dedup";
     /**
      * Each user's recent changes, in order, for catch-up (contract §13): {@code user \1 seq} → one delta (see
      * {@link HistoryKeys}). Not cached, unlike the others: every key is new, so the cache could only hold
@@ -62,9 +64,9 @@ public final class SyncStores {
     private SyncStores() {
     }
 
-    static List<StoreBuilder<?>> builders(Duration dedupWindow) {
+    static List<StoreBuilder<?>> builders() {
         return List.of(itemStore(WATCHLIST), itemStore(PROGRESS), itemStore(PREFERENCES), itemStore(DEVICES),
-                itemStore(NOW_PLAYING), presenceIndex(), messageIds(dedupWindow), clock(), history(),
+                itemStore(NOW_PLAYING), presenceIndex(), messageIds(), clock(), history(),
                 itemStore(NOTIFICATIONS), erasures());
     }
 
@@ -83,10 +85,9 @@ public final class SyncStores {
                 Serdes.ByteArray()).withCachingEnabled().withLoggingEnabled(ERASABLE_CHANGELOG);
     }
 
-    private static StoreBuilder<WindowStore<String, Long>> messageIds(Duration window) {
-        return Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(MESSAGE_IDS, window, Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()).withLoggingEnabled(ERASABLE_CHANGELOG);
+    private static StoreBuilder<KeyValueStore<Bytes, byte[]>> messageIds() {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MESSAGE_IDS), Serdes.Bytes(), Serdes.ByteArray())
+                .withLoggingEnabled(ERASABLE_CHANGELOG);
     }
 
     private static StoreBuilder<KeyValueStore<String, Long>> erasures() {

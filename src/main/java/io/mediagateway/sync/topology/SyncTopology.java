@@ -175,7 +175,7 @@ public final class SyncTopology {
 
         @Override
         public Set<StoreBuilder<?>> stores() {
-            return Set.copyOf(SyncStores.builders(settings.dedupWindow()));
+            return Set.copyOf(SyncStores.builders());
         }
     }
 }

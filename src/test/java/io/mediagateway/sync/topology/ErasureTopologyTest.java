@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.WindowStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +45,8 @@ class ErasureTopologyTest {
     private Map<String, Map<String, String>> entriesOf(TopologyFixture fixture, String user) {
         Map<String, Map<String, String>> out = new java.util.TreeMap<>();
         for (String store : List.of(SyncStores.WATCHLIST, SyncStores.PROGRESS, SyncStores.PREFERENCES, SyncStores.DEVICES,
-                SyncStores.NOW_PLAYING, SyncStores.NOTIFICATIONS, SyncStores.HISTORY, SyncStores.PRESENCE_INDEX)) {
+                SyncStores.NOW_PLAYING, SyncStores.NOTIFICATIONS, SyncStores.HISTORY, SyncStores.PRESENCE_INDEX,
+                SyncStores.MESSAGE_IDS)) {
             Map<String, String> mine = new java.util.TreeMap<>();
             fixture.dump(store).forEach((k, v) -> {
                 if (k.startsWith(user + "\0") || k.startsWith(user + "\1") || k.contains(hex(user + "\0"))) {
@@ -56,14 +56,6 @@ class ErasureTopologyTest {
             if (!mine.isEmpty()) {
                 out.put(store, mine);
             }
-        }
-        WindowStore<Object, Object> ids = fixture.driver.getWindowStore(SyncStores.MESSAGE_IDS);
-        try (KeyValueIterator<org.apache.kafka.streams.kstream.Windowed<Object>, Object> it = ids.all()) {
-            it.forEachRemaining(kv -> {
-                if (String.valueOf(kv.key.key()).startsWith(user + "\0")) {
-                    out.computeIfAbsent(SyncStores.MESSAGE_IDS, k -> new java.util.TreeMap<>()).put(String.valueOf(kv.key.key()), "");
-                }
-            });
         }
         return out;
     }

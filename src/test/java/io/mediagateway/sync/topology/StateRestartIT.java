@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 /**
  * An instance restarted on its own state dir under exactly-once resumes from its checkpoints instead of
  * wiping its state and restoring every store from the changelogs — also when no event ever carried a
- * {@code message_id}, so the duplicate window would be empty (see {@code IngestProcessor.markDuplicateWindow}).
+ * {@code message_id}, so the duplicate window ({@code ingest.Duplicates}) is empty.
  */
 @ExtendWith(RealServices.class)
 class StateRestartIT {
@@ -84,9 +84,10 @@ class StateRestartIT {
 
     /**
      * Both applications started at the end of the shared log, then given one user's event: most of their
-     * tasks never process a record, so their window stores ({@code message-ids}, {@code content-hourly})
-     * hold only the marker written when the task started ({@link WindowMarkers}). Restarted, no task is
-     * found "corrupted" (a warning and a wipe of the task's state each time, before the markers).
+     * tasks never process a record, so the analytics' window store ({@code content-hourly}) holds only the
+     * marker written when the task started ({@link WindowMarkers}) and the serving topology's duplicate window
+     * (a key-value store) nothing. Restarted, no task is found "corrupted" (a warning and a wipe of the task's
+     * state each time, before the markers).
      */
     @Test
     void tasksThatNeverProcessedARecordAreNotWipedOnACleanRestart(KafkaBroker kafka) throws Exception {

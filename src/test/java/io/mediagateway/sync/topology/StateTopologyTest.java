@@ -150,6 +150,33 @@ class StateTopologyTest {
     }
 
     @Test
+    void theDuplicateWindowKeepsOnlyTheIdsWithinItsWindowOfStreamTime() {
+        for (int i = 0; i < 5; i++) {
+            t.send("alice", add("tv", "c" + i, "t" + i, 1 + i).put("message_id", "old-" + i));
+        }
+        assertThat(t.dump(SyncStores.MESSAGE_IDS)).as("an entry and its expiry index per id").hasSize(10);
+        t.advance(SyncTopology.Settings.DEFAULT_DEDUP_WINDOW.minusMinutes(1));
+        t.send("alice", add("tv", "c9", "t9", 9).put("message_id", "new-1"));
+        t.advance(Duration.ofSeconds(2));
+        assertThat(t.dump(SyncStores.MESSAGE_IDS)).as("all within the window still").hasSize(12);
+
+        // stream time moves past the first ids' window: the next sweep forgets them, keeps the newer one
+        t.advance(Duration.ofMinutes(2));
+        t.send("alice", add("tv", "c10", "t10", 10).put("message_id", "new-2"));
+        t.advance(Duration.ofSeconds(2));
+        assertThat(t.dump(SyncStores.MESSAGE_IDS)).hasSize(4).allSatisfy((k, v) -> assertThat(k)
+                .containsAnyOf(hex("alice\0new-1"), hex("alice\0new-2")));
+        t.send("alice", add("tv", "c9", "t9", 9).put("message_id", "new-1"));
+        t.send("alice", add("tv", "c20", "t20", 11).put("message_id", "old-0"));
+        assertThat(t.deltas()).extracting(d -> d.path("content_id").asText())
+                .containsExactly("c0", "c1", "c2", "c3", "c4", "c9", "c10", "c20");
+    }
+
+    private static String hex(String s) {
+        return java.util.HexFormat.of().formatHex(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void progressIsLastWriterWinsWithDerivedFields() {
         t.send("alice", progress("tv", "c1", 50, 100, "playing", 5));
         t.send("alice", progress("phone", "c1", 20, 100, "Paused", 4));

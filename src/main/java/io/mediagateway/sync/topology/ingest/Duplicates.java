@@ -2,73 +2,127 @@ package io.mediagateway.sync.topology.ingest;
 
 import io.mediagateway.sync.topology.SyncStores;
 import io.mediagateway.sync.topology.UserKeys;
-import io.mediagateway.sync.topology.WindowMarkers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The duplicate window: a user's {@code message_id}s, remembered for {@code SYNC_DEDUP_WINDOW_MS}. */
+/**
+ * The duplicate window: a user's {@code message_id}s, remembered for {@code SYNC_DEDUP_WINDOW_MS} of record time.
+ *
+ * <p>A key-value store with its own expiry, two kinds of keys in one store ({@link SyncStores#MESSAGE_IDS}):
+ * {@code 0x00 user\0message_id} → the record time and offset it was first seen at, and the expiry index
+ * {@code 0x01} + 8 bytes of big-endian record time + {@code user\0message_id} → nothing. Not a window store:
+ * Kafka Streams' segmented stores were the one part of the state that broke under the fault suite — a segment's
+ * RocksDB lock still held by the same process when its task came back ("Error opening store message-ids.…",
+ * "… is currently closed": 37 of the long run's 58 stream-thread deaths), and a window store without a segment
+ * declared its task corrupted on every restart (BENCHMARKS.md, B9). A lookup is one get; {@link #expire} reads the
+ * index from its start up to the window's edge, so its cost is the ids that expire, not the ids kept.
+ */
 public final class Duplicates {
-    private static final String WINDOW_MARKER = UserKeys.key("", "window-marker");
+    /** The most ids one {@link #expire} forgets; the rest wait for the next. */
+    public static final int MAX_EXPIRIES_PER_SWEEP = 50_000;
+    private static final byte ENTRY = 0;
+    private static final byte EXPIRY = 1;
+    private static final byte[] NOTHING = new byte[0];
 
-    private final WindowStore<String, Long> messageIds;
+    private final KeyValueStore<Bytes, byte[]> ids;
     private final long windowMs;
-    private final long markInterval;
-    private long windowMarkedAtMs = Long.MIN_VALUE / 2;
 
     public Duplicates(ProcessorContext<?, ?> context, Duration window) {
-        this.messageIds = context.getStateStore(SyncStores.MESSAGE_IDS);
+        this.ids = context.getStateStore(SyncStores.MESSAGE_IDS);
         this.windowMs = window.toMillis();
-        this.markInterval = Math.max(1, windowMs / 4);
-        if (WindowMarkers.markIfEmpty(messageIds, WINDOW_MARKER, -1L)) {
-            context.commit();
-        }
     }
 
     /**
-     * Keeps one live entry in the window. Kafka Streams 4 keeps a window store's committed changelog
-     * offset inside its segments; a window store without a segment (no {@code message_id} within the
-     * window) has none, and under exactly-once a task with such a store and other stores on disk is
-     * declared corrupted when it is opened again: its whole state is wiped and restored from the
-     * changelogs, on every restart and every move of a standby to active (BENCHMARKS.md, B9;
-     * {@code StateRestartIT}). One marker entry per task, rewritten whenever stream time has moved a
-     * quarter of the window, keeps a segment alive (and {@link WindowMarkers#markIfEmpty} one in a task
-     * that has processed nothing yet). It is stamped with stream time, never the wall clock, so a replay
-     * writes the same entries and never expires real ones early. Its key has an empty user, which no
-     * event can have.
+     * Whether the user sent this {@code message_id} within the window of {@code timestamp} (either side); remembers
+     * it (with its offset) if not.
      */
-    public void keepAlive(long streamTimeMs) {
-        if (streamTimeMs - windowMarkedAtMs >= markInterval) {
-            messageIds.put(WINDOW_MARKER, -1L, Math.max(0, streamTimeMs));
-            windowMarkedAtMs = streamTimeMs;
+    public boolean isDuplicate(String user, String messageId, long timestamp, long offset) {
+        String id = UserKeys.key(user, messageId);
+        Bytes key = entryKey(id);
+        long at = Math.max(0, timestamp);
+        byte[] seen = ids.get(key);
+        if (seen != null) {
+            long seenAt = seenAt(seen);
+            if (Math.abs(at - seenAt) <= windowMs) {
+                return true;
+            }
+            ids.delete(expiryKey(seenAt, id)); // outside the window: this sighting replaces it
         }
+        ids.put(key, ByteBuffer.allocate(2 * Long.BYTES).putLong(at).putLong(offset).array());
+        ids.put(expiryKey(at, id), NOTHING);
+        return false;
+    }
+
+    /**
+     * Forgets the ids first seen more than the window before {@code streamTimeMs} (stream time, never the wall
+     * clock: a replay forgets what the first run forgot, no earlier); answers how many.
+     */
+    public int expire(long streamTimeMs) {
+        long edge = streamTimeMs - windowMs;
+        if (edge <= 0) {
+            return 0;
+        }
+        List<Bytes> due = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = ids.range(Bytes.wrap(new byte[] {EXPIRY}), expiryBound(edge))) {
+            while (it.hasNext() && due.size() < MAX_EXPIRIES_PER_SWEEP) {
+                due.add(it.next().key);
+            }
+        }
+        for (Bytes index : due) {
+            ByteBuffer b = ByteBuffer.wrap(index.get());
+            b.get();
+            long at = b.getLong();
+            Bytes key = entryKey(new String(index.get(), 1 + Long.BYTES, index.get().length - 1 - Long.BYTES,
+                    StandardCharsets.UTF_8));
+            byte[] seen = ids.get(key);
+            if (seen != null && seenAt(seen) == at) {
+                ids.delete(key);
+            }
+            ids.delete(index);
+        }
+        return due.size();
     }
 
     /** Forgets the user's {@code message_id}s (contract §16: they are the user's too); how many. */
     public int erase(String user) {
-        List<Windowed<String>> keys = new ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, Long> it = messageIds.fetch(UserKeys.prefix(user),
-                UserKeys.prefix(user) + Character.MAX_VALUE, 0L, Long.MAX_VALUE)) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
+        List<KeyValue<Bytes, byte[]>> entries = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = ids.prefixScan(entryKey(UserKeys.prefix(user)), Serdes.Bytes().serializer())) {
+            it.forEachRemaining(entries::add);
         }
-        keys.forEach(k -> messageIds.put(k.key(), null, k.window().start()));
-        return keys.size();
+        for (KeyValue<Bytes, byte[]> entry : entries) {
+            byte[] k = entry.key.get();
+            ids.delete(expiryKey(seenAt(entry.value), new String(k, 1, k.length - 1, StandardCharsets.UTF_8)));
+            ids.delete(entry.key);
+        }
+        return entries.size();
     }
 
-    /** Whether the user sent this {@code message_id} within the window; remembers it (with its offset) if not. */
-    public boolean isDuplicate(String user, String messageId, long timestamp, long offset) {
-        String key = UserKeys.key(user, messageId);
-        try (WindowStoreIterator<Long> it = messageIds.fetch(key, Math.max(0, timestamp - windowMs), timestamp + windowMs)) {
-            if (it.hasNext()) {
-                return true;
-            }
-        }
-        messageIds.put(key, offset, Math.max(0, timestamp));
-        return false;
+    /** The key under which {@code user\0message_id} is looked up. */
+    public static Bytes entryKey(String id) {
+        byte[] b = id.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(1 + b.length).put(ENTRY).put(b).array());
+    }
+
+    private static Bytes expiryKey(long at, String id) {
+        byte[] b = id.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES + b.length).put(EXPIRY).putLong(at).put(b).array());
+    }
+
+    /** The smallest index key above every id first seen before {@code at}. */
+    private static Bytes expiryBound(long at) {
+        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES).put(EXPIRY).putLong(at).array());
+    }
+
+    private static long seenAt(byte[] value) {
+        return ByteBuffer.wrap(value).getLong();
     }
 }
