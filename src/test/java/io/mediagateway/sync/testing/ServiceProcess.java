@@ -107,9 +107,10 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Whether this process (not an earlier one writing to the same file) wrote {@code text} to its output. */
     public boolean wrote(String text) throws IOException {
-        byte[] all = Files.readAllBytes(output);
-        int from = (int) Math.min(outputStart, all.length);
-        return new String(all, from, all.length - from, StandardCharsets.UTF_8).contains(text);
+        try (java.io.InputStream in = Files.newInputStream(output)) {
+            in.skipNBytes(Math.min(outputStart, Files.size(output)));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).contains(text);
+        }
     }
 
     /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */

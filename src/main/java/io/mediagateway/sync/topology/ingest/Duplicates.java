@@ -28,7 +28,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class Duplicates {
     /** The most ids one {@link #expire} forgets; the rest wait for the next. */
-    public static final int MAX_EXPIRIES_PER_SWEEP = 50_000;
+    private static final int MAX_EXPIRIES_PER_SWEEP = 50_000;
     private static final byte ENTRY = 0;
     private static final byte EXPIRY = 1;
     private static final byte[] NOTHING = new byte[0];
@@ -78,11 +78,9 @@ public final class Duplicates {
             }
         }
         for (Bytes index : due) {
-            ByteBuffer b = ByteBuffer.wrap(index.get());
-            b.get();
-            long at = b.getLong();
-            Bytes key = entryKey(new String(index.get(), 1 + Long.BYTES, index.get().length - 1 - Long.BYTES,
-                    StandardCharsets.UTF_8));
+            byte[] k = index.get();
+            long at = ByteBuffer.wrap(k, 1, Long.BYTES).getLong();
+            Bytes key = entryKey(new String(k, 1 + Long.BYTES, k.length - 1 - Long.BYTES, StandardCharsets.UTF_8));
             byte[] seen = ids.get(key);
             if (seen != null && seenAt(seen) == at) {
                 ids.delete(key);
@@ -106,8 +104,8 @@ public final class Duplicates {
         return entries.size();
     }
 
-    /** The key under which {@code user\0message_id} is looked up. */
-    public static Bytes entryKey(String id) {
+    /** The key under which {@code user\0message_id} is looked up (or, given {@code user\0}, the prefix of a user's). */
+    private static Bytes entryKey(String id) {
         byte[] b = id.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(1 + b.length).put(ENTRY).put(b).array());
     }
