@@ -18,7 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -48,6 +47,8 @@ public final class StreamsStateSource implements StateSource {
     private final PeerMemory peerMemory = new PeerMemory();
     /** Bumped on every state change of the streams, so an owner map built across one is never kept. */
     private final AtomicLong generation = new AtomicLong();
+    /** The lag of the local copies of the user stores, measured in the background: a stale read never waits for it. */
+    private final StoreLags lags;
 
     /** The active host of each partition of {@code sync.device-events}, of one generation. */
     private record Owners(long generation, HostInfo[] byPartition) {
@@ -58,15 +59,21 @@ public final class StreamsStateSource implements StateSource {
         this.self = self;
         this.admin = admin;
         this.applicationId = applicationId;
+        this.lags = StoreLags.onOwnThread(() -> {
+            KafkaStreams s = streams.get();
+            return s == null ? Map.of() : s.allLocalStorePartitionLags().getOrDefault(SyncStores.WATCHLIST, Map.of());
+        });
     }
 
     /**
      * To be called on every state change of the streams (their state listener): the partitions may have moved,
-     * so the owner map is dropped and rebuilt on the next read once the streams run again.
+     * so the owner map is dropped and rebuilt on the next read once the streams run again, and the lags measured of the
+     * local copies are forgotten.
      */
     public void onStateChange() {
         generation.incrementAndGet();
         owners = null;
+        lags.forget();
     }
 
     @Override
@@ -180,7 +187,7 @@ public final class StreamsStateSource implements StateSource {
         }
     }
 
-    /** A standby or restoring copy of the partition here, flagged with its lag. */
+    /** A standby or restoring copy of the partition here, flagged with its lag as last measured ({@link StoreLags}). */
     private Optional<Local> localCopy(KafkaStreams s, int partition) {
         if (partition < 0) {
             return Optional.empty();
@@ -188,10 +195,7 @@ public final class StreamsStateSource implements StateSource {
         try {
             UserStateReader.Stores stores = storesOf(s, partition, true);
             stores.store(SyncStores.WATCHLIST);
-            LagInfo lag = s.allLocalStorePartitionLags().getOrDefault(SyncStores.WATCHLIST, Map.of()).get(partition);
-            String staleness = lag == null ? "stale; lag unknown"
-                    : "stale; lag " + lag.offsetLag() + " records (" + lag.currentOffsetPosition() + " of " + lag.endOffsetPosition() + ")";
-            return Optional.of(new Local(stores, Optional.of(staleness)));
+            return Optional.of(new Local(stores, Optional.of(lags.staleness(partition))));
         } catch (InvalidStateStoreException | IllegalStateException e) {
             return Optional.empty();
         }
