@@ -5,6 +5,9 @@ import io.mediagateway.sync.ingest.LogPosition;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
@@ -20,8 +23,9 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  * itself forwarded); a local standby or restoring copy answers when the owner cannot, flagged stale, but
  * never a read that must see a write ({@code after}); a store that closes under a read (a task moving) is
  * looked for again for a moment; when still nothing here or at the owner can answer, the other instances are
- * asked in turn, each answering from its own copy (a standby, flagged stale) — a read fails only when no copy
- * anywhere can answer; a read with {@code after} waits for its write, holding one of a bounded
+ * asked in turn, each answering from its own copy (a standby, flagged stale), in rounds with the store here looked at
+ * between two while the read's budget lasts — a read fails only when no copy anywhere answers within it, and then
+ * says what each other instance answered; a read with {@code after} waits for its write, holding one of a bounded
  * number of waiting places, and is refused at once when none is free.
  */
 public final class ReadRouter {
@@ -33,6 +37,8 @@ public final class ReadRouter {
     static final Duration STORE_MOVE_RETRY = Duration.ofMillis(50);
     /** The most a plain read spends before it asks other instances' copies no more (the owner's own wait included). */
     static final Duration READ_BUDGET = Duration.ofSeconds(8);
+    /** Between two rounds of asking the other instances' copies (each of which answered 503 or nothing). */
+    static final Duration PEER_ROUND_PAUSE = Duration.ofMillis(200);
     /** Less than this left of the budget: no other instance is asked (it could not answer in time). */
     private static final long MIN_ASK_NANOS = Duration.ofMillis(100).toNanos();
 
@@ -93,25 +99,66 @@ public final class ReadRouter {
         // that hangs (cut off, frozen, dying) must not keep the caller past it.
         long deadline = System.nanoTime() + READ_BUDGET.toNanos();
         Outcome outcome = readHereOrAtOwner(user, after, view, forward, deadline);
-        boolean noAnswer = outcome instanceof NotReady n && n.code().equals("unavailable")
-                || outcome instanceof Relayed r && r.status() == 503;
-        if (noAnswer && after.isEmpty() && forward.isPresent()) {
-            // The store here is moving or restoring and the owner did not answer: another instance's copy may.
-            for (String peer : state.peers()) {
+        if (!noAnswer(outcome) || after.isPresent() || forward.isEmpty()) {
+            return outcome;
+        }
+        // The store here is moving or restoring and the owner did not answer: another instance's copy may. They are
+        // asked in rounds while the budget lasts, the store here looked at again between two: in a rebalance each copy
+        // may be unreadable for a moment (a task recycled from standby to active, a restore finishing), not all at once.
+        Map<String, String> unanswered = new LinkedHashMap<>();
+        while (true) {
+            List<String> peers = state.peers();
+            for (String peer : peers) {
                 long left = deadline - System.nanoTime();
                 if (left < MIN_ASK_NANOS) {
-                    break;
+                    return withWhy(outcome, unanswered);
                 }
                 Optional<HttpResponse<byte[]>> answer = owners.get(peer + forward.get().pathAndQuery(),
-                        forward.get().authorization(), Duration.ofNanos(left));
+                        forward.get().authorization(), Duration.ofNanos(Math.min(left, OwnerClient.TIMEOUT.toNanos())));
                 if (answer.isPresent() && answer.get().statusCode() != 503) {
-                    HttpResponse<byte[]> r = answer.get();
-                    return new Relayed(r.statusCode(), r.body(), r.headers().firstValue(OwnerClient.STALENESS),
-                            r.headers().firstValue("Retry-After"));
+                    return relayed(answer.get());
                 }
+                unanswered.put(peer, answer.map(r -> "503 " + abbreviated(r.body())).orElse("no answer"));
+            }
+            if (peers.isEmpty() || deadline - System.nanoTime() < PEER_ROUND_PAUSE.toNanos() + MIN_ASK_NANOS) {
+                return withWhy(outcome, unanswered);
+            }
+            Thread.sleep(PEER_ROUND_PAUSE.toMillis());
+            try {
+                Outcome here = readOnce(user, after, view, Optional.empty(), deadline);
+                if (!noAnswer(here)) {
+                    return here;
+                }
+            } catch (InvalidStateStoreException stillMoving) {
+                // not yet: the other copies again
             }
         }
-        return outcome;
+    }
+
+    private static boolean noAnswer(Outcome outcome) {
+        return outcome instanceof NotReady n && n.code().equals("unavailable")
+                || outcome instanceof Relayed r && r.status() == 503;
+    }
+
+    private static Relayed relayed(HttpResponse<byte[]> r) {
+        return new Relayed(r.statusCode(), r.body(), r.headers().firstValue(OwnerClient.STALENESS),
+                r.headers().firstValue("Retry-After"));
+    }
+
+    /** A read no copy answered says what each other instance answered, for whoever looks into it. */
+    private static Outcome withWhy(Outcome outcome, Map<String, String> unanswered) {
+        if (!(outcome instanceof NotReady n) || unanswered.isEmpty()) {
+            return outcome;
+        }
+        StringBuilder why = new StringBuilder(n.message()).append(" (the other instances' copies:");
+        unanswered.forEach((peer, answer) -> why.append(' ').append(peer).append(' ').append(answer).append(';'));
+        why.setLength(why.length() - 1);
+        return new NotReady(n.code(), why.append(')').toString(), n.retryAfterSeconds());
+    }
+
+    private static String abbreviated(byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+        return text.length() <= 160 ? text : text.substring(0, 160) + "…";
     }
 
     private Outcome readHereOrAtOwner(String user, Optional<LogPosition> after, View view, Optional<Forward> forward,

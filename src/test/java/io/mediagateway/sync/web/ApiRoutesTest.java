@@ -298,6 +298,48 @@ class ApiRoutesTest {
     }
 
     @Test
+    void theOtherCopiesAreAskedAgainWhileTheBudgetLastsAndAFailedReadSaysWhatEachAnswered() throws Exception {
+        // given no copy here that can answer, and another instance whose copy is unreadable for a moment (its task
+        // recycled from standby to active in the same rebalance): it answers 503 twice, then its copy
+        String alice = user("alice", "tv");
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger unreadableFor = new java.util.concurrent.atomic.AtomicInteger(2);
+        try (WebServer other = WebServer.start("127.0.0.1", 0, "other", () -> new Readiness.Status(true, "RUNNING"), mapper,
+                c -> c.routes.get("/api/v1/sync/watchlist", ctx -> {
+                    asked.incrementAndGet();
+                    if (unreadableFor.getAndDecrement() > 0) {
+                        ctx.status(503).header("Retry-After", "1")
+                                .json(new ApiError("unavailable", "the user's store is moving; retry").body());
+                    } else {
+                        ctx.header("X-Sync-Staleness", "stale; lag 0 records")
+                                .json(mapper.readTree("{\"user_id\":\"alice\",\"items\":[{\"content_id\":\"tmdb:5\"}]}"));
+                    }
+                }))) {
+            location.set(new StateSource.Unavailable("the streams are rebalancing"));
+            String gone = "http://127.0.0.1:" + io.mediagateway.sync.testing.Ports.free();
+            f.peers.set(java.util.List.of(gone, "http://127.0.0.1:" + other.port()));
+
+            // when alice reads, then the other copy answers on the third round, not a 503 after the first
+            HttpResponse<String> r = get("/api/v1/sync/watchlist", alice);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(json(r).path("items").get(0).path("content_id").asText()).isEqualTo("tmdb:5");
+            assertThat(asked).hasValue(3);
+
+            // and when no copy answers within the read's budget, the 503 says what each instance answered
+            unreadableFor.set(Integer.MAX_VALUE);
+            long start = System.nanoTime();
+            HttpResponse<String> failed = get("/api/v1/sync/watchlist", alice);
+            assertError(failed, 503, "unavailable");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(ReadRouter.STORE_MOVE_WAIT);
+            assertThat(json(failed).path("message").asText()).startsWith("the streams are rebalancing (the other "
+                    + "instances' copies: " + gone + " no answer; http://127.0.0.1:" + other.port() + " 503 ")
+                    .contains("the user's store is moving; retry");
+        } finally {
+            f.peers.set(java.util.List.of());
+        }
+    }
+
+    @Test
     void theOwnerIsAskedOncePerReadWhileTheCopyHereMovesAndThenTheOtherCopiesAnswer() throws Exception {
         // given an owner that answers 503 at once, a standby here whose store keeps closing under reads (moving), and
         // another instance with a copy
