@@ -82,6 +82,8 @@ final class Load implements AutoCloseable {
     final AtomicLong restRetries = new AtomicLong();
     final AtomicLong reads = new AtomicLong();
     final AtomicLong staleReads = new AtomicLong();
+    /** Reads sent again on a new connection because the pooled one was closed before answering. */
+    final AtomicLong staleConnections = new AtomicLong();
     final Queue<String> lostWrites = new ConcurrentLinkedQueue<>();
     /** Failed reads while another instance's copy could answer: what the service owes and the suite counts. */
     final Queue<FailedRead> failedReads = new ConcurrentLinkedQueue<>();
@@ -193,8 +195,7 @@ final class Load implements AutoCloseable {
                 boolean refused = false;
                 ServiceProcess process = target.process;
                 try {
-                    HttpResponse<String> r = Http.call(target.baseUrl + "/api/v1/sync/preferences",
-                            tokens.forUser(user, "reader", Duration.ofHours(3), Instant.now()), null);
+                    HttpResponse<String> r = readPreferences(target, user);
                     outcome = r.statusCode() == 200 ? null : r.statusCode() + " " + r.body();
                     if (r.headers().firstValue("X-Sync-Staleness").isPresent()) {
                         staleReads.incrementAndGet();
@@ -225,6 +226,35 @@ final class Load implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * A read of {@code user}'s preferences from {@code target}, sent again at once (twice at most) when the connection it
+     * went out on was closed before any byte of an answer came back, as browsers and most HTTP clients do with an idempotent
+     * request: a pooled keep-alive connection whose closing (the server's idle timeout, say) fell into a network cut
+     * is still in the client's pool when the cut heals, and the first request on it meets a closed socket — a failure
+     * of that connection, not of the service (seen twice 87 ms after a cut healed, in the long run's eleventh attempt).
+     */
+    private HttpResponse<String> readPreferences(FaultCluster.Instance target, String user) throws Exception {
+        String token = tokens.forUser(user, "reader", Duration.ofHours(3), Instant.now());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Http.call(target.baseUrl + "/api/v1/sync/preferences", token, null);
+            } catch (java.io.IOException e) {
+                // Each failure takes its connection out of the pool; the cut may have left more than one there.
+                if (!closedBeforeAnswering(e) || attempt == 3) {
+                    throw e;
+                }
+                staleConnections.incrementAndGet();
+            }
+        }
+    }
+
+    /** The JDK client's words for a connection closed (or reset) before any byte of the answer. */
+    private static boolean closedBeforeAnswering(java.io.IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return !(e instanceof java.net.http.HttpTimeoutException) && !(e instanceof java.net.ConnectException)
+                && (message.contains("received no bytes") || message.contains("Connection reset"));
     }
 
     /**
@@ -263,8 +293,10 @@ final class Load implements AutoCloseable {
             lostWrites.add("REST writes still retrying after 6 minutes");
         }
         log.info("Load stopped: {} events produced, {} acknowledged; {} REST writes ({} retries); {} reads ({} stale, "
-                        + "{} failed while another copy could answer, {} failed with no copy readable anywhere)",
+                        + "{} sent again on a new connection, {} failed while another copy could answer, {} failed with no "
+                        + "copy readable anywhere)",
                 produced.get(), acknowledged.get(), restWrites.get(), restRetries.get(), reads.get(), staleReads.get(),
+                staleConnections.get(),
                 failedReads.size(), noCopyReads.size());
     }
 
