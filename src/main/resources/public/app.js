@@ -1,6 +1,9 @@
-// Media Gateway Sync dashboard: one user's devices, watchlist, progress and preferences, kept live by
-// the WebSocket (a snapshot on connect, then one message per delta). Plain ES modules, no build step.
-// Everything the server sends is rendered with textContent, never as HTML.
+// Media Gateway Sync dashboard: one user's devices, watchlist, progress and preferences, kept live by the
+// JavaScript client of clients/js (@media-gateway/sync-client, served from the jar at /sync-client/): a snapshot
+// on connect, one change per delta, catch-up from the cursor after a drop, writes shown at once and queued while
+// offline. Plain ES modules, no build step. Everything the server sends is rendered with textContent, never as HTML.
+
+import { SyncClient } from "/sync-client/index.js";
 
 const SESSIONS_KEY = "mgs.sessions";
 const CURRENT_KEY = "mgs.current";
@@ -16,14 +19,14 @@ const store = {
 };
 
 let state = emptyState();
-let socket = null;
-let reconnectDelay = 500;
+let client = null;
 let refreshTimer = null;
+/** What the 15 s re-read of the devices adds to the client's state: heartbeats that change nothing emit no delta. */
+let deviceExtras = new Map();
 
 function emptyState() {
-  // cursor: where this page is in the user's changes (contract §13); a reconnect asks only for what it missed.
   return { watchlist: new Map(), progress: new Map(), preferences: new Map(), devices: new Map(),
-    notifications: new Map(), announcements: [], hlc: 0n, cursor: null };
+    notifications: new Map(), announcements: [], hlc: 0n };
 }
 
 // ---- sessions ------------------------------------------------------------------------------------
@@ -337,20 +340,16 @@ function renderAll() {
   renderClock();
 }
 
-// ---- state from the server -----------------------------------------------------------------------
+// ---- state from the client -----------------------------------------------------------------------
 
-function applySnapshot(s) {
-  state = emptyState();
-  for (const w of s.watchlist || []) {
-    rememberTitle(w.content_id, w.content_metadata);
-    state.watchlist.set(w.content_id, w);
-  }
-  for (const p of s.progress || []) state.progress.set(p.content_id, p);
-  for (const [k, v] of Object.entries(s.preferences || {})) state.preferences.set(k, v);
-  for (const d of s.devices || []) state.devices.set(d.device_id, d);
-  for (const n of s.notifications || []) state.notifications.set(n.notification_id, n);
-  seeHlc(s.hlc);
-  state.cursor = s.cursor || null;
+/** The client's state (the server's, with this page's unconfirmed writes over it) in the maps the renderers read. */
+function showState(view) {
+  for (const w of view.watchlist) rememberTitle(w.content_id, w.content_metadata);
+  state.watchlist = new Map(view.watchlist.map((w) => [w.content_id, w]));
+  state.progress = new Map(view.progress.map((p) => [p.content_id, p]));
+  state.preferences = new Map(Object.entries(view.preferences));
+  state.devices = new Map(view.devices.map((d) => [d.device_id, { ...d, ...(deviceExtras.get(d.device_id) || {}) }]));
+  state.notifications = new Map(view.notifications.map((n) => [n.notification_id, n]));
   renderAll();
 }
 
@@ -361,75 +360,15 @@ function seeHlc(hlc) {
   } catch { /* not a clock value */ }
 }
 
-function applyDelta(d) {
+/** A delta the client applied: the feed, the clock, and a word for what needs one. */
+function onDelta(d) {
   seeHlc(d.hlc);
-  if (d.cursor) state.cursor = d.cursor;
-  switch (d.type) {
-    case "watchlist_update":
-      rememberTitle(d.content_id, d.content_metadata);
-      if (d.present) {
-        const old = state.watchlist.get(d.content_id) || {};
-        state.watchlist.set(d.content_id, { content_id: d.content_id, unique_tags: d.unique_tags, device_id: d.device_id,
-          hlc: d.hlc, content_metadata: d.content_metadata || old.content_metadata });
-      } else {
-        state.watchlist.delete(d.content_id);
-      }
-      renderWatchlist();
-      break;
-    case "watch_progress_update":
-      state.progress.set(d.content_id, {
-        content_id: d.content_id, position_seconds: d.position_seconds, duration_seconds: d.duration_seconds,
-        completion_percent: d.completion_percent, completed: d.completed, resume_position_seconds: d.resume_position_seconds,
-        state: d.state, device_id: d.device_id, hlc: d.hlc,
-      });
-      renderProgress();
-      renderDevices();
-      break;
-    case "progress_removed":
-      state.progress.delete(d.content_id);
-      renderProgress();
-      renderDevices();
-      break;
-    case "device_removed":
-      state.devices.delete(d.device_id);
-      renderDevices();
-      break;
-    case "preference_update":
-      state.preferences.set(d.key, d.value);
-      renderPreferences();
-      break;
-    case "device_online":
-    case "device_updated":
-    case "device_offline": {
-      const old = state.devices.get(d.device_id) || { device_id: d.device_id };
-      const next = { ...old, online: d.online };
-      for (const k of ["device_type", "platform", "capabilities", "app_version", "device_name", "last_seen"]) {
-        if (d[k] !== undefined && d[k] !== null) next[k] = d[k];
-      }
-      state.devices.set(d.device_id, next);
-      renderDevices();
-      break;
-    }
-    case "command_rejected":
-      toast(`Command ${d.command?.type} to ${deviceLabel(d.target_device_id)} refused: ${d.reason}`, true);
-      break;
-    case "notification":
-      state.notifications.set(d.notification_id, d);
-      if (!d.read) toast(`Notification: ${d.title}`, d.priority === "urgent");
-      renderNotifications();
-      break;
-    case "notification_read": {
-      const n = state.notifications.get(d.notification_id);
-      if (n) state.notifications.set(d.notification_id, { ...n, read: true });
-      renderNotifications();
-      break;
-    }
-    case "notification_dismissed":
-      state.notifications.delete(d.notification_id);
-      renderNotifications();
-      break;
-    default:
-      break;
+  if (d.type === "command_rejected") {
+    toast(`Command ${d.command?.type} to ${deviceLabel(d.target_device_id)} refused: ${d.reason}`, true);
+  } else if (d.type === "notification" && !d.read) {
+    toast(`Notification: ${d.title}`, d.priority === "urgent");
+  } else if (d.type === "watchlist_update") {
+    rememberTitle(d.content_id, d.content_metadata);
   }
   renderClock();
   addToFeed(d);
@@ -482,56 +421,43 @@ function setConnection(kind, text) {
   pill.textContent = text;
 }
 
+const STATUS_TEXT = { connecting: "Connecting…", live: "Live", offline: "Reconnecting…" };
+
 function connect(user) {
-  if (socket) {
-    socket.onclose = null;
-    socket.close();
-  }
+  if (client) client.close();
   const session = store.sessions[user];
   if (!session) return;
-  setConnection("connecting", "Connecting…");
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  // Reconnecting: only the changes missed since the last one seen (or a snapshot marked reset when too old).
-  const since = state.cursor ? `&since=${encodeURIComponent(state.cursor)}` : "";
-  const ws = new WebSocket(`${scheme}://${location.host}/ws?token=${encodeURIComponent(session.token)}${since}`);
-  socket = ws;
-  window.__syncSocket = ws; // the live socket, for the console and the browser test
-  ws.onopen = () => { reconnectDelay = 500; };
-  ws.onmessage = (event) => {
-    let message;
-    try { message = JSON.parse(event.data); } catch { return; }
-    if (message.type === "snapshot") {
-      applySnapshot(message);
-      setConnection("live", "Live");
-    } else if (message.type === "changes") {
-      for (const change of message.changes || []) applyDelta({ ...change, type: change.msg_type });
-      if (message.cursor) state.cursor = message.cursor;
-      setConnection("live", "Live");
-    } else if (message.type === "error") {
-      toast(`${message.error}: ${message.message}`, true);
-    } else if (message.type === "broadcast") {
-      addAnnouncement(message);
-      if (message.channel !== "global.trending") toast(`Announcement: ${message.message.text || message.message.msg_type}`);
-    } else if (message.type === "subscribed") {
-      // the channels this session follows
-    } else if (message.type === "token_expiring") {
-      // The session ends with its token; the page has no way to mint a fresh one, so it says so.
-      toast(`This token expires at ${new Date(message.expires_at).toLocaleTimeString()}; sign in with a fresh one to stay live.`, true);
-    } else if (message.type !== "ack" && message.type !== "auth_ok") {
-      applyDelta(message);
-    }
-  };
-  ws.onclose = (event) => {
-    if (socket !== ws) return;
-    if (event.code === 1008 || event.code === 4401 || event.code === 4403) {
+  const c = new SyncClient({ baseUrl: location.origin, token: session.token });
+  client = c;
+  window.__syncClient = c; // the live client, for the console and the browser test
+  let refused = false;
+  c.on("state", (view) => { if (client === c) showState(view); });
+  c.on("delta", (d) => { if (client === c) onDelta(d); });
+  c.on("status", (status) => {
+    if (client !== c) return;
+    const pending = c.pendingWrites.length;
+    setConnection(status, refused ? "Signed out"
+      : status === "offline" && pending ? `Offline · ${pending} change${pending > 1 ? "s" : ""} waiting` : STATUS_TEXT[status]);
+  });
+  c.on("error", (e) => {
+    if (client !== c) return;
+    if (["unauthorized", "forbidden", "token_expired"].includes(e.code)) {
+      refused = true;
       setConnection("offline", "Signed out");
       toast("The server refused this token; sign in again.", true);
-      return;
+    } else {
+      toast(`${e.code}: ${e.message}`, true);
     }
-    setConnection("offline", `Reconnecting in ${Math.round(reconnectDelay / 1000)} s`);
-    setTimeout(() => { if (socket === ws) connect(user); }, reconnectDelay);
-    reconnectDelay = Math.min(reconnectDelay * 2, 10000);
-  };
+  });
+  c.on("broadcast", (message) => {
+    addAnnouncement(message);
+    if (message.channel !== "global.trending") toast(`Announcement: ${message.message.text || message.message.msg_type}`);
+  });
+  // The session ends with its token; the page has no way to mint a fresh one, so it says so.
+  c.on("tokenExpiring", ({ expiresAt }) => toast(`This token expires at ${new Date(expiresAt).toLocaleTimeString()}; `
+    + "sign in with a fresh one to stay live.", true));
+  setConnection("connecting", STATUS_TEXT.connecting);
+  c.connect().catch(() => { /* told by the error event */ });
 }
 
 async function api(method, path, body) {
@@ -551,9 +477,11 @@ async function refreshDevices() {
   if (!store.current) return;
   try {
     const body = await api("GET", "/api/v1/devices");
-    for (const d of body.devices || []) state.devices.set(d.device_id, { ...(state.devices.get(d.device_id) || {}), ...d });
+    deviceExtras = new Map((body.devices || []).map((d) => [d.device_id,
+      { last_seen: d.last_seen, activity: d.activity, now_playing: d.now_playing }]));
+    for (const [id, extra] of deviceExtras) if (state.devices.has(id)) state.devices.set(id, { ...state.devices.get(id), ...extra });
     renderDevices();
-  } catch { /* the socket's state says the rest */ }
+  } catch { /* the client's state says the rest */ }
 }
 
 // ---- actions -------------------------------------------------------------------------------------
@@ -563,20 +491,19 @@ async function addToWatchlist(event) {
   const contentId = $("watchlist-add-content").value.trim();
   const title = $("watchlist-add-title").value.trim();
   if (!contentId) return;
-  const body = { operation: "add", content_id: contentId };
-  if (title) body.content_metadata = { title };
+  // Shown at once (the client's optimistic write), sent now or when the connection is back.
+  const added = client.watchlist.add(contentId, title ? { title } : undefined);
+  $("watchlist-add-form").reset();
   try {
-    await api("POST", "/api/v1/sync/watchlist", body);
-    $("watchlist-add-form").reset();
+    await added;
   } catch (e) {
     toast(`Could not add ${contentId}: ${e.message}`, true);
   }
 }
 
 async function removeFromWatchlist(contentId) {
-  const item = state.watchlist.get(contentId);
   try {
-    await api("POST", "/api/v1/sync/watchlist", { operation: "remove", content_id: contentId, observed_tags: item?.unique_tags });
+    await client.watchlist.remove(contentId);
   } catch (e) {
     toast(`Could not remove ${titleOf(contentId)}: ${e.message}`, true);
   }
@@ -603,7 +530,7 @@ async function sendCommand(type) {
   const params = {};
   if (type === "VolumeSet") params.level = Number($("volume-level").value) / 100;
   try {
-    await api("POST", "/api/v1/devices/command", { target_device_id: dialogDevice, command: { type, params } });
+    await client.devices.command(dialogDevice, { type, params });
     toast(`${type} sent to ${deviceLabel(dialogDevice)}`);
     $("device-dialog").close();
   } catch (e) {
@@ -615,7 +542,7 @@ async function handOff() {
   const contentId = $("handoff-content").value;
   if (!contentId) return;
   try {
-    await api("POST", "/api/v1/devices/handoff", { target_device_id: dialogDevice, content_id: contentId });
+    await client.devices.handoff(dialogDevice, contentId);
     toast(`Handing ${titleOf(contentId)} off to ${deviceLabel(dialogDevice)}`);
     $("device-dialog").close();
   } catch (e) {
@@ -625,7 +552,7 @@ async function handOff() {
 
 async function markNotification(id, action) {
   try {
-    await api("POST", `/api/v1/notifications/${encodeURIComponent(id)}/${action}`);
+    await (action === "read" ? client.notifications.read(id) : client.notifications.dismiss(id));
   } catch (e) {
     toast(`Could not ${action} the notification: ${e.message}`, true);
   }
@@ -677,6 +604,7 @@ function openUser(user) {
   store.current = user;
   localStorage.setItem(CURRENT_KEY, user);
   state = emptyState();
+  deviceExtras = new Map();
   $("feed").replaceChildren();
   $("login").hidden = true;
   $("app").hidden = false;
@@ -691,7 +619,7 @@ function openUser(user) {
 }
 
 function showLogin(demoUsers) {
-  if (socket) { socket.onclose = null; socket.close(); socket = null; }
+  if (client) { client.close(); client = null; }
   clearInterval(refreshTimer);
   $("app").hidden = true;
   $("session").hidden = true;

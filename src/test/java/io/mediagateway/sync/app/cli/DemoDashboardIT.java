@@ -156,11 +156,25 @@ class DemoDashboardIT {
                                 + " && document.getElementById('announcements').textContent.includes('Posted by the browser test')")
                         .asBoolean());
 
+                // and the page runs on the JavaScript client the jar serves (clients/js, contract §17): a title added in
+                // the page's form shows at once and stays once the service confirmed it
+                assertThat(browser.script("return window.__syncClient.constructor.name").asText()).isEqualTo("SyncClient");
+                String typed = "test:typed-" + UUID.randomUUID().toString().substring(0, 8);
+                browser.script("document.getElementById('watchlist-add-content').value = arguments[0];"
+                        + "document.getElementById('watchlist-add-title').value = 'Typed In The Page';"
+                        + "document.getElementById('watchlist-add-form').requestSubmit(); return true", typed);
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> browser.script(
+                        "return window.__syncClient.state.watchlist.some(w => w.content_id === arguments[0] && !w.pending)"
+                                + " && !!document.querySelector(`#watchlist .watchlist-item[data-content-id=\"${arguments[0]}\"]`)",
+                        typed).asBoolean());
+                assertThat(JSON.readTree(Http.call(base + "/api/v1/sync/watchlist", aliceToken, null).body()).path("items")
+                        .toString()).as("the page's add reached the service").contains(typed);
+
                 // and when its connection drops, it reconnects with the cursor of the last change it saw (contract
                 // §13) and applies what it missed meanwhile, still without a reload
                 browser.script("window.__wsUrls = []; const W = window.WebSocket;"
                         + "window.WebSocket = function (u, p) { window.__wsUrls.push(u); return p === undefined ? new W(u) : new W(u, p); };"
-                        + "window.WebSocket.prototype = W.prototype; window.__syncSocket.close(); return true");
+                        + "window.WebSocket.prototype = W.prototype; window.__syncClient.reconnect(); return true");
                 String missed = "test:missed-" + UUID.randomUUID().toString().substring(0, 8);
                 assertThat(Http.call(base + "/api/v1/sync/watchlist", aliceToken, "{\"operation\":\"add\",\"content_id\":\""
                         + missed + "\",\"content_metadata\":{\"title\":\"Added While Away\"}}").statusCode()).isEqualTo(202);
