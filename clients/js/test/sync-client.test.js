@@ -64,7 +64,7 @@ function assertEachDeltaOnce(deltas) {
 }
 
 describe("two clients of one user", () => {
-  test("converge to the server's state, and show their own writes at once", async () => {
+  test("converge to the server's state, and show their own writes at once", { timeout: 120_000 }, async () => {
     const u = user();
     const phone = await client(u, "phone-1");
     const tv = await client(u, "tv-1");
@@ -101,7 +101,7 @@ describe("two clients of one user", () => {
 });
 
 describe("offline", () => {
-  test("writes made while the service restarts are queued, sent in order, and end in the server's state", async () => {
+  test("writes made while the service restarts are queued, sent in order, and end in the server's state", { timeout: 120_000 }, async () => {
     const u = user();
     const { client: c, deltas, urls } = await client(u, "phone-1");
     const statuses = [];
@@ -138,7 +138,7 @@ describe("offline", () => {
     assertEachDeltaOnce(deltas);
   });
 
-  test("a device cut off catches up with since, and its queued write loses to a newer one made elsewhere", async () => {
+  test("a device cut off catches up with since, and its queued write loses to a newer one made elsewhere", { timeout: 120_000 }, async () => {
     const u = user();
     const phone = await client(u, "phone-1", { proxied: true });
     const tv = await client(u, "tv-1");
@@ -167,7 +167,7 @@ describe("offline", () => {
     assert.equal(new Set(ids).size, ids.length, "no delta_id twice");
   });
 
-  test("a cursor older than the history is answered by a reset, and the state is the server's", async () => {
+  test("a cursor older than the history is answered by a reset, and the state is the server's", { timeout: 120_000 }, async () => {
     const u = user();
     const phone = await client(u, "phone-1", { proxied: true });
     const tv = await client(u, "tv-1");
@@ -184,7 +184,7 @@ describe("offline", () => {
     await converged(phone.client, u, "phone-1");
   });
 
-  test("the queue is bounded, and what waits survives in the storage for the next client", async () => {
+  test("the queue is bounded, and what waits survives in the storage for the next client", { timeout: 120_000 }, async () => {
     const u = user();
     const storage = new Map();
     const kv = { getItem: (k) => storage.get(k) ?? null, setItem: (k, v) => storage.set(k, v), removeItem: (k) => storage.delete(k) };
@@ -209,7 +209,7 @@ describe("offline", () => {
 });
 
 describe("tokens", () => {
-  test("a bad token is an error event and a rejected connect, not a reconnection loop", async () => {
+  test("a bad token is an error event and a rejected connect, not a reconnection loop", { timeout: 120_000 }, async () => {
     const u = user();
     const bad = await client(u, "phone-1", { proxied: true, token: userToken(u, "phone-1", { secret: "not-the-service-secret-at-all-32b" }) });
     const errors = [];
@@ -224,7 +224,7 @@ describe("tokens", () => {
     await until(() => bad.client.status === "live", 15_000, "a good token did not bring the session up");
   });
 
-  test("a refreshed token keeps the session", async () => {
+  test("a refreshed token keeps the session", { timeout: 120_000 }, async () => {
     const u = user();
     const phone = await client(u, "phone-1", { token: userToken(u, "phone-1", { ttlSeconds: 600 }) });
     await phone.client.connect();
@@ -238,7 +238,7 @@ describe("tokens", () => {
 });
 
 describe("notifications and commands", () => {
-  test("a notification arrives, is read on one device and dismissed on the other", async () => {
+  test("a notification arrives, is read on one device and dismissed on the other", { timeout: 120_000 }, async () => {
     const u = user();
     const phone = await client(u, "phone-1");
     const tv = await client(u, "tv-1");
@@ -260,7 +260,7 @@ describe("notifications and commands", () => {
     await converged(phone.client, u, "phone-1");
   });
 
-  test("a remote command reaches the device it names", async () => {
+  test("a remote command reaches the device it names", { timeout: 120_000 }, async () => {
     const u = user();
     const phone = await client(u, "phone-1");
     const tv = await client(u, "tv-1");
