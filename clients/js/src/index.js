@@ -267,9 +267,15 @@ export class SyncClient {
         this.#live();
       }
     };
-    // A session not live in time (a half-open connection, a stuck catch-up) is dropped and tried again.
-    this.#connectTimer = setTimeout(() => { if (!live && this.#ws === ws) ws.close(4000, "not live in time"); },
-      this.#options.connectTimeoutMs);
+    // A session not live in time (a half-open connection, a stuck catch-up) is dropped and tried again — at once:
+    // a server that does not read the socket never answers the close handshake, so its close event may never come.
+    this.#connectTimer = setTimeout(() => {
+      if (live || this.#ws !== ws) return;
+      try {
+        ws.close(4000, "not live in time");
+      } catch { /* closing already */ }
+      this.#onClose(ws, { code: 4000, reason: "not live in time" });
+    }, this.#options.connectTimeoutMs);
     unref(this.#connectTimer);
     ws.addEventListener("message", (event) => {
       if (this.#ws !== ws) return;

@@ -29,6 +29,9 @@ final class WsClient {
         /** Sends {@code text}; calls {@code done} when it is sent or failed. */
         void send(String text, Runnable done);
 
+        /** Closes the session with a WebSocket status code and reason. */
+        void close(int code, String reason);
+
         static Socket of(Session session) {
             return new Socket() {
                 @Override
@@ -40,17 +43,35 @@ final class WsClient {
                 public void send(String text, Runnable done) {
                     session.sendText(text, Callback.from(done, failure -> done.run()));
                 }
+
+                @Override
+                public void close(int code, String reason) {
+                    session.close(code, reason, Callback.NOOP);
+                }
             };
         }
     }
 
+    /** The close code of a session whose opening could not be read: 1013, "Try Again Later" (RFC 6455 registry). */
+    static final int TRY_AGAIN_LATER = 1013;
+
     /**
      * What a session sends first (a snapshot, or the changes since a cursor) and the cursor of the newest
-     * change it holds (null when unknown: nothing is dropped then).
+     * change it holds (null when unknown: nothing is dropped then). {@code failed}: the state could not be
+     * read (its owner restarting) — the messages say why, then the session closes with {@link #TRY_AGAIN_LATER},
+     * since live deltas without their base would leave the device with a silent gap (contract §13).
      */
-    record Opening(List<String> messages, ChangeCursor cursor) {
+    record Opening(List<String> messages, ChangeCursor cursor, boolean failed) {
+        Opening(List<String> messages, ChangeCursor cursor) {
+            this(messages, cursor, false);
+        }
+
         static Opening of(String message) {
             return new Opening(List.of(message), null);
+        }
+
+        static Opening failed(String error) {
+            return new Opening(List.of(error), null, true);
         }
     }
 
@@ -93,13 +114,26 @@ final class WsClient {
         Opening first = opening.get();
         synchronized (this) {
             started = true;
-            List<String> messages = first.messages();
-            for (int i = messages.size() - 1; i >= 0; i--) {
-                queue.addFirst(new Item(messages.get(i), null));
+            if (first.failed()) {
+                failed(first);
+            } else {
+                List<String> messages = first.messages();
+                for (int i = messages.size() - 1; i >= 0; i--) {
+                    queue.addFirst(new Item(messages.get(i), null));
+                }
+                sent = first.cursor();
             }
-            sent = first.cursor();
         }
         pump();
+    }
+
+    /** An opening that could not be read: only its error is sent, then the session closes (1013). */
+    private void failed(Opening opening) {
+        queue.clear();
+        for (String message : opening.messages()) {
+            queue.addLast(new Item(message, null));
+        }
+        closer = () -> session.close(TRY_AGAIN_LATER, "state unavailable, try again");
     }
 
     /**
@@ -188,10 +222,19 @@ final class WsClient {
         if (resnapshot) {
             Opening fresh = snapshot.get();
             synchronized (this) {
-                sent = fresh.cursor();
-                for (int i = fresh.messages().size() - 1; i >= 1; i--) {
-                    queue.addFirst(new Item(fresh.messages().get(i), null));
+                if (fresh.failed()) {
+                    sending = false;
+                    failed(fresh);
+                } else {
+                    sent = fresh.cursor();
+                    for (int i = fresh.messages().size() - 1; i >= 1; i--) {
+                        queue.addFirst(new Item(fresh.messages().get(i), null));
+                    }
                 }
+            }
+            if (fresh.failed()) {
+                pump();
+                return;
             }
             next = fresh.messages().get(0);
         }

@@ -9,6 +9,7 @@ import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.Json.CodecException;
 import io.mediagateway.sync.codec.MessageCodec;
 import io.mediagateway.sync.model.BroadcastChannel;
+import io.javalin.http.HttpStatus;
 import io.mediagateway.sync.model.ChangeCursor;
 import io.mediagateway.sync.model.Unicode;
 import io.mediagateway.sync.query.ChangeHistory;
@@ -142,7 +143,7 @@ public final class WsRoutes {
     }
 
     private String snapshot(String user, String token) {
-        String unavailable = error(null, "unavailable", "the user's state cannot be read right now; deltas still arrive");
+        String unavailable = error(null, "unavailable", "the user's state cannot be read right now; connect again shortly");
         try {
             return api.snapshot(user, token).orElse(unavailable);
         } catch (RuntimeException e) {
@@ -156,7 +157,7 @@ public final class WsRoutes {
         String text = snapshot(user, token);
         JsonNode snapshot = Json.parse(text);
         if (!"snapshot".equals(snapshot.path("type").asText())) {
-            return WsClient.Opening.of(text);
+            return WsClient.Opening.failed(text); // the error saying why it cannot be read now
         }
         if (reset) {
             ((ObjectNode) snapshot).put("reset", true);
@@ -195,6 +196,9 @@ public final class WsRoutes {
             }
             return new WsClient.Opening(messages, ChangeCursor.decode(user, cursor).orElse(null));
         } catch (ApiRoutes.ApiException e) {
+            if (e.status == HttpStatus.SERVICE_UNAVAILABLE) {
+                return WsClient.Opening.failed(error(null, e.code, e.getMessage()));
+            }
             WsClient.Opening reset = snapshotOpening(user, token, true);
             List<String> withError = new ArrayList<>();
             withError.add(error(null, e.code, e.getMessage()));

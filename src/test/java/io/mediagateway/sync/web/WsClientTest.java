@@ -17,10 +17,16 @@ class WsClientTest {
         String inFlight;
         Runnable done;
         int concurrent;
+        Integer closedWith;
 
         @Override
         public boolean isOpen() {
-            return true;
+            return closedWith == null;
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closedWith = code;
         }
 
         @Override
@@ -92,5 +98,34 @@ class WsClientTest {
         client.offer("ack");
         socket.drain();
         assertThat(socket.delivered).containsExactly("changes-up-to-5", "d6", "other-history", "ack");
+    }
+
+    @Test
+    void anOpeningThatCannotBeReadSaysWhyAndClosesWithoutSendingLiveDeltasWithoutTheirBase() {
+        SlowSocket socket = new SlowSocket();
+        WsClient.Opening unavailable = WsClient.Opening.failed("{\"type\":\"error\",\"error\":\"unavailable\"}");
+        WsClient client = new WsClient("alice", "phone", socket, () -> unavailable, () -> unavailable);
+        client.offer("d1", new ChangeCursor(7, 1));
+        client.start();
+        client.offer("d2", new ChangeCursor(7, 2));
+        socket.drain();
+        assertThat(socket.delivered).containsExactly("{\"type\":\"error\",\"error\":\"unavailable\"}");
+        assertThat(socket.closedWith).isEqualTo(WsClient.TRY_AGAIN_LATER);
+    }
+
+    @Test
+    void aClientBehindWhoseSnapshotCannotBeReadIsToldAndClosedRatherThanLeftWithAGap() {
+        SlowSocket socket = new SlowSocket();
+        WsClient.Opening first = new WsClient.Opening(List.of("snapshot"), new ChangeCursor(7, 1));
+        WsClient client = new WsClient("alice", "phone", socket, () -> first,
+                () -> WsClient.Opening.failed("unavailable"));
+        client.start();
+        for (int i = 0; i < WsClient.MAX_QUEUED + 10; i++) {
+            client.offer("d" + i, new ChangeCursor(7, 2 + i));
+        }
+        client.offer("after-overflow", new ChangeCursor(7, 1000));
+        socket.drain();
+        assertThat(socket.delivered).containsExactly("snapshot", "unavailable");
+        assertThat(socket.closedWith).isEqualTo(WsClient.TRY_AGAIN_LATER);
     }
 }
