@@ -106,8 +106,6 @@ describe("offline", () => {
     const { client: c, deltas, urls } = await client(u, "phone-1");
     const statuses = [];
     c.on("status", (s) => statuses.push(s));
-    c.on("status", (s) => console.log(new Date().toISOString(), "STATUS", s)); // TRACE
-    c.on("error", (e) => console.log(new Date().toISOString(), "ERROR", e.code, e.message)); // TRACE
     await c.connect();
     await c.watchlist.add("tmdb:1");
 
