@@ -134,6 +134,11 @@ export interface SyncClientOptions {
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
   /** A session not live this long after it opened is dropped and tried again (default 15000). */
   connectTimeoutMs?: number;
+  /**
+   * Where `online` events come from (default: the browser's window): when the network is back, a connection
+   * waiting for its backoff timer is tried at once.
+   */
+  network?: EventTarget;
   /** One REST request's limit (default 10000). */
   requestTimeoutMs?: number;
   /** How long an acknowledged write stays shown if the service's state does not show it back (default 5000). */

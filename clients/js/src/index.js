@@ -65,6 +65,15 @@ export class SyncClient {
   #requests = new Map();
   #requestId = 0;
   #pumping = false;
+  #network = null;
+  /** The network is back (the browser's `online` event): a connection waiting for its backoff timer is tried now. */
+  #onOnline = () => {
+    if (this.#wanted && !this.#closed && !this.#ws && this.#reconnectTimer) {
+      clearTimeout(this.#reconnectTimer);
+      this.#attempt = 0;
+      this.#open();
+    }
+  };
 
   /**
    * @param {object} options see index.d.ts: baseUrl, token, deviceId, WebSocket, fetch, storage, maxPendingWrites,
@@ -80,6 +89,8 @@ export class SyncClient {
     this.#claims = claimsOf(options.token);
     this.#WebSocket = options.WebSocket ?? null; // else the platform's, looked up at each connection
     this.#fetch = options.fetch ?? globalThis.fetch?.bind(globalThis);
+    this.#network = options.network ?? (typeof globalThis.addEventListener === "function" ? globalThis : null);
+    this.#network?.addEventListener("online", this.#onOnline);
     if (!this.#WebSocket && !globalThis.WebSocket) {
       throw new TypeError("no WebSocket class: pass { WebSocket } (Node.js 20 has one with --experimental-websocket)");
     }
@@ -219,6 +230,7 @@ export class SyncClient {
   /** Ends the session (the device goes offline with reason `leave`); writes not yet acknowledged stay stored. */
   async close() {
     this.#closed = true;
+    this.#network?.removeEventListener("online", this.#onOnline);
     this.#wanted = false;
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#connectTimer);

@@ -49,3 +49,48 @@ test("a session not live in time is dropped and tried again, even when its close
   assert.equal(SilentSocket.opened[0].closedWith, 4000, "the stuck session was told why it is dropped");
   assert.deepEqual(statuses.slice(0, 4), ["connecting", "offline", "connecting", "offline"]);
 });
+
+/** A socket the network refuses at once (the device is offline). */
+class RefusedSocket extends EventTarget {
+  static opened = 0;
+
+  constructor(url) {
+    super();
+    this.url = url;
+    this.readyState = 0;
+    RefusedSocket.opened++;
+    setTimeout(() => {
+      this.readyState = 3;
+      this.dispatchEvent(new Event("error"));
+      this.dispatchEvent(Object.assign(new Event("close"), { code: 1006, reason: "" }));
+    }, 1);
+  }
+
+  send() {}
+
+  close() {}
+}
+
+test("the network's online event tries a waiting connection at once instead of at the end of its backoff", async () => {
+  RefusedSocket.opened = 0;
+  const network = new EventTarget();
+  const client = new SyncClient({
+    baseUrl: "http://sync.invalid",
+    token: token({ sub: "u1", device_id: "d1" }),
+    WebSocket: RefusedSocket,
+    fetch: () => Promise.reject(new Error("no network in this test")),
+    storage: new MemoryStorage(),
+    network,
+    reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 },
+  });
+  client.connect().catch(() => {});
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(RefusedSocket.opened, 1, "the first attempt, refused; the next waits 30–60 s");
+  network.dispatchEvent(new Event("online"));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(RefusedSocket.opened, 2, "tried again as soon as the network said it is back");
+  await client.close();
+  network.dispatchEvent(new Event("online"));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(RefusedSocket.opened, 2, "a closed client does not listen any more");
+});
