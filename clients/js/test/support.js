@@ -190,7 +190,13 @@ export class Proxy {
       for (const [a, b] of [[inbound, outbound], [outbound, inbound]]) {
         this.sockets.add(a);
         a.on("error", () => b.destroy());
-        a.on("close", () => { this.sockets.delete(a); b.destroy(); });
+        // A side that closed cleanly has its last bytes (a close frame, an error message) still to be written to the other:
+        // end that one, do not destroy it, or they are lost and the client sees a drop (1006) instead of the close.
+        a.on("close", (hadError) => {
+          this.sockets.delete(a);
+          if (hadError) b.destroy();
+          else b.end();
+        });
         a.pipe(b);
       }
     });
