@@ -196,9 +196,7 @@ public final class ReadRouter {
                         forward.get().authorization(), Duration.ofNanos(Math.min(left, OwnerClient.TIMEOUT.toNanos())));
                 boolean ownerUnavailable = answer.isPresent() && answer.get().statusCode() == 503;
                 if (answer.isPresent() && !(standbyMayAnswer && ownerUnavailable)) {
-                    HttpResponse<byte[]> r = answer.get();
-                    return new Relayed(r.statusCode(), r.body(), r.headers().firstValue(OwnerClient.STALENESS),
-                            r.headers().firstValue("Retry-After"));
+                    return relayed(answer.get());
                 }
             }
             if (remote.fallback().isPresent()) {
