@@ -31,7 +31,8 @@ final class StoreLags {
     private final Executor background;
     private final LongSupplier nanoTime;
     private final AtomicBoolean measuring = new AtomicBoolean();
-    private volatile Map<Integer, Lag> known = Map.of();
+    /** Null until a measurement of this generation ends. */
+    private volatile Map<Integer, Lag> known;
     private volatile long measuredAtNanos;
     /** Bumped by {@link #forget()}: a measurement begun before it is not kept. */
     private final AtomicLong generation = new AtomicLong();
@@ -57,11 +58,11 @@ final class StoreLags {
 
     /** The last measured lag of {@code partition} here, at once; starts a new measurement when the last is not fresh. */
     Optional<Lag> of(int partition) {
-        long now = nanoTime.getAsLong();
-        if (now - measuredAtNanos > FRESH.toNanos() || known.isEmpty()) {
+        Map<Integer, Lag> lags = known;
+        if (lags == null || nanoTime.getAsLong() - measuredAtNanos > FRESH.toNanos()) {
             measureInBackground();
         }
-        return Optional.ofNullable(known.get(partition));
+        return lags == null ? Optional.empty() : Optional.ofNullable(lags.get(partition));
     }
 
     /** What a stale read of {@code partition} says of its copy ({@code X-Sync-Staleness}). */
@@ -79,8 +80,7 @@ final class StoreLags {
     /** The partitions here have changed (a rebalance): what was measured no longer describes them. */
     void forget() {
         generation.incrementAndGet();
-        known = Map.of();
-        measuredAtNanos = 0;
+        known = null;
     }
 
     private void measureInBackground() {
@@ -97,8 +97,8 @@ final class StoreLags {
                         Map<Integer, Lag> lags = new HashMap<>();
                         measured.forEach((partition, lag) -> lags.put(partition,
                                 new Lag(lag.offsetLag(), lag.currentOffsetPosition(), lag.endOffsetPosition(), at)));
-                        known = Map.copyOf(lags);
                         measuredAtNanos = at;
+                        known = Map.copyOf(lags);
                     }
                 } catch (RuntimeException notNow) {
                     // the streams are not running, or the brokers did not answer: keep what is known, try again later

@@ -69,6 +69,20 @@ class StoreLagsTest {
     }
 
     @Test
+    void aMeasurementThatFoundNoCopyHereIsNotRepeatedWhileFresh() {
+        AtomicInteger calls = new AtomicInteger();
+        StoreLags lags = new StoreLags(() -> {
+            calls.incrementAndGet();
+            return Map.of();
+        }, background::add, now::get);
+        lags.of(3);
+        runBackground();
+        assertThat(lags.staleness(3)).isEqualTo("stale; lag unknown");
+        assertThat(background).isEmpty();
+        assertThat(calls.get()).isEqualTo(1);
+    }
+
+    @Test
     void aRebalanceForgetsWhatWasMeasuredAndAMeasurementBegunBeforeItIsNotKept() {
         StoreLags lags = new StoreLags(() -> Map.of(3, lagInfo(90, 100)), background::add, now::get);
         lags.of(3);
