@@ -64,8 +64,8 @@ final class Egresses implements AutoCloseable {
                     pn.cipherKey().isPresent() ? ", broadcasts encrypted with PUBNUB_CIPHER_KEY" : "",
                     pn.access().userKeysSecret().isPresent() ? ", users' channels with each user's own key"
                             : pn.cipherKey().isPresent() ? ", users' channels too" : "");
-            egresses.loop(Topics.STATE_DELTAS.name(), new PubNubSink(connection, deadLetters, sinkMetrics,
-                    Backoff.DEFAULT, config.pubnubConcurrency()), sinkMetrics);
+            egresses.loop(Topics.STATE_DELTAS.name(), new PubNubSink("pubnub", PubNubSink.deltas(config.regions().self()),
+                    connection, deadLetters, sinkMetrics, Backoff.DEFAULT, config.pubnubConcurrency()), sinkMetrics);
             // The live analytics application's trending list (not its replays') to global.trending.
             EgressMetrics trendingMetrics = new EgressMetrics(metrics.registry(), "trending-pubnub");
             egresses.loop(Topics.TRENDING.name(), new PubNubSink("trending-pubnub",

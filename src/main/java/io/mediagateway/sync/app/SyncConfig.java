@@ -5,6 +5,7 @@ import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.model.PresenceTimeouts;
 import io.mediagateway.sync.query.ReadRouter;
 import io.mediagateway.sync.query.UserStateReader;
+import io.mediagateway.sync.topics.Regions;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.BoundedRocksDb;
 import io.mediagateway.sync.topology.HistoryLimits;
@@ -57,7 +58,9 @@ public record SyncConfig(
         long presenceBackgroundTimeoutMs,
         HistoryLimits history,
         Duration trendingPublishInterval,
-        Duration kafkaSessionTimeout) {
+        Duration kafkaSessionTimeout,
+        Regions regions,
+        boolean mirror) {
 
     public static final int DEFAULT_PORT = 8083;
     public static final int DEFAULT_EMBEDDED_KAFKA_PORT = 9092;
@@ -175,11 +178,13 @@ public record SyncConfig(
                 Duration.ofDays(1).toMillis()));
         Duration kafkaSession = Duration.ofMillis(r.longValue("SYNC_KAFKA_SESSION_TIMEOUT_MS", DEFAULT_KAFKA_SESSION_TIMEOUT_MS,
                 6_000, 300_000));
+        Regions regions = readRegions(r);
+        boolean mirror = r.bool("SYNC_MIRROR", true);
         r.throwIfInvalid();
         return new SyncConfig(host, port, bootstrap, kafkaPort, postgres, applicationId, dataDir, instanceId, advertised,
                 jwtSecret, presence, skew, watchlist, pubnub, threads, commitInterval, standbys, rocksDb, viewCache, dedup, perUser,
                 perDevice, maxWaitingReads, presenceCheck, egress, egressBatch, pubnubConcurrency, startup, shutdown, analytics, serving,
-                background, new HistoryLimits(historyChanges, historyRetention), trendingPublish, kafkaSession);
+                background, new HistoryLimits(historyChanges, historyRetention), trendingPublish, kafkaSession, regions, mirror);
     }
 
     /** The URL other instances use to reach this one; defaults to {@code http://localhost:<bound port>}. */
@@ -190,7 +195,7 @@ public record SyncConfig(
     /** The topology's settings from this configuration. */
     public SyncTopology.Settings topologySettings() {
         return new SyncTopology.Settings(Topics.DEVICE_EVENTS.definition().partitions(), presenceTimeoutMs, maxClockSkewMs,
-                watchlistPolicy, dedupWindow, presenceCheckInterval, false, presenceBackgroundTimeoutMs, history);
+                watchlistPolicy, dedupWindow, presenceCheckInterval, false, presenceBackgroundTimeoutMs, history, regions);
     }
 
     public boolean embeddedKafka() {
@@ -231,6 +236,24 @@ public record SyncConfig(
                 AnalyticsSettings.DEFAULT_TRENDING_INTERVAL.toMillis(), 10, 3_600_000));
         int threads = r.integer("SYNC_ANALYTICS_STREAM_THREADS", 1, 1, 64);
         return new Analytics(enabled, id, grace, retention, session, trending, threads);
+    }
+
+    /** {@code SYNC_REGION} and {@code SYNC_PEER_REGIONS} (contract §16). */
+    private static Regions readRegions(EnvReader r) {
+        Optional<String> self = r.optional("SYNC_REGION");
+        Optional<String> peers = r.optional("SYNC_PEER_REGIONS");
+        if (peers.isPresent() && self.isEmpty()) {
+            r.problem("SYNC_PEER_REGIONS is set without SYNC_REGION (this region's name: its peers read its events as "
+                    + "<SYNC_REGION>.sync.device-events)");
+            return Regions.NONE;
+        }
+        try {
+            return Regions.parse(self, peers);
+        } catch (IllegalArgumentException e) {
+            r.problem(peers.isPresent() ? "SYNC_PEER_REGIONS" : "SYNC_REGION", "must be name=bootstrap[,name=bootstrap…] "
+                    + "with region names of " + Regions.NAME_RULE + ": " + e.getMessage(), peers.orElse(self.orElse("")));
+            return Regions.NONE;
+        }
     }
 
     private static Postgres readPostgres(EnvReader r) {

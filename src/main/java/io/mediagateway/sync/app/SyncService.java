@@ -7,6 +7,8 @@ import io.mediagateway.sync.analytics.AnalyticsTopology;
 import io.mediagateway.sync.analytics.StreamsAnalyticsSource;
 import io.mediagateway.sync.app.embedded.EmbeddedDatabase;
 import io.mediagateway.sync.app.embedded.EmbeddedKafka;
+import io.mediagateway.sync.app.regions.Mirror;
+import io.mediagateway.sync.app.regions.ReplicationLag;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.StateCodec;
 import io.mediagateway.sync.crdt.Hlc;
@@ -46,6 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
@@ -97,6 +100,8 @@ public final class SyncService implements AutoCloseable {
     private volatile Optional<SinkDatabase> database = Optional.empty();
     private WebServer web;
     private volatile KafkaStreams streams;
+    /** Each peer region's replication lag; null without peers. */
+    private ReplicationLag regionLag;
     private volatile KafkaStreams analytics;
     private final AnalyticsCounters analyticsCounters = new AnalyticsCounters();
     private volatile HostInfo self;
@@ -150,11 +155,12 @@ public final class SyncService implements AutoCloseable {
         startKafkaAndPostgres();
         jwtSecret = config.jwtSecret().orElseGet(this::randomSecret);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            new TopicProvisioner(admin, config.startupTimeout()).ensure(Topics.definitions());
+            new TopicProvisioner(admin, config.startupTimeout()).ensure(config.regions().topicDefinitions());
         }
         ObjectMapper json = Json.mapper();
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         resources.push(new NamedCloseable("admin client", admin));
+        startRegions(admin);
         KafkaEventSink sink = new KafkaEventSink(bootstrapServers);
         resources.push(new NamedCloseable("API producer", sink));
         metrics.bind(sink.clientMetrics());
@@ -237,6 +243,32 @@ public final class SyncService implements AutoCloseable {
                 () -> new Readiness.Status(true, "EGRESS"), Json.mapper(), metrics.registry(), c -> { });
         log.info("media-gateway-sync egress is up: {} on Kafka {}, health on http://{}:{}",
                 egress.names(), bootstrapServers, config.host(), web.port());
+    }
+
+    /**
+     * With peer regions (contract §16): MirrorMaker 2 for the flows into this region (unless {@code SYNC_MIRROR=off}:
+     * a standalone MM2 carries them), and the replication lag per peer.
+     */
+    private void startRegions(Admin admin) {
+        if (!config.regions().active()) {
+            config.regions().self().ifPresent(r -> log.info("Region {}: no peers (SYNC_PEER_REGIONS unset)", r));
+            return;
+        }
+        if (config.mirror()) {
+            int brokers;
+            try {
+                brokers = admin.describeCluster().nodes().get(config.startupTimeout().toMillis(), TimeUnit.MILLISECONDS).size();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot describe the cluster for MirrorMaker 2: " + e.getMessage(), e);
+            }
+            resources.push(new NamedCloseable("MirrorMaker 2", Mirror.start(config.regions(), bootstrapServers,
+                    Math.min(3, brokers))));
+        } else {
+            log.info("Region {}: SYNC_MIRROR=off, a MirrorMaker 2 of its own carries {} into this cluster",
+                    config.regions().self().orElseThrow(), config.regions().peers().keySet());
+        }
+        regionLag = new ReplicationLag(admin, config.regions(), metrics.registry(), System::currentTimeMillis).start();
+        resources.push(new NamedCloseable("replication lag", regionLag));
     }
 
     /** The egress consumers (started after the pool, closed before it). */

@@ -47,6 +47,12 @@ public final class Topics {
     public static final Topic<String, String> PUBNUB_INGRESS =
             Topic.load("sync.pubnub-ingress", Serdes.String(), Serdes.String());
 
+    /**
+     * The header of a record of {@link #STATE_DELTAS} naming the region whose input made the change (contract §16),
+     * absent without regions and on a change every region makes alike (a device's timeout).
+     */
+    public static final String REGION_HEADER = "sync.region";
+
     private static final List<Topic<?, ?>> ALL = List.of(DEVICE_EVENTS, STATE_DELTAS, DEAD_LETTERS, CONTENT_HOURLY,
             TRENDING, NOTIFICATIONS, BROADCASTS, PUBNUB_INGRESS);
 

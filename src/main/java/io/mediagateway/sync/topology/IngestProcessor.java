@@ -118,7 +118,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         pace(commitPace.noteRecord(record.timestamp(), context.currentSystemTimeMs()));
         DeadLetters.Origin origin = origin(record);
         try {
-            if (Topics.NOTIFICATIONS.name().equals(origin.topic())) {
+            if (Topics.NOTIFICATIONS.name().equals(settings.regions().localName(origin.topic()))) {
                 notification(record, origin);
             } else {
                 handle(record, origin);
@@ -174,10 +174,10 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             log.debug("Duplicate message_id {} of user {} at {}: ignored", event.messageId(), user, origin);
             return;
         }
-        Stamp stamp = new Stamp(clock.observe(event, record.timestamp()), event.deviceId());
+        Stamp stamp = new Stamp(clock.observe(event, record.timestamp(), settings.regions().active()), event.deviceId());
         // When the record says it happened (never later than now): presence is judged by it.
         long seenAt = Math.max(0, Math.min(record.timestamp(), wallNow));
-        Deltas out = new Deltas(user, origin, record.timestamp(), this::emitDelta);
+        Deltas out = new Deltas(user, origin, settings.regions(), record.timestamp(), this::emitDelta);
         IngestEvent.Payload p = event.payload();
         if (p instanceof IngestEvent.WatchlistAdd add) {
             String tag = add.uniqueTag() != null ? add.uniqueTag() : stamp.deviceId() + "@" + stamp.hlc();
@@ -217,7 +217,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         String user = userId(record.key());
         Notification n = notificationParser.parse(record.value(), user, record.timestamp());
         if (n.id() == null) {
-            n = n.withId(origin.partition() + "-" + origin.offset());
+            n = n.withId(settings.regions().active() ? regionalId(record) : origin.partition() + "-" + origin.offset());
         }
         long wallNow = context.currentSystemTimeMs();
         time.noteRecord(record.timestamp(), wallNow);
@@ -225,8 +225,26 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             log.debug("Notification of user {} at {} from before the user's erasure: passed over", user, origin);
             return;
         }
-        Deltas out = new Deltas(user, origin, record.timestamp(), this::emitDelta);
-        notifications.arrived(out, n, clock.stamp(record.timestamp()), record.timestamp(), wallNow);
+        Deltas out = new Deltas(user, origin, settings.regions(), record.timestamp(), this::emitDelta);
+        notifications.arrived(out, n, clock.stamp(record.timestamp(), settings.regions().active()), record.timestamp(),
+                wallNow);
+    }
+
+    /**
+     * The id of a notification sent without one, in a region with peers: its place in the log differs between the
+     * region it was sent to and the remote topic that carries it to the others, so the id is made of what every
+     * region reads alike — the record's key, timestamp and value ({@code h} and 24 hex digits of their SHA-256).
+     */
+    private static String regionalId(Record<byte[], byte[]> record) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(record.key() == null ? new byte[0] : record.key());
+            sha.update(ByteBuffer.allocate(Long.BYTES).putLong(record.timestamp()).array());
+            sha.update(record.value() == null ? new byte[0] : record.value());
+            return "h" + java.util.HexFormat.of().formatHex(sha.digest(), 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     private static boolean isTimedHeartbeat(IngestEvent event) {
@@ -256,9 +274,17 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         return user;
     }
 
-    /** A delta: appended to the user's history (which gives it its cursor), then written. */
-    private void emitDelta(String user, Delta delta, long timestamp) {
-        emit(new Record<>(user, history.append(user, delta, timestamp), timestamp), DELTAS_SINK);
+    /**
+     * A delta: appended to the user's history (which gives it its cursor), then written — with a {@code sync.region}
+     * header naming the region its input was written in, when regions are configured (the PubNub egress publishes only
+     * its own region's: contract §16).
+     */
+    private void emitDelta(String user, Delta delta, long timestamp, String region) {
+        Record<Object, Object> out = new Record<>(user, history.append(user, delta, timestamp), timestamp);
+        if (region != null) {
+            out.headers().add(Topics.REGION_HEADER, region.getBytes(StandardCharsets.UTF_8));
+        }
+        emit(out, DELTAS_SINK);
     }
 
     /** Writes a delta or dead letter, unless the topology is {@linkplain SyncTopology.Settings#silent() silent}. */

@@ -2,8 +2,10 @@ package io.mediagateway.sync.topology;
 
 import io.mediagateway.sync.crdt.OrElement;
 import io.mediagateway.sync.model.PresenceTimeouts;
+import io.mediagateway.sync.topics.Regions;
 import io.mediagateway.sync.topics.Topics;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -31,6 +33,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *                                                                 (10 stores, presence sweep)
  * sync.broadcasts ─── broadcast-check ─── sync.dead-letters (what is not a broadcast; the rest is every instance's)
  * </pre>
+ *
+ * With peer regions (contract §16) the events' and notifications' sources also read the peers' remote topics
+ * ({@code eu.sync.device-events}, {@code eu.sync.notifications}): the same partitions and the same users on each, so
+ * one task holds a partition of users whichever region their events were written in.
  *
  * Records arrive as raw bytes (key and value), so no record can break a deserializer; ingest decodes
  * and validates them itself and dead-letters what it rejects. Notifications go to the same processor as the
@@ -73,10 +79,11 @@ public final class SyncTopology {
      * @param backgroundTimeoutMs   a device whose last heartbeat said {@code app_state: background} is offline
      *                              after this long without a heartbeat (contract §12)
      * @param history               how much of each user's change history is kept (contract §13)
+     * @param regions               this region and its peers, whose remote topics are read beside the own ones (§16)
      */
     public record Settings(int inputPartitions, long presenceTimeoutMs, long maxClockSkewMs,
                            OrElement.Policy watchlistPolicy, Duration dedupWindow, Duration presenceCheckInterval,
-                           boolean silent, long backgroundTimeoutMs, HistoryLimits history) {
+                           boolean silent, long backgroundTimeoutMs, HistoryLimits history, Regions regions) {
         public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(1);
         public static final Duration DEFAULT_PRESENCE_CHECK = Duration.ofSeconds(1);
 
@@ -86,6 +93,15 @@ public final class SyncTopology {
             }
             new PresenceTimeouts(presenceTimeoutMs, backgroundTimeoutMs);
             Objects.requireNonNull(history, "history");
+            Objects.requireNonNull(regions, "regions");
+        }
+
+        /** One region. */
+        public Settings(int inputPartitions, long presenceTimeoutMs, long maxClockSkewMs, OrElement.Policy watchlistPolicy,
+                        Duration dedupWindow, Duration presenceCheckInterval, boolean silent, long backgroundTimeoutMs,
+                        HistoryLimits history) {
+            this(inputPartitions, presenceTimeoutMs, maxClockSkewMs, watchlistPolicy, dedupWindow, presenceCheckInterval,
+                    silent, backgroundTimeoutMs, history, Regions.NONE);
         }
 
         /** The contract's defaults for the background timeout and the history. */
@@ -98,13 +114,19 @@ public final class SyncTopology {
         /** The same settings, writing nothing (see {@code silent}). */
         public Settings silenced() {
             return new Settings(inputPartitions, presenceTimeoutMs, maxClockSkewMs, watchlistPolicy, dedupWindow,
-                    presenceCheckInterval, true, backgroundTimeoutMs, history);
+                    presenceCheckInterval, true, backgroundTimeoutMs, history, regions);
         }
 
         /** The same settings with other presence timeouts and history limits. */
         public Settings with(PresenceTimeouts timeouts, HistoryLimits limits) {
             return new Settings(inputPartitions, timeouts.normalMs(), maxClockSkewMs, watchlistPolicy, dedupWindow,
-                    presenceCheckInterval, silent, timeouts.backgroundMs(), limits);
+                    presenceCheckInterval, silent, timeouts.backgroundMs(), limits, regions);
+        }
+
+        /** The same settings in a region with peers. */
+        public Settings with(Regions otherRegions) {
+            return new Settings(inputPartitions, presenceTimeoutMs, maxClockSkewMs, watchlistPolicy, dedupWindow,
+                    presenceCheckInterval, silent, backgroundTimeoutMs, history, otherRegions);
         }
 
         public PresenceTimeouts presenceTimeouts() {
@@ -124,10 +146,11 @@ public final class SyncTopology {
     /** {@code config} is the application's streams configuration; the topology reads its per-topology settings. */
     public static Topology build(StreamsConfig config, Settings settings) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(config));
-        KStream<byte[], byte[]> notifications = byUser(builder, Topics.NOTIFICATIONS.name(), settings.inputPartitions(),
+        KStream<byte[], byte[]> notifications = byUser(builder, settings.regions().inputs(Topics.NOTIFICATIONS.name()),
+                settings.inputPartitions(),
                 new Names(NOTIFICATIONS_SOURCE, NOTIFICATIONS_ROUTE_DIRECT, NOTIFICATIONS_ROUTE_MISPLACED,
                         NOTIFICATIONS_BY_USER, NOTIFICATIONS_MERGE));
-        eventsByUser(builder, settings.inputPartitions()).merge(notifications, Named.as(INPUTS_MERGE))
+        eventsByUser(builder, settings.inputPartitions(), settings.regions()).merge(notifications, Named.as(INPUTS_MERGE))
                 .process(new IngestSupplier(settings), Named.as(INGEST));
         builder.stream(Topics.BROADCASTS.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                         .withName(BROADCASTS_SOURCE))
@@ -146,7 +169,12 @@ public final class SyncTopology {
      * they arrived on (see {@link PartitionRouter}); the analytics topology reads it the same way.
      */
     public static KStream<byte[], byte[]> eventsByUser(StreamsBuilder builder, int partitions) {
-        return byUser(builder, Topics.DEVICE_EVENTS.name(), partitions,
+        return eventsByUser(builder, partitions, Regions.NONE);
+    }
+
+    /** The same, with the peers' remote copies of {@code sync.device-events} too. */
+    public static KStream<byte[], byte[]> eventsByUser(StreamsBuilder builder, int partitions, Regions regions) {
+        return byUser(builder, regions.inputs(Topics.DEVICE_EVENTS.name()), partitions,
                 new Names(SOURCE, ROUTE_DIRECT, ROUTE_MISPLACED, EVENTS_BY_USER, MERGE));
     }
 
@@ -154,8 +182,8 @@ public final class SyncTopology {
     private record Names(String source, String direct, String misplaced, String repartition, String merge) {
     }
 
-    private static KStream<byte[], byte[]> byUser(StreamsBuilder builder, String topic, int partitions, Names names) {
-        KStream<byte[], byte[]> input = builder.stream(topic,
+    private static KStream<byte[], byte[]> byUser(StreamsBuilder builder, List<String> topics, int partitions, Names names) {
+        KStream<byte[], byte[]> input = builder.stream(topics,
                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(names.source()));
         KStream<byte[], byte[]> direct = input.processValues(() -> new PartitionRouter(true, partitions),
                 Named.as(names.direct()));

@@ -1,12 +1,14 @@
 package io.mediagateway.sync.app.cli;
 
 import io.mediagateway.sync.topics.TopicDefinition;
+import io.mediagateway.sync.topics.Regions;
 import io.mediagateway.sync.topics.TopicProvisioner;
 import io.mediagateway.sync.topics.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -50,7 +52,15 @@ final class TopicsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout " + e.getMessage());
         }
-        List<TopicDefinition> definitions = Topics.definitions();
+        List<TopicDefinition> definitions;
+        try {
+            // With SYNC_REGION and SYNC_PEER_REGIONS, the peers' remote topics too (contract §16).
+            definitions = Regions.parse(Optional.ofNullable(System.getenv("SYNC_REGION")).filter(s -> !s.isBlank()),
+                    Optional.ofNullable(System.getenv("SYNC_PEER_REGIONS"))).topicDefinitions();
+        } catch (IllegalArgumentException e) {
+            err.println("SYNC_REGION / SYNC_PEER_REGIONS: " + e.getMessage());
+            return 2;
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<String> created = new TopicProvisioner(admin, wait).ensure(definitions);
             for (TopicDefinition def : definitions) {

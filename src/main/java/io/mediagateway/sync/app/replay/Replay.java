@@ -138,7 +138,7 @@ public final class Replay {
         validate(plan);
         long startNanos = System.nanoTime();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            new TopicProvisioner(admin, config.startupTimeout()).ensure(Topics.definitions());
+            new TopicProvisioner(admin, config.startupTimeout()).ensure(config.regions().topicDefinitions());
             Properties props = properties(plan.into());
             Topology topology = topology(plan, props);
             requireNoMembers(admin, plan.into());

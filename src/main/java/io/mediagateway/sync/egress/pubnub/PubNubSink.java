@@ -18,6 +18,7 @@ import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Broadcast;
 import io.mediagateway.sync.model.Delta;
 import io.mediagateway.sync.model.PubNubAccess;
+import io.mediagateway.sync.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,18 +122,34 @@ public final class PubNubSink implements DeltaSink {
      * ({@link Delta#channel()}), meta {@code delta_id}. A notification that expired while it waited is not
      * published (contract §14).
      */
-    public static final Router DELTAS = r -> {
-        byte[] record = r.value();
-        Delta delta = DeltaCodec.decode(record);
-        if (delta instanceof Delta.NotificationShown n && n.notification().expiredAt(System.currentTimeMillis())) {
-            return null;
-        }
-        // An erasure (contract §16) first deletes what PubNub's history keeps of the user's channels, then is published.
-        List<String> erase = delta instanceof Delta.UserErased
-                ? Arrays.stream(PubNubAccess.UserChannelKind.values()).map(k -> k.channel(delta.userId())).toList()
-                : List.of();
-        return new Route(delta.userId(), delta.channel(), Map.of("delta_id", delta.deltaId()), record, delta.userId(), erase);
-    };
+    public static final Router DELTAS = deltas(Optional.empty());
+
+    /**
+     * The deltas of {@link #DELTAS} in region {@code region} (contract §16): every region makes its own deltas of every
+     * region's events, and PubNub is one for all of them, so a region publishes only the deltas whose input was written
+     * in it (header {@code sync.region}) and those every region makes alike (no header: a device's timeout).
+     */
+    public static Router deltas(Optional<String> region) {
+        byte[] own = region.map(r -> r.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        return r -> {
+            if (own != null) {
+                Header origin = r.headers().lastHeader(Topics.REGION_HEADER);
+                if (origin != null && !Arrays.equals(own, origin.value())) {
+                    return null;
+                }
+            }
+            byte[] record = r.value();
+            Delta delta = DeltaCodec.decode(record);
+            if (delta instanceof Delta.NotificationShown n && n.notification().expiredAt(System.currentTimeMillis())) {
+                return null;
+            }
+            // An erasure (contract §16) first deletes what PubNub's history keeps of the user's channels, then is published.
+            List<String> erase = delta instanceof Delta.UserErased
+                    ? Arrays.stream(PubNubAccess.UserChannelKind.values()).map(k -> k.channel(delta.userId())).toList()
+                    : List.of();
+            return new Route(delta.userId(), delta.channel(), Map.of("delta_id", delta.deltaId()), record, delta.userId(), erase);
+        };
+    }
 
     /** The channel of the trending list. */
     public static final String TRENDING_CHANNEL = "global.trending";

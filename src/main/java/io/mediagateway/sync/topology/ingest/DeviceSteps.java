@@ -40,7 +40,7 @@ public final class DeviceSteps {
     void timedOut(String user, String deviceId, DeviceRecord before, DeviceRecord timedOut, long timestamp) {
         stores.putDevice(user, deviceId, before, timedOut);
         Delta delta = DeviceChanges.timeoutDelta(user, deviceId, timedOut);
-        timeouts.delta(user, delta, timestamp);
+        timeouts.delta(user, delta, timestamp, null);
     }
 
     /**

@@ -20,9 +20,11 @@ public final class TaskClock {
         this.clock = context.getStateStore(SyncStores.CLOCK);
     }
 
-    /** The event HLC, and the clock updated with it. */
-    public long observe(IngestEvent event, long recordTimestamp) {
-        return event.hasHlc() ? observe(event.hlc()) : stamp(recordTimestamp);
+    /**
+     * The event HLC, and the clock updated with it. {@code regional}: see {@link #stamp(long, boolean)}.
+     */
+    public long observe(IngestEvent event, long recordTimestamp, boolean regional) {
+        return event.hasHlc() ? observe(event.hlc()) : stamp(recordTimestamp, regional);
     }
 
     /** The clock updated with an HLC the input carries; that HLC. */
@@ -34,10 +36,19 @@ public final class TaskClock {
         return eventHlc;
     }
 
-    /** A fresh HLC for input without a time of its own (an event, a notification), from its record's timestamp. */
-    public long stamp(long recordTimestamp) {
-        long hlc = Math.max(Hlc.pack(Math.max(0L, recordTimestamp), 0), last() + 1);
-        clock.put(KEY, hlc);
+    /**
+     * A fresh HLC for input without a time of its own (an event, a notification), from its record's timestamp: above
+     * every HLC the task has seen. {@code regional} (a region with peers, contract §16): the record's timestamp with
+     * logical 0 and nothing else — each region reads the same record in its own order, among other records, so a
+     * stamp that depended on what came before would differ between regions and the CRDTs would not converge.
+     * MirrorMaker 2 keeps a record's timestamp, so every region stamps it alike.
+     */
+    public long stamp(long recordTimestamp, boolean regional) {
+        long own = Hlc.pack(Math.max(0L, recordTimestamp), 0);
+        long hlc = regional ? own : Math.max(own, last() + 1);
+        if (hlc > last()) {
+            clock.put(KEY, hlc);
+        }
         return hlc;
     }
 
