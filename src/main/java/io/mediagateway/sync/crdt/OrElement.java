@@ -157,6 +157,26 @@ public final class OrElement<M extends Comparable<? super M>> {
         return normalise(new TreeMap<>(live), c, d, r, policy);
     }
 
+    /**
+     * The clock entry that removes every device's adds up to its HLC (no device id has a {@code *}): what a remove
+     * without observed tags leaves in a region with peers ({@link #removeOlder}).
+     */
+    public static final String EVERY_DEVICE = "*";
+
+    /**
+     * Removes every add older than {@code stamp}, whichever device made it and whenever it arrives — a remove without
+     * observed tags in a region with peers (contract §16). "Every tag the server holds" depends on what reached this
+     * region first, so two regions would remove different tags; "every add made before the remove" is the same
+     * everywhere. An add made at the remove's HLC or later stays (add wins).
+     */
+    public OrElement<M> removeOlder(Stamp stamp, Policy policy) {
+        SortedMap<String, Long> c = new TreeMap<>(clock);
+        c.merge(EVERY_DEVICE, stamp.hlc() - 1, Math::max);
+        SortedMap<String, Long> r = new TreeMap<>(removers);
+        r.merge(stamp.deviceId(), stamp.hlc(), Math::max);
+        return normalise(new TreeMap<>(live), c, new TreeMap<>(deferred), r, policy);
+    }
+
     /** The join of two states: commutative, associative and idempotent. */
     public OrElement<M> merge(OrElement<M> other, Policy policy) {
         SortedMap<String, Dot<M>> l = new TreeMap<>(live);
@@ -219,7 +239,9 @@ public final class OrElement<M extends Comparable<? super M>> {
     }
 
     private static <M> void dropRemoved(SortedMap<String, Dot<M>> live, SortedMap<String, Long> clock) {
-        live.values().removeIf(dot -> dot.stamp().hlc() <= clock.getOrDefault(dot.stamp().deviceId(), -1L));
+        long everyDevice = clock.getOrDefault(EVERY_DEVICE, -1L);
+        live.values().removeIf(dot -> dot.stamp().hlc() <= Math.max(everyDevice,
+                clock.getOrDefault(dot.stamp().deviceId(), -1L)));
     }
 
     /** Two adds of one tag (a duplicate, or a buggy client reusing a tag): keep one, deterministically. */

@@ -183,8 +183,10 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             String tag = add.uniqueTag() != null ? add.uniqueTag() : stamp.deviceId() + "@" + stamp.hlc();
             watchlist.apply(out, add.contentId(), "add", stamp, e -> e.add(tag, stamp, add.metadata(), settings.watchlistPolicy()));
         } else if (p instanceof IngestEvent.WatchlistRemove remove) {
-            watchlist.apply(out, remove.contentId(), "remove", stamp,
-                    e -> e.remove(remove.observedTags(), stamp, settings.watchlistPolicy()));
+            boolean everyOlder = remove.observedTags() == null && settings.regions().active();
+            watchlist.apply(out, remove.contentId(), "remove", stamp, e -> everyOlder
+                    ? e.removeOlder(stamp, settings.watchlistPolicy())
+                    : e.remove(remove.observedTags(), stamp, settings.watchlistPolicy()));
         } else if (p instanceof IngestEvent.ProgressWrite write) {
             registers.progress(out, write, stamp);
         } else if (p instanceof IngestEvent.ProgressRemove remove) {

@@ -208,4 +208,21 @@ class SyncConfigTest {
         assertThat(config.advertisedUrlFor(41234)).isEqualTo(URI.create("http://sync-1.sync:8083"));
         assertThat(config.port()).isZero();
     }
+
+    @Test
+    void regionsComeFromSyncRegionAndSyncPeerRegions() {
+        SyncConfig config = SyncConfig.fromEnv(Map.of("SYNC_REGION", "eu", "SYNC_PEER_REGIONS", "us=kafka-us:9092"));
+        assertThat(config.regions().self()).contains("eu");
+        assertThat(config.regions().peers()).containsEntry("us", "kafka-us:9092");
+        assertThat(config.topologySettings().regions()).isEqualTo(config.regions());
+        assertThat(config.mirror()).as("MirrorMaker 2 runs in serve unless SYNC_MIRROR=off").isTrue();
+        assertThat(SyncConfig.fromEnv(Map.of()).regions().active()).isFalse();
+
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("SYNC_PEER_REGIONS", "us=kafka-us:9092")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("SYNC_PEER_REGIONS is set without SYNC_REGION")));
+        assertThatThrownBy(() -> SyncConfig.fromEnv(Map.of("SYNC_REGION", "eu", "SYNC_PEER_REGIONS", "us")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .anyMatch(p -> p.startsWith("SYNC_PEER_REGIONS") && p.contains("name=bootstrap")));
+    }
 }

@@ -47,6 +47,26 @@ class OrElementTest {
     }
 
     @Test
+    void aRemoveOfEveryOlderAddEndsTheSameWhicheverOrderTheAddsArriveIn() {
+        // Regions (contract §16): a remove without observed tags removes the adds made before it, wherever they were
+        // written and whenever they arrive; an add made after it stays.
+        OrElement<ContentMetadata> removeFirst = empty()
+                .removeOlder(at(5, "web"), POLICY)
+                .add("older-tv", at(4, "tv"), FIGHT_CLUB, POLICY)
+                .add("newer-phone", at(6, "phone"), FIGHT_CLUB, POLICY)
+                .add("older-phone", at(2, "phone"), FIGHT_CLUB, POLICY);
+        OrElement<ContentMetadata> addsFirst = empty()
+                .add("newer-phone", at(6, "phone"), FIGHT_CLUB, POLICY)
+                .add("older-phone", at(2, "phone"), FIGHT_CLUB, POLICY)
+                .add("older-tv", at(4, "tv"), FIGHT_CLUB, POLICY)
+                .removeOlder(at(5, "web"), POLICY);
+
+        assertThat(removeFirst.live()).containsOnlyKeys("newer-phone");
+        assertThat(codec.encodeElement(addsFirst)).isEqualTo(codec.encodeElement(removeFirst));
+        assertThat(addsFirst.merge(removeFirst, POLICY).live()).containsOnlyKeys("newer-phone");
+    }
+
+    @Test
     void rule1_shouldKeepTheSameDevicesNewerAddWhenTheRemoveSawOnlyTheOlderOne() {
         OrElement<ContentMetadata> element = empty()
                 .add("first", at(1, "phone"), FIGHT_CLUB, POLICY)

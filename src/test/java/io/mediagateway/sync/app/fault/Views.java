@@ -8,11 +8,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** A user's state as the REST API answers it ({@code GET} watchlist, progress, preferences, devices), as the model's view. */
-final class Views {
+public final class Views {
     private Views() {
     }
 
-    static ReferenceModel.UserView of(JsonNode watchlistAnswer, JsonNode progressAnswer, JsonNode preferencesAnswer,
+    public static ReferenceModel.UserView of(JsonNode watchlistAnswer, JsonNode progressAnswer, JsonNode preferencesAnswer,
                                       JsonNode devicesAnswer) {
         Map<String, Set<String>> watchlist = new TreeMap<>();
         for (JsonNode item : watchlistAnswer.path("items")) {
