@@ -38,16 +38,25 @@ public final class KafkaCluster implements AutoCloseable {
     private final int[] brokerPorts;
     private final int[] controllerPorts;
     private final Process[] nodes;
+    /** A second listener per node ({@code REMOTE}), advertised at another port: where a proxy forwards to it. */
+    private final int[] remotePorts;
+    private final int[] remoteAdvertisedPorts;
 
-    private KafkaCluster(Path base, String host, int n) throws IOException {
+    private KafkaCluster(Path base, String host, int n, boolean remote) throws IOException {
         this.base = base;
         this.host = host;
         this.brokerPorts = new int[n];
         this.controllerPorts = new int[n];
         this.nodes = new Process[n];
+        this.remotePorts = remote ? new int[n] : null;
+        this.remoteAdvertisedPorts = remote ? new int[n] : null;
         for (int i = 0; i < n; i++) {
             brokerPorts[i] = Ports.free();
             controllerPorts[i] = Ports.free();
+            if (remote) {
+                remotePorts[i] = Ports.free();
+                remoteAdvertisedPorts[i] = Ports.free();
+            }
         }
     }
 
@@ -56,7 +65,17 @@ public final class KafkaCluster implements AutoCloseable {
      * controllers listen on loopback. Returns once every broker is registered.
      */
     public static KafkaCluster start(String host, int n) throws Exception {
-        KafkaCluster cluster = new KafkaCluster(TestDirs.create("kafka-cluster"), host, n);
+        return start(host, n, false);
+    }
+
+    /**
+     * As {@link #start(String, int)}, each node with a second listener on loopback advertised at another loopback port
+     * ({@link #remoteListenerPort}, {@link #remoteAdvertisedPort}): clients that bootstrap from
+     * {@link #remoteBootstrapServers()} reach the brokers only through what listens at the advertised ports — a proxy
+     * a test can cut, as a link between two regions (RegionsIT).
+     */
+    public static KafkaCluster start(String host, int n, boolean remoteListener) throws Exception {
+        KafkaCluster cluster = new KafkaCluster(TestDirs.create("kafka-cluster"), host, n, remoteListener);
         String clusterId = Uuid.randomUuid().toString();
         for (int i = 0; i < n; i++) {
             cluster.format(i, clusterId);
@@ -75,6 +94,23 @@ public final class KafkaCluster implements AutoCloseable {
             s.add(host + ":" + port);
         }
         return s.toString();
+    }
+
+    /** The bootstrap servers of the second listener (the advertised ports). */
+    public String remoteBootstrapServers() {
+        StringJoiner s = new StringJoiner(",");
+        for (int port : remoteAdvertisedPorts) {
+            s.add("127.0.0.1:" + port);
+        }
+        return s.toString();
+    }
+
+    public int remoteListenerPort(int node) {
+        return remotePorts[node];
+    }
+
+    public int remoteAdvertisedPort(int node) {
+        return remoteAdvertisedPorts[node];
     }
 
     public int size() {
@@ -150,6 +186,11 @@ public final class KafkaCluster implements AutoCloseable {
         p.putAll(EmbeddedKafka.nodeProperties(node + 1, voters.toString(), host, brokerPorts[node], controllerPorts[node],
                 dir.resolve("data"), nodes.length));
         p.put("log.cleaner.dedupe.buffer.size", Integer.toString(8 << 20));
+        if (remotePorts != null) {
+            p.put("listeners", p.get("listeners") + ",REMOTE://127.0.0.1:" + remotePorts[node]);
+            p.put("advertised.listeners", p.get("advertised.listeners") + ",REMOTE://127.0.0.1:" + remoteAdvertisedPorts[node]);
+            p.put("listener.security.protocol.map", p.get("listener.security.protocol.map") + ",REMOTE:PLAINTEXT");
+        }
         // A dead broker leaves the ISRs (and a restarted one is fenced) within seconds, not Kafka's 9 s / 30 s.
         p.put("broker.session.timeout.ms", "6000");
         p.put("broker.heartbeat.interval.ms", "1000");

@@ -33,6 +33,12 @@ public final class EnvironmentHelp {
               PUBNUB_PUBLISH_KEY, PUBNUB_SUBSCRIBE_KEY, PUBNUB_SECRET_KEY, PUBNUB_ORIGIN,
               PUBNUB_SECURE, PUBNUB_CIPHER_KEY
                                             PubNub egress, on when both keys are set
+              SYNC_REGION                   this cluster's region name (unset: one region)
+              SYNC_PEER_REGIONS             the other regions: name=bootstrap[,name=bootstrap…] (brokers of
+                                            one region separated by ; ); their events arrive as
+                                            <name>.sync.device-events and merge into the same state
+              SYNC_MIRROR                   run MirrorMaker 2 for the flows into this region (on); off
+                                            when a standalone MM2 carries them (the mirror command)
               SYNC_EGRESS                   run the PubNub and PostgreSQL egress in this process (on);
                                             off when they run apart, with the egress command
               SYNC_ANALYTICS                run the analytics application in this process (on)

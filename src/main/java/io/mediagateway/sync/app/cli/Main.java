@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.VersionProvider.class,
         description = "Keeps a user's devices in sync (watchlist, playback progress, preferences, presence) on Kafka Streams.",
         subcommands = {ServeCommand.class, DemoCommand.class, EgressCommand.class, ReplayCommand.class, TokenCommand.class,
-                TopicsCommand.class,
+                TopicsCommand.class, MirrorCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Run '<command> --help' for a command's options; configuration comes from environment variables (see 'serve --help')."})
 public final class Main implements Runnable {

@@ -14,13 +14,10 @@ import io.mediagateway.sync.web.JwtTokens;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -500,56 +497,12 @@ class FaultIT {
 
     private static ReferenceModel.UserView readView(FaultCluster.Instance instance, String user, JwtTokens tokens)
             throws Exception {
-        String token = tokens.forUser(user, "verdict", Duration.ofHours(1), Instant.now());
-        return Views.of(get(instance, "/api/v1/sync/watchlist", token), get(instance, "/api/v1/sync/progress", token),
-                get(instance, "/api/v1/sync/preferences", token), get(instance, "/api/v1/devices", token));
-    }
-
-    private static JsonNode get(FaultCluster.Instance instance, String path, String token) throws Exception {
-        HttpResponse<String> r = Http.call(instance.baseUrl + path, token, null);
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException(instance + " " + path + ": " + r.statusCode() + " " + r.body());
-        }
-        return Json.parse(r.body());
+        return Views.read(instance.baseUrl, user, tokens);
     }
 
     private static Map<String, ReferenceModel.UserView> readTables(FaultCluster cluster, Set<String> users) throws Exception {
-        Map<String, Map<String, Set<String>>> watchlists = new HashMap<>();
-        Map<String, Map<String, String>> progress = new HashMap<>();
-        Map<String, Map<String, String>> preferences = new HashMap<>();
-        Map<String, Map<String, Boolean>> devices = new HashMap<>();
-        try (Connection c = cluster.connectPostgres(); Statement s = c.createStatement()) {
-            try (ResultSet r = s.executeQuery("SELECT user_id, content_id, unique_tag FROM user_watchlists WHERE NOT is_removed")) {
-                while (r.next()) {
-                    watchlists.computeIfAbsent(r.getString(1), k -> new TreeMap<>())
-                            .computeIfAbsent(r.getString(2), k -> new TreeSet<>()).add(r.getString(3));
-                }
-            }
-            try (ResultSet r = s.executeQuery("SELECT user_id, content_id, position_seconds, state, device_id, hlc "
-                    + "FROM user_progress WHERE NOT is_removed")) {
-                while (r.next()) {
-                    progress.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2),
-                            ReferenceModel.canonicalProgress(r.getDouble(3), r.getString(4), r.getString(5), r.getLong(6)));
-                }
-            }
-            try (ResultSet r = s.executeQuery("SELECT user_id, key, value::text FROM user_preferences")) {
-                while (r.next()) {
-                    preferences.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2),
-                            Json.string(Json.parse(r.getString(3))));
-                }
-            }
-            try (ResultSet r = s.executeQuery("SELECT user_id, device_id, is_online FROM user_devices WHERE NOT is_removed")) {
-                while (r.next()) {
-                    devices.computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getString(2), r.getBoolean(3));
-                }
-            }
+        try (Connection c = cluster.connectPostgres()) {
+            return Views.fromTables(c, users);
         }
-        Map<String, ReferenceModel.UserView> out = new LinkedHashMap<>();
-        for (String user : users) {
-            out.put(user, new ReferenceModel.UserView(watchlists.getOrDefault(user, new TreeMap<>()),
-                    progress.getOrDefault(user, new TreeMap<>()), preferences.getOrDefault(user, new TreeMap<>()),
-                    devices.getOrDefault(user, new TreeMap<>())));
-        }
-        return out;
     }
 }

@@ -1,0 +1,262 @@
+package io.mediagateway.sync.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mediagateway.sync.app.fault.ReferenceModel;
+import io.mediagateway.sync.app.fault.Views;
+import io.mediagateway.sync.app.fault.Workload;
+import io.mediagateway.sync.codec.Json;
+import io.mediagateway.sync.testing.Http;
+import io.mediagateway.sync.testing.KafkaCluster;
+import io.mediagateway.sync.testing.Ports;
+import io.mediagateway.sync.testing.PostgresDatabase;
+import io.mediagateway.sync.testing.PubNubStandIn;
+import io.mediagateway.sync.testing.RealServices;
+import io.mediagateway.sync.testing.ServiceProcess;
+import io.mediagateway.sync.testing.TcpProxy;
+import io.mediagateway.sync.testing.TestDirs;
+import io.mediagateway.sync.testing.WsTestClient;
+import io.mediagateway.sync.web.JwtTokens;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Two regions (contract §16): two Kafka clusters, one packaged service in each with its own PostgreSQL database, one
+ * PubNub (the stand-in) for both, and MirrorMaker 2 run by each service for the flow into its region. Each region
+ * reaches the other's cluster only through a proxy the test cuts — a partition between the regions — and heals.
+ * A seeded workload writes for the same users in both regions before, during and after the partition; the fault
+ * suite's reference model predicts the end. Then every user's watchlist, progress, preferences and devices are the
+ * model's in both regions' API and in both PostgreSQL databases; during the partition each region answered reads and
+ * writes, read its own writes and pushed them over its WebSocket, without the other's writes; after the heal a write
+ * in one region is pushed in the other; PubNub got each change once, from the region it was written in.
+ */
+@ExtendWith(RealServices.class)
+class RegionsIT {
+    private static final Logger log = LoggerFactory.getLogger(RegionsIT.class);
+    private static final String SECRET = "regions-it-secret-0123456789abcdef";
+    private static final JwtTokens TOKENS = new JwtTokens(SECRET);
+    private static final Pattern LAG = Pattern.compile("sync_region_replication_lag_seconds\\{[^}]*peer=\"(\\w+)\"[^}]*} (\\S+)");
+
+    /** One region: its cluster, the proxy others reach it through, its service. */
+    private record Region(String name, KafkaCluster kafka, TcpProxy link, String baseUrl, int port, PGSimpleDataSource db) {
+    }
+
+    @Test
+    void twoRegionsAcceptWritesThroughAPartitionAndConvergeWhenItHeals(PostgresDatabase pg) throws Exception {
+        try (KafkaCluster usKafka = KafkaCluster.start("127.0.0.1", 1, true);
+             KafkaCluster euKafka = KafkaCluster.start("127.0.0.1", 1, true);
+             TcpProxy toUs = TcpProxy.start(usKafka.remoteAdvertisedPort(0), usKafka.remoteListenerPort(0));
+             TcpProxy toEu = TcpProxy.start(euKafka.remoteAdvertisedPort(0), euKafka.remoteListenerPort(0));
+             PubNubStandIn pubnub = PubNubStandIn.start()) {
+            Region us = region("us", usKafka, toUs, pg);
+            Region eu = region("eu", euKafka, toEu, pg);
+            try (ServiceProcess usService = start(us, eu, pg, pubnub);
+                 ServiceProcess euService = start(eu, us, pg, pubnub);
+                 KafkaProducer<String, String> usEvents = producer(usKafka);
+                 KafkaProducer<String, String> euEvents = producer(euKafka)) {
+                usService.awaitReady(us.port(), Duration.ofSeconds(120));
+                euService.awaitReady(eu.port(), Duration.ofSeconds(120));
+
+                ReferenceModel model = new ReferenceModel();
+                Workload workload = new Workload(20_261_207L, 8, System.currentTimeMillis(), model);
+                Random where = new Random(7);
+                write(workload, 300, where, usEvents, euEvents);
+
+                // The partition: neither region's MirrorMaker 2 reaches the other's cluster.
+                toUs.cut();
+                toEu.cut();
+                Instant cutAt = Instant.now();
+                write(workload, 300, where, usEvents, euEvents);
+                duringThePartitionEachRegionServesItsOwnWrites(us, eu);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(lagSeconds(us).get("eu")).as("us's replication lag behind eu").isGreaterThan(5));
+                log.info("Partition held for {} ms", Duration.between(cutAt, Instant.now()).toMillis());
+
+                toUs.heal();
+                toEu.heal();
+                Instant healedAt = Instant.now();
+                write(workload, 200, where, usEvents, euEvents);
+                usEvents.flush();
+                euEvents.flush();
+
+                Set<String> users = new TreeSet<>(workload.users());
+                await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    for (String user : users) {
+                        assertThat(Views.read(us.baseUrl(), user, TOKENS)).as("%s in us", user).isEqualTo(model.view(user));
+                        assertThat(Views.read(eu.baseUrl(), user, TOKENS)).as("%s in eu", user).isEqualTo(model.view(user));
+                    }
+                });
+                log.info("Both regions equal the model {} ms after the heal", Duration.between(healedAt, Instant.now()).toMillis());
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    for (Region r : List.of(us, eu)) {
+                        try (Connection c = r.db().getConnection()) {
+                            Map<String, ReferenceModel.UserView> tables = Views.fromTables(c, users);
+                            for (String user : users) {
+                                assertThat(tables.get(user)).as("%s in %s's PostgreSQL", user, r.name()).isEqualTo(model.view(user));
+                            }
+                        }
+                    }
+                });
+                assertThat(lagSeconds(us).get("eu")).as("us's lag after the heal").isLessThan(5);
+
+                aWriteInOneRegionIsPushedInTheOther(us, eu);
+                pubNubGotEachChangeOnceFromItsRegion(pubnub);
+            }
+        }
+    }
+
+    private static Region region(String name, KafkaCluster kafka, TcpProxy link, PostgresDatabase pg) throws Exception {
+        int port = Ports.free();
+        return new Region(name, kafka, link, "http://127.0.0.1:" + port, port, pg.freshDatabase("regions_" + name));
+    }
+
+    private static ServiceProcess start(Region self, Region peer, PostgresDatabase pg, PubNubStandIn pubnub) throws Exception {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", self.kafka().bootstrapServers());
+        env.put("SYNC_REGION", self.name());
+        // The peer's cluster as this region's MirrorMaker 2 reaches it: through the proxy the test cuts.
+        env.put("SYNC_PEER_REGIONS", peer.name() + "=" + peer.kafka().remoteBootstrapServers());
+        env.put("PG_URL", pg.jdbcUrlOf(self.db().getDatabaseName()));
+        if (pg.user() != null) {
+            env.put("PG_USER", pg.user());
+        }
+        if (pg.password() != null) {
+            env.put("PG_PASSWORD", pg.password());
+        }
+        env.put("SYNC_HOST", "127.0.0.1");
+        env.put("SYNC_PORT", Integer.toString(self.port()));
+        env.put("SYNC_ADVERTISED_URL", self.baseUrl());
+        env.put("SYNC_DATA_DIR", TestDirs.create("regions-" + self.name()).toString());
+        env.put("SYNC_STREAM_THREADS", "1");
+        env.put("SYNC_JWT_SECRET", SECRET);
+        env.put("SYNC_RATE_LIMIT_USER_PER_SEC", "0");
+        env.put("SYNC_RATE_LIMIT_DEVICE_PER_SEC", "0");
+        env.put("SYNC_ANALYTICS", "off");
+        env.put("SYNC_COMMIT_INTERVAL_MS", "100");
+        // The model knows joins and leaves, not timeouts.
+        env.put("SYNC_PRESENCE_TIMEOUT_MS", Long.toString(Duration.ofDays(7).toMillis()));
+        env.put("PUBNUB_PUBLISH_KEY", "pub-key");
+        env.put("PUBNUB_SUBSCRIBE_KEY", "sub-key");
+        env.put("PUBNUB_ORIGIN", pubnub.origin());
+        env.put("PUBNUB_SECURE", "false");
+        return ServiceProcess.start(env, TestDirs.create("regions-" + self.name() + "-out").resolve("service.log"), "serve");
+    }
+
+    private static KafkaProducer<String, String> producer(KafkaCluster kafka) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    /** {@code n} events of the workload, each written in one region or the other, at random. */
+    private static void write(Workload workload, int n, Random where, KafkaProducer<String, String> us,
+                              KafkaProducer<String, String> eu) throws Exception {
+        for (int i = 0; i < n; i++) {
+            Workload.Op op = workload.next();
+            (where.nextBoolean() ? us : eu).send(new ProducerRecord<>("sync.device-events", op.user(), op.json())).get();
+        }
+    }
+
+    /**
+     * While the link is down: a write in each region is acknowledged, read back there with its read-your-writes token
+     * and pushed over that region's WebSocket — and the other region does not show it.
+     */
+    private static void duringThePartitionEachRegionServesItsOwnWrites(Region us, Region eu) throws Exception {
+        String user = "regions-partition-user";
+        for (Region r : List.of(us, eu)) {
+            String token = TOKENS.forUser(user, "phone-" + r.name(), Duration.ofHours(1), Instant.now());
+            try (WsTestClient ws = WsTestClient.connect("ws://127.0.0.1:" + r.port() + "/ws?token=" + token)) {
+                ws.nextContaining("\"snapshot\"", Duration.ofSeconds(30));
+                HttpResponse<String> written = Http.call(r.baseUrl() + "/api/v1/sync/preferences", token,
+                        "{\"key\":\"written-in-" + r.name() + "\",\"value\":\"" + r.name() + "\"}");
+                assertThat(written.statusCode()).as(written.body()).isEqualTo(202);
+                String ryw = Json.parse(written.body()).path("token").asText();
+                HttpResponse<String> read = Http.call(r.baseUrl() + "/api/v1/sync/preferences?after=" + ryw, token, null);
+                assertThat(read.statusCode()).isEqualTo(200);
+                assertThat(Json.parse(read.body()).path("items").path("written-in-" + r.name()).asText()).isEqualTo(r.name());
+                assertThat(ws.nextContaining("written-in-" + r.name(), Duration.ofSeconds(10))).contains("preference_update");
+            }
+        }
+        Thread.sleep(3_000);
+        for (Region r : List.of(us, eu)) {
+            Region other = r == us ? eu : us;
+            String token = TOKENS.forUser(user, "reader", Duration.ofHours(1), Instant.now());
+            JsonNode items = Json.parse(Http.call(r.baseUrl() + "/api/v1/sync/preferences", token, null).body()).path("items");
+            assertThat(items.has("written-in-" + other.name())).as("%s shows %s's write across the partition", r.name(),
+                    other.name()).isFalse();
+        }
+    }
+
+    private static void aWriteInOneRegionIsPushedInTheOther(Region us, Region eu) throws Exception {
+        String user = "regions-push-user";
+        String euToken = TOKENS.forUser(user, "tv-in-eu", Duration.ofHours(1), Instant.now());
+        try (WsTestClient ws = WsTestClient.connect("ws://127.0.0.1:" + eu.port() + "/ws?token=" + euToken)) {
+            ws.nextContaining("\"snapshot\"", Duration.ofSeconds(30));
+            String usToken = TOKENS.forUser(user, "phone-in-us", Duration.ofHours(1), Instant.now());
+            HttpResponse<String> written = Http.call(us.baseUrl() + "/api/v1/sync/watchlist", usToken,
+                    "{\"operation\":\"add\",\"content_id\":\"crossed-the-ocean\"}");
+            assertThat(written.statusCode()).as(written.body()).isEqualTo(202);
+            assertThat(ws.nextContaining("crossed-the-ocean", Duration.ofSeconds(30))).contains("watchlist_update");
+        }
+    }
+
+    /**
+     * Each region publishes the deltas of what was written in it: no delta of an event read from a peer's remote topic
+     * ({@code us:eu.…}) reaches PubNub, and no change (type, user, HLC, device, item) reaches it twice.
+     */
+    private static void pubNubGotEachChangeOnceFromItsRegion(PubNubStandIn pubnub) {
+        Set<String> changes = new HashSet<>();
+        int seen = 0;
+        for (PubNubStandIn.Publish p : pubnub.published()) {
+            if (!p.channel().startsWith("user.")) {
+                continue;
+            }
+            JsonNode d = Json.parse(p.message());
+            String id = d.path("delta_id").asText();
+            if (id.startsWith("timeout:")) {
+                continue;
+            }
+            seen++;
+            assertThat(id).as("published by the region the event was written in").matches("(us|eu):n?\\d+-\\d+-\\d+");
+            String change = String.join("|", d.path("msg_type").asText(), d.path("user_id").asText(), d.path("hlc").asText(),
+                    d.path("device_id").asText(), d.path("content_id").asText(), d.path("key").asText(),
+                    d.path("target_device_id").asText());
+            assertThat(changes.add(change)).as("published once: %s", change).isTrue();
+        }
+        assertThat(seen).as("deltas published").isGreaterThan(300);
+    }
+
+    private static Map<String, Double> lagSeconds(Region r) throws Exception {
+        Map<String, Double> out = new HashMap<>();
+        Matcher m = LAG.matcher(Http.get(r.baseUrl() + "/metrics").body());
+        while (m.find()) {
+            out.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return out;
+    }
+}
