@@ -3,6 +3,7 @@ package io.mediagateway.sync.analytics;
 import io.mediagateway.sync.codec.AnalyticsCodec;
 import io.mediagateway.sync.model.HourlyCounts;
 import io.mediagateway.sync.model.HourlyFigures;
+import io.mediagateway.sync.topics.Regions;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.topology.SyncStores;
 import io.mediagateway.sync.topology.SyncTopology;
@@ -60,9 +61,18 @@ public final class AnalyticsTopology {
     }
 
     public static Topology build(StreamsConfig config, AnalyticsSettings settings, AnalyticsCounters counters) {
+        return build(config, settings, counters, Regions.NONE);
+    }
+
+    /**
+     * The same, counting the peer regions' events too (contract §16): every region's figures and trending list are
+     * the whole service's, each event counted once.
+     */
+    public static Topology build(StreamsConfig config, AnalyticsSettings settings, AnalyticsCounters counters,
+                                 Regions regions) {
         StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(config));
         Serde<HourlyCounts> counts = HourlyCountsSerde.serde();
-        KStream<String, HourlyCounts> increments = SyncTopology.eventsByUser(builder, settings.inputPartitions())
+        KStream<String, HourlyCounts> increments = SyncTopology.eventsByUser(builder, settings.inputPartitions(), regions)
                 .process(new SessionsSupplier(settings, counters), Named.as(SESSIONS));
 
         long graceMs = settings.retention().minus(AnalyticsSettings.HOUR).toMillis();

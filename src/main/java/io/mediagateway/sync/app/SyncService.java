@@ -372,7 +372,7 @@ public final class SyncService implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.analytics().streamThreads());
         props.put(BoundedRocksDb.MEMORY_BYTES_CONFIG, Math.max(16L << 20, config.rocksDbMemoryBytes() / 4));
         analytics = startStreams("Analytics streams", "analytics", () -> AnalyticsTopology.build(new StreamsConfig(props),
-                config.analyticsSettings(), analyticsCounters), props, () -> { });
+                config.analyticsSettings(), analyticsCounters, config.regions()), props, () -> { });
         metrics.bindAnalytics(analyticsCounters);
     }
 

@@ -3,6 +3,7 @@ package io.mediagateway.sync.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mediagateway.sync.app.cli.EnvironmentHelp;
+import io.mediagateway.sync.topics.Regions;
 import io.mediagateway.sync.topics.TopicDefinition;
 import io.mediagateway.sync.topics.Topics;
 import java.io.IOException;
@@ -32,6 +33,8 @@ import org.yaml.snakeyaml.Yaml;
 class DeploymentManifestsTest {
     private static final Path COMPOSE = Path.of("docker-compose.yml");
     private static final Path K8S = Path.of("k8s");
+    private static final Path K8S_BASE = K8S.resolve("base");
+    private static final Path COMPOSE_REGIONS = Path.of("docker-compose.regions.yml");
     /** Set by the deployment, not read by the service: the JVM's options and the pod's own coordinates. */
     private static final List<String> NOT_SERVICE_VARIABLES = List.of("JAVA_OPTS", "POD_NAME", "POD_NAMESPACE");
     private static final long JVM_OVERHEAD_MIB = 256;
@@ -160,6 +163,66 @@ class DeploymentManifestsTest {
                 .isEqualTo(declared);
     }
 
+    // ---- regions (contract §16) --------------------------------------------------------------------
+
+    @Test
+    void composeOfTwoRegionsShouldPointEachRegionsMirrorAtTheOthersKafka() throws Exception {
+        Map<String, Object> services = map(load(COMPOSE_REGIONS).get(0), "services");
+        Map<String, Object> us = map(map(services, "sync-us"), "environment");
+        Map<String, Object> eu = map(map(services, "sync-eu"), "environment");
+
+        assertThat(us).containsEntry("SYNC_REGION", "us").containsEntry("SYNC_PEER_REGIONS", "eu=kafka-eu:9092")
+                .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka-us:9092");
+        assertThat(eu).containsEntry("SYNC_REGION", "eu").containsEntry("SYNC_PEER_REGIONS", "us=kafka-us:9092")
+                .containsEntry("KAFKA_BOOTSTRAP_SERVERS", "kafka-eu:9092");
+        assertThat(map(map(services, "topics-us"), "environment")).containsEntry("SYNC_PEER_REGIONS", "eu=kafka-eu:9092");
+        for (Map<String, Object> env : List.of(us, eu)) {
+            assertKnownVariables("docker-compose.regions.yml", env.keySet());
+        }
+        Optional<Path> tool = executable("docker-compose");
+        if (tool.isPresent()) {
+            Result result = run(tool.get().toString(), "-f", COMPOSE_REGIONS.toString(), "config", "-q");
+            assertThat(result.exit()).as(result.output()).isZero();
+        }
+    }
+
+    @Test
+    void eachRegionOverlayShouldNameItsRegionAndItsPeerAndDeclareThePeersRemoteTopics() throws Exception {
+        for (String[] pair : new String[][] {{"us", "eu"}, {"eu", "us"}}) {
+            Path overlay = K8S.resolve("regions").resolve(pair[0]);
+            Map<String, TopicDefinition> manifests = new TreeMap<>();
+            for (Map<String, Object> topic : load(overlay.resolve("remote-topics.yaml"))) {
+                Map<String, Object> spec = map(topic, "spec");
+                Map<String, String> configs = new TreeMap<>();
+                map(spec, "config").forEach((k, v) -> configs.put(k, String.valueOf(v)));
+                manifests.put(string(spec, "topicName"), new TopicDefinition(string(spec, "topicName"),
+                        ((Number) spec.get("partitions")).intValue(), ((Number) spec.get("replicas")).shortValue(), configs));
+            }
+            Map<String, TopicDefinition> declared = new TreeMap<>();
+            Regions regions = new Regions(Optional.of(pair[0]), Map.of(pair[1], "peer:9092"));
+            regions.topicDefinitions().stream().filter(d -> !Topics.definitions().contains(d))
+                    .forEach(d -> declared.put(d.name(), d));
+            assertThat(manifests).as("%s/remote-topics.yaml: what the service creates beside topics/", overlay)
+                    .isEqualTo(declared);
+
+            Optional<Path> kubectl = executable("kubectl");
+            if (kubectl.isPresent()) {
+                Result result = run(kubectl.get().toString(), "kustomize", overlay.toString());
+                assertThat(result.exit()).as(result.output()).isZero();
+                Map<String, Object> config = null;
+                for (Object doc : new Yaml().loadAll(result.output())) {
+                    if ("ConfigMap".equals(string(cast(doc), "kind"))) {
+                        config = map(cast(doc), "data");
+                    }
+                }
+                assertThat(config).as("the overlay's ConfigMap").containsEntry("SYNC_REGION", pair[0]);
+                assertThat(String.valueOf(config.get("SYNC_PEER_REGIONS"))).startsWith(pair[1] + "=");
+                assertKnownVariables(overlay.toString(), config.keySet());
+                Regions.parse(Optional.of(pair[0]), Optional.of(String.valueOf(config.get("SYNC_PEER_REGIONS"))));
+            }
+        }
+    }
+
     // ---- helpers ------------------------------------------------------------------------------------
 
     private static void assertKnownVariables(String where, Iterable<String> names) {
@@ -174,8 +237,8 @@ class DeploymentManifestsTest {
     /** Every resource the kustomization lists, in order. */
     private static List<Map<String, Object>> resources() throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Object file : list(load(K8S.resolve("kustomization.yaml")).get(0), "resources")) {
-            out.addAll(load(K8S.resolve(file.toString())));
+        for (Object file : list(load(K8S_BASE.resolve("kustomization.yaml")).get(0), "resources")) {
+            out.addAll(load(K8S_BASE.resolve(file.toString())));
         }
         return out;
     }

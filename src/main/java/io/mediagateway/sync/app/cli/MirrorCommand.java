@@ -34,19 +34,29 @@ final class MirrorCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Map<String, String> env;
+
+    MirrorCommand() {
+        this(System.getenv());
+    }
+
+    MirrorCommand(Map<String, String> env) {
+        this.env = env;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Regions regions;
         try {
-            regions = Regions.parse(Optional.ofNullable(System.getenv("SYNC_REGION")).filter(s -> !s.isBlank()),
-                    Optional.ofNullable(System.getenv("SYNC_PEER_REGIONS")));
+            regions = Regions.parse(Optional.ofNullable(env.get("SYNC_REGION")).filter(s -> !s.isBlank()),
+                    Optional.ofNullable(env.get("SYNC_PEER_REGIONS")));
         } catch (IllegalArgumentException e) {
             err.println("SYNC_REGION / SYNC_PEER_REGIONS: " + e.getMessage());
             return 2;
         }
-        String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        String bootstrap = env.get("KAFKA_BOOTSTRAP_SERVERS");
         if (!regions.active() || bootstrap == null || bootstrap.isBlank()) {
             err.println("mirror needs SYNC_REGION, SYNC_PEER_REGIONS and KAFKA_BOOTSTRAP_SERVERS");
             return 2;

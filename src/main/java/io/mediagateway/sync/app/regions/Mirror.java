@@ -5,7 +5,6 @@ import io.mediagateway.sync.topics.Topic;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.connect.mirror.MirrorMaker;
 import org.slf4j.Logger;
@@ -42,7 +41,8 @@ public final class Mirror implements AutoCloseable {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("clusters", self + ", " + String.join(", ", regions.peers().keySet()));
         p.put(self + ".bootstrap.servers", ownBootstrap);
-        String topics = Regions.REPLICATED.stream().map(Topic::name).map(Pattern::quote).collect(Collectors.joining("|"));
+        // A regex without backslashes, which a .properties file would eat: sync[.]device-events|sync[.]notifications
+        String topics = Regions.REPLICATED.stream().map(t -> t.name().replace(".", "[.]")).collect(Collectors.joining("|"));
         for (Map.Entry<String, String> peer : regions.peers().entrySet()) {
             String flow = peer.getKey() + "->" + self;
             p.put(peer.getKey() + ".bootstrap.servers", peer.getValue());

@@ -226,7 +226,7 @@ public final class Replay {
         AnalyticsSettings settings = config.analyticsSettings().withApplicationId(plan.into()).withEventTimeOnly()
                 .withPeriod(plan.from().map(Instant::toEpochMilli).orElse(Long.MIN_VALUE),
                         plan.to().map(Instant::toEpochMilli).orElse(Long.MAX_VALUE));
-        return AnalyticsTopology.build(new StreamsConfig(props), settings, counters);
+        return AnalyticsTopology.build(new StreamsConfig(props), settings, counters, config.regions());
     }
 
     /**

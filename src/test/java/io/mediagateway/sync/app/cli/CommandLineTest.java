@@ -23,7 +23,7 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"serve", "demo", "egress", "replay", "token", "topics"})
+    @ValueSource(strings = {"serve", "demo", "egress", "replay", "token", "topics", "mirror"})
     void shouldPrintHelpForEveryCommand(String command) {
         assertThat(run(Main.commandLine(), command, "--help")).isZero();
 
@@ -33,6 +33,8 @@ class CommandLineTest {
         } else if (command.equals("replay")) {
             assertThat(out.toString()).contains("serving", "analytics", "--from", "--to", "--into", "KAFKA_BOOTSTRAP_SERVERS",
                     "SYNC_SERVING_APPLICATION_ID", "ETA");
+        } else if (command.equals("mirror")) {
+            assertThat(out.toString()).contains("SYNC_REGION", "SYNC_PEER_REGIONS", "SYNC_MIRROR=off", "--print-config");
         } else if (!command.equals("token")) {
             assertThat(out.toString()).contains("KAFKA_BOOTSTRAP_SERVERS", "SYNC_JWT_SECRET", "PG_URL");
         }
@@ -42,7 +44,22 @@ class CommandLineTest {
     void shouldListTheCommandsAndFailWithoutOne() {
         assertThat(run(Main.commandLine())).isEqualTo(2);
 
-        assertThat(err.toString()).contains("serve", "demo", "egress", "replay", "token", "topics", "Missing a command");
+        assertThat(err.toString()).contains("serve", "demo", "egress", "replay", "token", "topics", "mirror",
+                "Missing a command");
+    }
+
+    @Test
+    void shouldPrintMirrorMakersConfigurationForTheFlowsIntoThisRegion() {
+        CommandLine cli = new CommandLine(new MirrorCommand(Map.of("SYNC_REGION", "us", "SYNC_PEER_REGIONS",
+                "eu=kafka-eu:9092", "KAFKA_BOOTSTRAP_SERVERS", "kafka-us:9092")));
+
+        assertThat(run(cli, "--print-config", "--replication-factor", "3")).isZero();
+
+        assertThat(out.toString()).contains("--clusters us", "clusters = us, eu", "us.bootstrap.servers = kafka-us:9092",
+                "eu.bootstrap.servers = kafka-eu:9092", "eu->us.enabled = true", "us->eu.enabled = false",
+                "eu->us.topics = sync[.]device-events|sync[.]notifications", "replication.factor = 3");
+        assertThat(run(new CommandLine(new MirrorCommand(Map.of("SYNC_REGION", "us"))), "--print-config")).isEqualTo(2);
+        assertThat(err.toString()).contains("mirror needs SYNC_REGION, SYNC_PEER_REGIONS and KAFKA_BOOTSTRAP_SERVERS");
     }
 
     @Test
