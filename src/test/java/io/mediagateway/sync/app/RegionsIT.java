@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Two regions (contract §16): two Kafka clusters, one packaged service in each with its own PostgreSQL database, one
- * PubNub (the stand-in) for both, and MirrorMaker 2 run by each service for the flow into its region. Each region
+ * PubNub (the stand-in) for both, and MirrorMaker 2 for the flow into each region — run inside {@code serve} in us, by
+ * the {@code mirror} command beside a service with {@code SYNC_MIRROR=off} in eu. Each region
  * reaches the other's cluster only through a proxy the test cuts — a partition between the regions — and heals.
  * A seeded workload writes for the same users in both regions before, during and after the partition; the fault
  * suite's reference model predicts the end. Then every user's watchlist, progress, preferences and devices are the
@@ -58,6 +59,7 @@ class RegionsIT {
     private static final Logger log = LoggerFactory.getLogger(RegionsIT.class);
     private static final String SECRET = "regions-it-secret-0123456789abcdef";
     private static final JwtTokens TOKENS = new JwtTokens(SECRET);
+    private static final String PARTITION_USER = "regions-partition-user";
     private static final Pattern LAG = Pattern.compile("sync_region_replication_lag_seconds\\{[^}]*peer=\"(\\w+)\"[^}]*} (\\S+)");
 
     /** One region: its cluster, the proxy others reach it through, its service. */
@@ -73,8 +75,11 @@ class RegionsIT {
              PubNubStandIn pubnub = PubNubStandIn.start()) {
             Region us = region("us", usKafka, toUs, pg);
             Region eu = region("eu", euKafka, toEu, pg);
-            try (ServiceProcess usService = start(us, eu, pg, pubnub);
-                 ServiceProcess euService = start(eu, us, pg, pubnub);
+            // us runs MirrorMaker 2 inside serve; eu runs it as a process of its own (the mirror command, SYNC_MIRROR=off).
+            try (ServiceProcess usService = start(us, eu, pg, pubnub, true);
+                 ServiceProcess euService = start(eu, us, pg, pubnub, false);
+                 ServiceProcess euMirror = ServiceProcess.start(regionEnv(eu, us),
+                         TestDirs.create("regions-eu-mirror").resolve("mirror.log"), "mirror");
                  KafkaProducer<String, String> usEvents = producer(usKafka);
                  KafkaProducer<String, String> euEvents = producer(euKafka)) {
                 usService.awaitReady(us.port(), Duration.ofSeconds(120));
@@ -98,6 +103,7 @@ class RegionsIT {
                 toUs.heal();
                 toEu.heal();
                 Instant healedAt = Instant.now();
+                measureHealToVisible(us, eu, healedAt);
                 write(workload, 200, where, usEvents, euEvents);
                 usEvents.flush();
                 euEvents.flush();
@@ -124,6 +130,8 @@ class RegionsIT {
 
                 aWriteInOneRegionIsPushedInTheOther(us, eu);
                 pubNubGotEachChangeOnceFromItsRegion(pubnub);
+                assertThat(euMirror.isAlive()).as("the mirror command still runs").isTrue();
+                measureWriteInOnePushInTheOther(us, eu, Integer.getInteger("regions.samples", 20));
             }
         }
     }
@@ -133,12 +141,20 @@ class RegionsIT {
         return new Region(name, kafka, link, "http://127.0.0.1:" + port, port, pg.freshDatabase("regions_" + name));
     }
 
-    private static ServiceProcess start(Region self, Region peer, PostgresDatabase pg, PubNubStandIn pubnub) throws Exception {
+    /** A region's cluster, name and peer: what the service and the mirror command read. */
+    private static Map<String, String> regionEnv(Region self, Region peer) {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", self.kafka().bootstrapServers());
         env.put("SYNC_REGION", self.name());
         // The peer's cluster as this region's MirrorMaker 2 reaches it: through the proxy the test cuts.
         env.put("SYNC_PEER_REGIONS", peer.name() + "=" + peer.kafka().remoteBootstrapServers());
+        return env;
+    }
+
+    private static ServiceProcess start(Region self, Region peer, PostgresDatabase pg, PubNubStandIn pubnub, boolean mirror)
+            throws Exception {
+        Map<String, String> env = regionEnv(self, peer);
+        env.put("SYNC_MIRROR", mirror ? "on" : "off");
         env.put("PG_URL", pg.jdbcUrlOf(self.db().getDatabaseName()));
         if (pg.user() != null) {
             env.put("PG_USER", pg.user());
@@ -155,7 +171,6 @@ class RegionsIT {
         env.put("SYNC_RATE_LIMIT_USER_PER_SEC", "0");
         env.put("SYNC_RATE_LIMIT_DEVICE_PER_SEC", "0");
         env.put("SYNC_ANALYTICS", "off");
-        env.put("SYNC_COMMIT_INTERVAL_MS", "100");
         // The model knows joins and leaves, not timeouts.
         env.put("SYNC_PRESENCE_TIMEOUT_MS", Long.toString(Duration.ofDays(7).toMillis()));
         env.put("PUBNUB_PUBLISH_KEY", "pub-key");
@@ -187,7 +202,7 @@ class RegionsIT {
      * and pushed over that region's WebSocket — and the other region does not show it.
      */
     private static void duringThePartitionEachRegionServesItsOwnWrites(Region us, Region eu) throws Exception {
-        String user = "regions-partition-user";
+        String user = PARTITION_USER;
         for (Region r : List.of(us, eu)) {
             String token = TOKENS.forUser(user, "phone-" + r.name(), Duration.ofHours(1), Instant.now());
             try (WsTestClient ws = WsTestClient.connect("ws://127.0.0.1:" + r.port() + "/ws?token=" + token)) {
@@ -212,6 +227,22 @@ class RegionsIT {
         }
     }
 
+    /**
+     * From the heal to each region showing the other's write made during the partition, polled every 50 ms
+     * (BENCHMARKS.md, "Regions": cross-region convergence after a heal).
+     */
+    private static void measureHealToVisible(Region us, Region eu, Instant healedAt) {
+        for (Region r : List.of(us, eu)) {
+            Region other = r == us ? eu : us;
+            String token = TOKENS.forUser(PARTITION_USER, "reader", Duration.ofHours(1), Instant.now());
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50)).until(() -> Json.parse(
+                    Http.call(r.baseUrl() + "/api/v1/sync/preferences", token, null).body()).path("items")
+                    .has("written-in-" + other.name()));
+            log.info("Heal → {}'s partition write visible in {}: {} ms", other.name(), r.name(),
+                    Duration.between(healedAt, Instant.now()).toMillis());
+        }
+    }
+
     private static void aWriteInOneRegionIsPushedInTheOther(Region us, Region eu) throws Exception {
         String user = "regions-push-user";
         String euToken = TOKENS.forUser(user, "tv-in-eu", Duration.ofHours(1), Instant.now());
@@ -223,6 +254,33 @@ class RegionsIT {
             assertThat(written.statusCode()).as(written.body()).isEqualTo(202);
             assertThat(ws.nextContaining("crossed-the-ocean", Duration.ofSeconds(30))).contains("watchlist_update");
         }
+    }
+
+    /**
+     * Write in us → push in eu, one write at a time on a quiet pair (BENCHMARKS.md, "Regions"): the time from sending
+     * the REST write in us to the delta's arrival over eu's WebSocket, {@code -Dregions.samples} times.
+     */
+    private static void measureWriteInOnePushInTheOther(Region us, Region eu, int samples) throws Exception {
+        String user = "regions-latency-user";
+        String euToken = TOKENS.forUser(user, "tv-in-eu", Duration.ofHours(1), Instant.now());
+        String usToken = TOKENS.forUser(user, "phone-in-us", Duration.ofHours(1), Instant.now());
+        long[] ms = new long[samples];
+        try (WsTestClient ws = WsTestClient.connect("ws://127.0.0.1:" + eu.port() + "/ws?token=" + euToken)) {
+            ws.nextContaining("\"snapshot\"", Duration.ofSeconds(30));
+            for (int i = 0; i < samples; i++) {
+                String marker = "latency-" + i;
+                long start = System.nanoTime();
+                HttpResponse<String> written = Http.call(us.baseUrl() + "/api/v1/sync/preferences", usToken,
+                        "{\"key\":\"probe\",\"value\":\"" + marker + "\"}");
+                assertThat(written.statusCode()).as(written.body()).isEqualTo(202);
+                ws.nextContaining(marker, Duration.ofSeconds(30));
+                ms[i] = (System.nanoTime() - start) / 1_000_000;
+                Thread.sleep(200);
+            }
+        }
+        java.util.Arrays.sort(ms);
+        log.info("Write in us → push in eu, {} writes one at a time: p50 {} ms, p90 {} ms, max {} ms", samples,
+                ms[samples / 2], ms[(int) Math.min(samples - 1, Math.round(samples * 0.9))], ms[samples - 1]);
     }
 
     /**
