@@ -7,6 +7,7 @@ import io.mediagateway.sync.ingest.RejectedException;
 import io.mediagateway.sync.model.Broadcast;
 import io.mediagateway.sync.model.BroadcastChannel;
 import io.mediagateway.sync.model.BroadcastHistory;
+import io.mediagateway.sync.topics.Regions;
 import io.mediagateway.sync.topics.Topics;
 import io.mediagateway.sync.web.WsSessions;
 import io.micrometer.core.instrument.Counter;
@@ -56,6 +57,7 @@ final class BroadcastFanout implements AutoCloseable {
     private final BroadcastParser parser = new BroadcastParser();
     private final Map<String, BroadcastHistory> histories = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> liveFrom = new HashMap<>();
+    private final Regions regions;
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Counter delivered;
@@ -64,6 +66,17 @@ final class BroadcastFanout implements AutoCloseable {
 
     BroadcastFanout(String bootstrapServers, WsSessions sessions, String trendingApplicationId, Duration trendingInterval,
                     LongSupplier wallClockMs, MeterRegistry registry) {
+        this(bootstrapServers, sessions, trendingApplicationId, trendingInterval, wallClockMs, registry, Regions.NONE);
+    }
+
+    /**
+     * With peer regions (contract §16), the broadcasts posted in every region: this region's {@code sync.broadcasts}
+     * and each peer's remote copy ({@code eu.sync.broadcasts}), a remote message's cursor prefixed with its region
+     * ({@code eu.3-120}) so that cursors never meet. Only the region a broadcast was posted in publishes it to PubNub.
+     */
+    BroadcastFanout(String bootstrapServers, WsSessions sessions, String trendingApplicationId, Duration trendingInterval,
+                    LongSupplier wallClockMs, MeterRegistry registry, Regions regions) {
+        this.regions = regions;
         this.sessions = sessions;
         this.trendingApplicationId = trendingApplicationId;
         this.trendingIntervalMs = trendingInterval.toMillis();
@@ -81,7 +94,9 @@ final class BroadcastFanout implements AutoCloseable {
                 ConsumerConfig.CLIENT_ID_CONFIG, "media-gateway-sync-broadcasts"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.BROADCASTS.name(), Topics.TRENDING.name())) {
+        List<String> topics = new ArrayList<>(regions.inputs(Topics.BROADCASTS.name()));
+        topics.add(Topics.TRENDING.name());
+        for (String topic : topics) {
             consumer.partitionsFor(topic, Duration.ofSeconds(30))
                     .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
         }
@@ -131,7 +146,9 @@ final class BroadcastFanout implements AutoCloseable {
     private void handle(ConsumerRecord<byte[], byte[]> r) {
         boolean live = r.offset() >= liveFrom.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L);
         long now = wallClockMs.getAsLong();
-        String cursor = r.partition() + "-" + r.offset();
+        String local = regions.localName(r.topic());
+        String cursor = (local.equals(r.topic()) ? "" : regions.originOf(r.topic()).orElseThrow() + Regions.SEPARATOR)
+                + r.partition() + "-" + r.offset();
         if (r.topic().equals(Topics.TRENDING.name())) {
             if (!trendingApplicationId.equals(Json.parse(r.value()).path("application_id").asText())) {
                 return; // a replay's list

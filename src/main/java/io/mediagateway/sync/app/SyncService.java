@@ -181,7 +181,7 @@ public final class SyncService implements AutoCloseable {
         resources.push(new NamedCloseable("WebSocket fan-out", fanout));
         metrics.bind(fanout.clientMetrics());
         BroadcastFanout broadcasts = new BroadcastFanout(bootstrapServers, sessions, config.analytics().applicationId(),
-                config.trendingPublishInterval(), System::currentTimeMillis, metrics.registry());
+                config.trendingPublishInterval(), System::currentTimeMillis, metrics.registry(), config.regions());
         resources.push(new NamedCloseable("broadcast fan-out", broadcasts));
         metrics.bind(broadcasts.clientMetrics());
         broadcasts.start();

@@ -25,8 +25,12 @@ public record Regions(Optional<String> self, Map<String, String> peers) {
     public static final String NAME_RULE = "1-40 characters of [A-Za-z0-9_-]";
     /** MM2's default replication policy's separator. */
     public static final String SEPARATOR = ".";
-    /** The topics MirrorMaker 2 carries between regions: what users write. Derived topics are rebuilt in each region. */
-    public static final List<Topic<String, byte[]>> REPLICATED = List.of(Topics.DEVICE_EVENTS, Topics.NOTIFICATIONS);
+    /**
+     * The topics MirrorMaker 2 carries between regions: what users and backends write. Derived topics (deltas,
+     * analytics) are rebuilt in each region from these.
+     */
+    public static final List<Topic<String, byte[]>> REPLICATED = List.of(Topics.DEVICE_EVENTS, Topics.NOTIFICATIONS,
+            Topics.BROADCASTS);
 
     /** MirrorMaker 2's heartbeats topic (its default name): each region's is carried to the others like the events. */
     public static final String HEARTBEATS = "heartbeats";

@@ -90,9 +90,12 @@ class RegionsIT {
                 Random where = new Random(7);
                 write(workload, 300, where, usEvents, euEvents);
 
+                String firstTag = addedEverywhere(us, eu);
+
                 // The partition: neither region's MirrorMaker 2 reaches the other's cluster.
                 toUs.cut();
                 toEu.cut();
+                String secondTag = concurrentRemoveAndAdd(us, eu, firstTag);
                 Instant cutAt = Instant.now();
                 write(workload, 300, where, usEvents, euEvents);
                 duringThePartitionEachRegionServesItsOwnWrites(us, eu);
@@ -127,8 +130,13 @@ class RegionsIT {
                     }
                 });
                 assertThat(lagSeconds(us).get("eu")).as("us's lag after the heal").isLessThan(5);
+                for (Region r : List.of(us, eu)) {
+                    assertThat(watchlistTags(r, CONTESTED)).as("add wins in %s: eu's remove did not see us's new add",
+                            r.name()).containsExactly(secondTag);
+                }
 
                 aWriteInOneRegionIsPushedInTheOther(us, eu);
+                aBroadcastPostedInOneRegionReachesTheOthersSessionsAndPubNubOnce(us, eu, pubnub);
                 pubNubGotEachChangeOnceFromItsRegion(pubnub);
                 assertThat(euMirror.isAlive()).as("the mirror command still runs").isTrue();
                 measureWriteInOnePushInTheOther(us, eu, Integer.getInteger("regions.samples", 20));
@@ -227,6 +235,48 @@ class RegionsIT {
         }
     }
 
+    private static final String CONTESTED = "contested-title";
+
+    /** us adds a title for the partition's user; both regions show it. Its tag. */
+    private static String addedEverywhere(Region us, Region eu) throws Exception {
+        String token = TOKENS.forUser(PARTITION_USER, "phone-us", Duration.ofHours(1), Instant.now());
+        HttpResponse<String> added = Http.call(us.baseUrl() + "/api/v1/sync/watchlist", token,
+                "{\"operation\":\"add\",\"content_id\":\"" + CONTESTED + "\"}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(202);
+        String tag = Json.parse(added.body()).path("unique_tag").asText();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(watchlistTags(eu, CONTESTED)).containsExactly(tag));
+        return tag;
+    }
+
+    /**
+     * Across the partition, eu removes the title (having seen its first tag) while us adds it again: after the heal
+     * both keep us's new add (add wins) and neither keeps the first. The new add's tag.
+     */
+    private static String concurrentRemoveAndAdd(Region us, Region eu, String firstTag) throws Exception {
+        String euToken = TOKENS.forUser(PARTITION_USER, "tv-eu", Duration.ofHours(1), Instant.now());
+        HttpResponse<String> removed = Http.call(eu.baseUrl() + "/api/v1/sync/watchlist", euToken,
+                "{\"operation\":\"remove\",\"content_id\":\"" + CONTESTED + "\",\"observed_tags\":[\"" + firstTag + "\"]}");
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(202);
+        String usToken = TOKENS.forUser(PARTITION_USER, "phone-us", Duration.ofHours(1), Instant.now());
+        HttpResponse<String> added = Http.call(us.baseUrl() + "/api/v1/sync/watchlist", usToken,
+                "{\"operation\":\"add\",\"content_id\":\"" + CONTESTED + "\"}");
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(202);
+        return Json.parse(added.body()).path("unique_tag").asText();
+    }
+
+    private static List<String> watchlistTags(Region r, String content) throws Exception {
+        String token = TOKENS.forUser(PARTITION_USER, "reader", Duration.ofHours(1), Instant.now());
+        for (JsonNode item : Json.parse(Http.call(r.baseUrl() + "/api/v1/sync/watchlist", token, null).body()).path("items")) {
+            if (item.path("content_id").asText().equals(content)) {
+                List<String> tags = new java.util.ArrayList<>();
+                item.path("unique_tags").forEach(t -> tags.add(t.asText()));
+                return tags;
+            }
+        }
+        return List.of();
+    }
+
     /**
      * From the heal to each region showing the other's write made during the partition, polled every 50 ms
      * (BENCHMARKS.md, "Regions": cross-region convergence after a heal).
@@ -257,30 +307,57 @@ class RegionsIT {
     }
 
     /**
-     * Write in us → push in eu, one write at a time on a quiet pair (BENCHMARKS.md, "Regions"): the time from sending
-     * the REST write in us to the delta's arrival over eu's WebSocket, {@code -Dregions.samples} times.
+     * An announcement posted in us: a WebSocket session in eu gets it, eu's channel history lists it (with a cursor
+     * naming us), and PubNub got it once — from us.
      */
-    private static void measureWriteInOnePushInTheOther(Region us, Region eu, int samples) throws Exception {
-        String user = "regions-latency-user";
-        String euToken = TOKENS.forUser(user, "tv-in-eu", Duration.ofHours(1), Instant.now());
-        String usToken = TOKENS.forUser(user, "phone-in-us", Duration.ofHours(1), Instant.now());
-        long[] ms = new long[samples];
+    private static void aBroadcastPostedInOneRegionReachesTheOthersSessionsAndPubNubOnce(Region us, Region eu,
+                                                                                         PubNubStandIn pubnub) throws Exception {
+        String euToken = TOKENS.forUser("regions-broadcast-user", "tv-in-eu", Duration.ofHours(1), Instant.now());
         try (WsTestClient ws = WsTestClient.connect("ws://127.0.0.1:" + eu.port() + "/ws?token=" + euToken)) {
             ws.nextContaining("\"snapshot\"", Duration.ofSeconds(30));
-            for (int i = 0; i < samples; i++) {
-                String marker = "latency-" + i;
-                long start = System.nanoTime();
-                HttpResponse<String> written = Http.call(us.baseUrl() + "/api/v1/sync/preferences", usToken,
-                        "{\"key\":\"probe\",\"value\":\"" + marker + "\"}");
-                assertThat(written.statusCode()).as(written.body()).isEqualTo(202);
-                ws.nextContaining(marker, Duration.ofSeconds(30));
-                ms[i] = (System.nanoTime() - start) / 1_000_000;
-                Thread.sleep(200);
-            }
+            HttpResponse<String> posted = Http.call(us.baseUrl() + "/api/v1/broadcasts",
+                    TOKENS.forAdmin("ops", Duration.ofHours(1), Instant.now()),
+                    "{\"channel\":\"global.announcements\",\"msg_type\":\"maintenance\",\"text\":\"posted-in-us\"}");
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+            assertThat(ws.nextContaining("posted-in-us", Duration.ofSeconds(30))).contains("\"broadcast\"");
         }
-        java.util.Arrays.sort(ms);
-        log.info("Write in us → push in eu, {} writes one at a time: p50 {} ms, p90 {} ms, max {} ms", samples,
-                ms[samples / 2], ms[(int) Math.min(samples - 1, Math.round(samples * 0.9))], ms[samples - 1]);
+        JsonNode history = Json.parse(Http.call(eu.baseUrl() + "/api/v1/broadcasts/global.announcements", euToken, null).body());
+        assertThat(history.toString()).contains("posted-in-us", "\"us.");
+        await().atMost(Duration.ofSeconds(30)).until(() -> pubnub.published().stream()
+                .anyMatch(m -> m.channel().equals("global.announcements") && m.message().contains("posted-in-us")));
+        Thread.sleep(2_000);
+        assertThat(pubnub.published().stream().filter(m -> m.message().contains("posted-in-us")).count())
+                .as("published to PubNub once, by us").isEqualTo(1);
+    }
+
+    /**
+     * Write in us → push in eu, one write at a time on a quiet pair (BENCHMARKS.md, "Regions"): the time from sending
+     * the REST write in us to the delta's arrival over a WebSocket in eu, {@code -Dregions.samples} times — and, as the
+     * baseline in the same run, to a WebSocket in us.
+     */
+    private static void measureWriteInOnePushInTheOther(Region us, Region eu, int samples) throws Exception {
+        for (Region to : List.of(us, eu)) {
+            String user = "regions-latency-" + to.name();
+            String toToken = TOKENS.forUser(user, "tv-in-" + to.name(), Duration.ofHours(1), Instant.now());
+            String usToken = TOKENS.forUser(user, "phone-in-us", Duration.ofHours(1), Instant.now());
+            long[] ms = new long[samples];
+            try (WsTestClient ws = WsTestClient.connect("ws://127.0.0.1:" + to.port() + "/ws?token=" + toToken)) {
+                ws.nextContaining("\"snapshot\"", Duration.ofSeconds(30));
+                for (int i = 0; i < samples; i++) {
+                    String marker = "latency-" + i;
+                    long start = System.nanoTime();
+                    HttpResponse<String> written = Http.call(us.baseUrl() + "/api/v1/sync/preferences", usToken,
+                            "{\"key\":\"probe\",\"value\":\"" + marker + "\"}");
+                    assertThat(written.statusCode()).as(written.body()).isEqualTo(202);
+                    ws.nextContaining(marker, Duration.ofSeconds(30));
+                    ms[i] = (System.nanoTime() - start) / 1_000_000;
+                    Thread.sleep(200);
+                }
+            }
+            java.util.Arrays.sort(ms);
+            log.info("Write in us → push in {}, {} writes one at a time: p50 {} ms, p90 {} ms, max {} ms", to.name(),
+                    samples, ms[samples / 2], ms[(int) Math.min(samples - 1, Math.round(samples * 0.9))], ms[samples - 1]);
+        }
     }
 
     /**
