@@ -52,7 +52,7 @@ class RegionsTest {
                 own.configs()));
         assertThat(defs).extracting(TopicDefinition::name)
                 .contains("eu.sync.notifications", "heartbeats", "sync.state-deltas")
-                .doesNotContain("eu.sync.state-deltas", "eu.sync.broadcasts");
+                .contains("eu.sync.broadcasts").doesNotContain("eu.sync.state-deltas", "eu.sync.analytics.trending");
     }
 
     @Test
