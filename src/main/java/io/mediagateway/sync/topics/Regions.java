@@ -71,6 +71,12 @@ public record Regions(Optional<String> self, Map<String, String> peers) {
         return new Regions(self.map(String::strip), peers);
     }
 
+    /** {@code SYNC_REGION} and {@code SYNC_PEER_REGIONS} of {@code env} ({@link #parse}; a blank region is none). */
+    public static Regions fromEnv(Map<String, String> env) {
+        return parse(Optional.ofNullable(env.get("SYNC_REGION")).filter(s -> !s.isBlank()),
+                Optional.ofNullable(env.get("SYNC_PEER_REGIONS")));
+    }
+
     private static void requireName(String name) {
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("region name '" + name + "' must be " + NAME_RULE);

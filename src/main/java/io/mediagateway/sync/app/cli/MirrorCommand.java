@@ -4,7 +4,6 @@ import io.mediagateway.sync.app.regions.Mirror;
 import io.mediagateway.sync.topics.Regions;
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +49,7 @@ final class MirrorCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Regions regions;
         try {
-            regions = Regions.parse(Optional.ofNullable(env.get("SYNC_REGION")).filter(s -> !s.isBlank()),
-                    Optional.ofNullable(env.get("SYNC_PEER_REGIONS")));
+            regions = Regions.fromEnv(env);
         } catch (IllegalArgumentException e) {
             err.println("SYNC_REGION / SYNC_PEER_REGIONS: " + e.getMessage());
             return 2;

@@ -3,12 +3,10 @@ package io.mediagateway.sync.app.cli;
 import io.mediagateway.sync.topics.TopicDefinition;
 import io.mediagateway.sync.topics.Regions;
 import io.mediagateway.sync.topics.TopicProvisioner;
-import io.mediagateway.sync.topics.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -55,8 +53,7 @@ final class TopicsCommand implements Callable<Integer> {
         List<TopicDefinition> definitions;
         try {
             // With SYNC_REGION and SYNC_PEER_REGIONS, the peers' remote topics too (contract §16).
-            definitions = Regions.parse(Optional.ofNullable(System.getenv("SYNC_REGION")).filter(s -> !s.isBlank()),
-                    Optional.ofNullable(System.getenv("SYNC_PEER_REGIONS"))).topicDefinitions();
+            definitions = Regions.fromEnv(System.getenv()).topicDefinitions();
         } catch (IllegalArgumentException e) {
             err.println("SYNC_REGION / SYNC_PEER_REGIONS: " + e.getMessage());
             return 2;
