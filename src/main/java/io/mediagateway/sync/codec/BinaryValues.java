@@ -156,6 +156,11 @@ final class BinaryValues {
             }
         }
 
+        /** Whether bytes are left: a field added at the end of a kind is absent from the values written before it. */
+        boolean more() {
+            return pos < buf.length;
+        }
+
         /** Throws unless every byte was read: a value with bytes left over is not one this reader wrote. */
         void end() {
             if (pos != buf.length) {

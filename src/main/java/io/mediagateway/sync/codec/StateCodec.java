@@ -314,6 +314,9 @@ public final class StateCodec {
         });
         w.u8(presenceCode(record.presence().value())).stamp(record.presence().stamp()).i64(record.lastSeenMs())
                 .optionalStamp(record.joined()).optionalStamp(record.removed());
+        if (record.region() != null) {
+            w.string(record.region()); // regions only (contract §16): a record of one region is as it always was
+        }
         return w.toBytes();
     }
 
@@ -325,7 +328,8 @@ public final class StateCodec {
         Optional<LwwRegister<DeviceInfo>> info = r.bool() ? Optional.of(LwwRegister.of(readInfo(r), r.stamp()))
                 : Optional.empty();
         LwwRegister<Presence> presence = LwwRegister.of(presence(r.u8()), r.stamp());
-        DeviceRecord record = new DeviceRecord(info, presence, r.i64(), r.optionalStamp(), r.optionalStamp());
+        DeviceRecord record = new DeviceRecord(info, presence, r.i64(), r.optionalStamp(), r.optionalStamp(),
+                r.more() ? r.string() : null);
         r.end();
         return record;
     }

@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param lastSeenMs wall-clock milliseconds of the latest join or heartbeat
  * @param joined     the stamp of the latest join or heartbeat; null when only a leave or removal is known
  * @param removed    the stamp of the latest removal; null when never removed
+ * @param region     the region the presence event that holds the presence register was written in (contract §16;
+ *                   null without regions): the region that publishes the device's timeout to PubNub — the others
+ *                   may time it out too, from the heartbeats that reached them, and during a partition wrongly
  */
 public record DeviceRecord(Optional<LwwRegister<DeviceInfo>> info, LwwRegister<Presence> presence, long lastSeenMs,
-                           Stamp joined, Stamp removed) {
+                           Stamp joined, Stamp removed, String region) {
 
     /** {@link #lastSeenMs} of a device known only from a leave. */
     public static final long NEVER_SEEN = 0L;
@@ -27,6 +30,17 @@ public record DeviceRecord(Optional<LwwRegister<DeviceInfo>> info, LwwRegister<P
     public DeviceRecord {
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(presence, "presence");
+    }
+
+    /** A record of one region. */
+    public DeviceRecord(Optional<LwwRegister<DeviceInfo>> info, LwwRegister<Presence> presence, long lastSeenMs,
+                        Stamp joined, Stamp removed) {
+        this(info, presence, lastSeenMs, joined, removed, null);
+    }
+
+    /** This record, its presence event written in {@code writtenIn} (null: no regions). */
+    public DeviceRecord in(String writtenIn) {
+        return new DeviceRecord(info, presence, lastSeenMs, joined, removed, writtenIn);
     }
 
     /** A join or heartbeat: online (in the background when {@code background}) at {@code stamp}, seen at {@code seenAtMs}. */
@@ -79,7 +93,7 @@ public record DeviceRecord(Optional<LwwRegister<DeviceInfo>> info, LwwRegister<P
             return this;
         }
         return new DeviceRecord(info, LwwRegister.of(Presence.OFFLINE_TIMEOUT, presence.stamp()), lastSeenMs, joined,
-                removed);
+                removed, region);
     }
 
     public boolean remoteControllable() {
@@ -97,8 +111,9 @@ public record DeviceRecord(Optional<LwwRegister<DeviceInfo>> info, LwwRegister<P
         } else {
             mergedInfo = info.isPresent() ? info : other.info;
         }
-        return new DeviceRecord(mergedInfo, presence.merge(other.presence), Math.max(lastSeenMs, other.lastSeenMs),
-                max(joined, other.joined), max(removed, other.removed));
+        LwwRegister<Presence> mergedPresence = presence.merge(other.presence);
+        return new DeviceRecord(mergedInfo, mergedPresence, Math.max(lastSeenMs, other.lastSeenMs),
+                max(joined, other.joined), max(removed, other.removed), mergedPresence == presence ? region : other.region);
     }
 
     private static Stamp max(Stamp a, Stamp b) {

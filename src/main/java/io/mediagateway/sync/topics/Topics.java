@@ -48,8 +48,8 @@ public final class Topics {
             Topic.load("sync.pubnub-ingress", Serdes.String(), Serdes.String());
 
     /**
-     * The header of a record of {@link #STATE_DELTAS} naming the region whose input made the change (contract §16),
-     * absent without regions and on a change every region makes alike (a device's timeout).
+     * The header of a record of {@link #STATE_DELTAS} naming the region whose input made the change (contract §16) —
+     * for a device's timeout, the region of the device's last presence event; absent without regions.
      */
     public static final String REGION_HEADER = "sync.region";
 

@@ -155,7 +155,10 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
                     + "' but the record key is '" + user + "'");
         }
         long wallNow = context.currentSystemTimeMs();
-        if (event.hasHlc() && Hlc.isTooFarAhead(event.hlc(), wallNow, settings.maxClockSkewMs())) {
+        // Skew is judged by the region an event was written in, against its own clock: a peer's event was accepted
+        // there, and judging it again against this region's clock could refuse here what the other region applied.
+        boolean ownRegion = settings.regions().localName(origin.topic()).equals(origin.topic());
+        if (ownRegion && event.hasHlc() && Hlc.isTooFarAhead(event.hlc(), wallNow, settings.maxClockSkewMs())) {
             throw new RejectedException(RejectReason.CLOCK_SKEW, Hlc.skewMessage(event.hlc(), wallNow, settings.maxClockSkewMs()));
         }
         time.noteRecord(record.timestamp(), wallNow);
@@ -194,12 +197,12 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         } else if (p instanceof IngestEvent.PreferenceWrite write) {
             registers.preference(out, write, stamp);
         } else if (p instanceof IngestEvent.DeviceSeen seen) {
-            devices.apply(out, stamp, stamp.deviceId(), DeviceRecord.seen(seen.info(), stamp, seenAt, seen.background()),
-                    seenAt);
+            devices.apply(out, stamp, stamp.deviceId(), DeviceRecord.seen(seen.info(), stamp, seenAt, seen.background())
+                    .in(out.region()), seenAt);
         } else if (p instanceof IngestEvent.DeviceLeave) {
-            devices.apply(out, stamp, stamp.deviceId(), DeviceRecord.left(stamp), seenAt);
+            devices.apply(out, stamp, stamp.deviceId(), DeviceRecord.left(stamp).in(out.region()), seenAt);
         } else if (p instanceof IngestEvent.DeviceRemove remove) {
-            devices.apply(out, stamp, remove.targetDeviceId(), DeviceRecord.removal(stamp), seenAt);
+            devices.apply(out, stamp, remove.targetDeviceId(), DeviceRecord.removal(stamp).in(out.region()), seenAt);
         } else if (p instanceof IngestEvent.RemoteCommand command) {
             commands.command(out, stamp, command, wallNow);
         } else if (p instanceof IngestEvent.Handoff handoff) {

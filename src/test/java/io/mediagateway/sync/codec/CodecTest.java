@@ -66,6 +66,12 @@ class CodecTest {
         DeviceRecord removed = DeviceRecord.seen(TV, new Stamp(HLC, "tv"), 1_763_700_000_000L, true)
                 .merge(DeviceRecord.removal(new Stamp(HLC + 1, "phone")));
         assertThat(codec.decodeDevice(codec.encodeDevice(removed))).isEqualTo(removed);
+        // With regions (contract §16) a record names the region its presence came from; without, its bytes are as before.
+        DeviceRecord fromUs = device.in("us");
+        assertThat(codec.decodeDevice(codec.encodeDevice(fromUs))).isEqualTo(fromUs);
+        assertThat(codec.encodeDevice(fromUs).length).isEqualTo(codec.encodeDevice(device).length + 1 + 2);
+        assertThat(fromUs.merge(DeviceRecord.left(new Stamp(HLC + 5, "tv")).in("eu")).region())
+                .as("the region of the presence that wins").isEqualTo("eu");
         LwwRegister<PlaybackPosition> removedProgress = LwwRegister.of(PlaybackPosition.REMOVED, new Stamp(HLC, "tv"));
         assertThat(codec.decodeProgress(codec.encodeProgress(removedProgress))).isEqualTo(removedProgress);
     }

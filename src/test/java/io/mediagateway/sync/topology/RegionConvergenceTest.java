@@ -189,4 +189,39 @@ class RegionConvergenceTest {
         // Same partition and offset in the two topics: told apart by the remote topic's region.
         assertThat(ids).hasSize(2).allMatch(id -> id.startsWith("us:")).anyMatch(id -> id.startsWith("us:eu."));
     }
+
+    @Test
+    void aPeersEventIsNotJudgedAgainstThisRegionsClock() {
+        Region us = region("us", "eu");
+        long t = START.toEpochMilli();
+        String ahead = "{\"msg_type\":\"preference_update\",\"device_id\":\"tv\",\"key\":\"k\",\"value\":1,\"hlc\":\""
+                + io.mediagateway.sync.crdt.Hlc.pack(t + 120_000, 0) + "\"}";
+        us.receive("us", "own", ahead, t);
+        us.receive("eu", "peer", ahead, t);
+
+        assertThat(us.view("own").preferences()).as("written here two minutes ahead of this clock: clock_skew").isEmpty();
+        assertThat(us.view("peer").preferences()).as("accepted by eu, whose clock judged it").containsKey("k");
+    }
+
+    @Test
+    void aDevicesTimeoutIsPublishedByTheRegionItsHeartbeatsWereWrittenIn() {
+        Region eu = region("eu", "us");
+        long t = START.toEpochMilli();
+        eu.receive("us", "traveller", "{\"msg_type\":\"device_join\",\"device_id\":\"tv\",\"device_type\":\"TV\"}", t);
+        eu.receive("eu", "homebody", "{\"msg_type\":\"device_join\",\"device_id\":\"tv\",\"device_type\":\"TV\"}", t);
+        eu.deltas.readRecordsToList();
+
+        // No heartbeat reaches eu for longer than the timeout (the device's heartbeats go to us; a partition).
+        eu.driver.advanceWallClockTime(Duration.ofMinutes(2));
+
+        Map<String, String> timeoutRegion = new HashMap<>();
+        for (TestRecord<String, byte[]> r : eu.deltas.readRecordsToList()) {
+            JsonNode d = Json.parse(r.value());
+            if ("timeout".equals(d.path("reason").asText())) {
+                timeoutRegion.put(r.key(), new String(r.headers().lastHeader(Topics.REGION_HEADER).value(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(timeoutRegion).as("us publishes the traveller's timeout to PubNub, eu its own device's")
+                .containsEntry("traveller", "us").containsEntry("homebody", "eu");
+    }
 }

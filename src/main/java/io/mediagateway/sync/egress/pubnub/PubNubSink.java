@@ -127,7 +127,8 @@ public final class PubNubSink implements DeltaSink {
     /**
      * The deltas of {@link #DELTAS} in region {@code region} (contract §16): every region makes its own deltas of every
      * region's events, and PubNub is one for all of them, so a region publishes only the deltas whose input was written
-     * in it (header {@code sync.region}) and those every region makes alike (no header: a device's timeout).
+     * in it (header {@code sync.region}; a device's timeout names the region of its last presence event), and those
+     * without the header (written before regions were configured).
      */
     public static Router deltas(Optional<String> region) {
         byte[] own = region.map(r -> r.getBytes(StandardCharsets.UTF_8)).orElse(null);

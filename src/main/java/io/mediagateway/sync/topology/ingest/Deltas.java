@@ -38,6 +38,11 @@ public final class Deltas {
                 + (Topics.NOTIFICATIONS.name().equals(local) ? "n" : "") + origin.partition() + "-" + origin.offset() + "-";
     }
 
+    /** The region the input was written in (null without regions). */
+    public String region() {
+        return region;
+    }
+
     String nextId() {
         return idPrefix + next++;
     }

@@ -40,7 +40,8 @@ public final class DeviceSteps {
     void timedOut(String user, String deviceId, DeviceRecord before, DeviceRecord timedOut, long timestamp) {
         stores.putDevice(user, deviceId, before, timedOut);
         Delta delta = DeviceChanges.timeoutDelta(user, deviceId, timedOut);
-        timeouts.delta(user, delta, timestamp, null);
+        // Published to PubNub by the region the device's last presence event was written in (contract §16).
+        timeouts.delta(user, delta, timestamp, timedOut.region());
     }
 
     /**
