@@ -170,7 +170,8 @@ public final class SyncService implements AutoCloseable {
                 new UserStateReader(new StateCodec(config.watchlistPolicy()), config.topologySettings().presenceTimeouts(),
                         config.viewCacheBytes()),
                 System::currentTimeMillis, new RateLimiter(config.rateLimitPerUser(), System::nanoTime),
-                new RateLimiter(config.rateLimitPerDevice(), System::nanoTime), config.maxWaitingReads());
+                new RateLimiter(config.rateLimitPerDevice(), System::nanoTime), config.maxWaitingReads(),
+                config.regions().self());
         WsSessions sessions = new WsSessions();
         Gauge.builder("sync.websocket.sessions", sessions, WsSessions::size)
                 .description("open WebSocket sessions on this instance").register(metrics.registry());

@@ -68,7 +68,14 @@ public final class ApiRoutes {
     /** With at most {@code maxWaitingReads} reads waiting for their writes at once ({@code SYNC_MAX_WAITING_READS}). */
     public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
                      LongSupplier wallClockMs, RateLimiter perUser, RateLimiter perDevice, int maxWaitingReads) {
-        this.readTokens = new ReadTokens(tokens.derivedKey("read-token"));
+        this(tokens, clock, sink, state, reader, wallClockMs, perUser, perDevice, maxWaitingReads, Optional.empty());
+    }
+
+    /** In region {@code region} (contract §16): its read-your-writes tokens name it. */
+    public ApiRoutes(JwtTokens tokens, Hlc clock, EventSink sink, StateSource state, UserStateReader reader,
+                     LongSupplier wallClockMs, RateLimiter perUser, RateLimiter perDevice, int maxWaitingReads,
+                     Optional<String> region) {
+        this.readTokens = new ReadTokens(tokens.derivedKey("read-token"), region);
         this.router = new ReadRouter(state, reader, wallClockMs, maxWaitingReads);
         this.lookups = new StateLookups(router, reader, wallClockMs);
         this.changes = new ChangeReads(router, reader, wallClockMs);
@@ -292,13 +299,27 @@ public final class ApiRoutes {
         JwtTokens.Principal principal = authenticate(ctx);
         String user = readUser(principal, ctx.queryParam("user_id"));
         limit(principal, user);
-        Optional<LogPosition> after = Optional.ofNullable(ctx.queryParam("after")).map(t -> readTokens.verify(user, t)
-                .orElseThrow(() -> new ApiException(HttpStatus.BAD_REQUEST, "invalid_token",
-                        "'after' is not a token this service issued for user " + user)));
+        String token = ctx.queryParam("after");
+        Optional<LogPosition> after = Optional.empty();
+        Optional<String> elsewhere = Optional.empty();
+        if (token != null) {
+            after = readTokens.verify(user, token);
+            if (after.isEmpty()) {
+                elsewhere = readTokens.issuedElsewhere(user, token);
+                if (elsewhere.isEmpty()) {
+                    throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_token",
+                            "'after' is not a token this service issued for user " + user);
+                }
+            }
+        }
         Optional<ReadRouter.Forward> forward = ctx.header(OwnerClient.FORWARDED) != null ? Optional.empty()
                 : Optional.of(new ReadRouter.Forward(ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString()),
                         ctx.header("Authorization")));
         ReadRouter.Outcome outcome = router.read(user, after, view, forward);
+        // A write made in another region (contract §16) is here once replication has carried it: the read answers
+        // what this region has, and says so.
+        elsewhere.ifPresent(r -> ctx.header(OwnerClient.STALENESS, "stale; 'after' is a write made in region " + r
+                + ", shown here once replication has carried it"));
         if (outcome instanceof ReadRouter.Found found) {
             found.staleness().ifPresent(s -> ctx.header(OwnerClient.STALENESS, s));
             json(ctx, found.body());

@@ -223,6 +223,12 @@ class RegionsIT {
                 assertThat(read.statusCode()).isEqualTo(200);
                 assertThat(Json.parse(read.body()).path("items").path("written-in-" + r.name()).asText()).isEqualTo(r.name());
                 assertThat(ws.nextContaining("written-in-" + r.name(), Duration.ofSeconds(10))).contains("preference_update");
+                // The token read in the other region: answered with what that region has, and said so.
+                Region other = r == us ? eu : us;
+                HttpResponse<String> there = Http.call(other.baseUrl() + "/api/v1/sync/preferences?after=" + ryw, token, null);
+                assertThat(there.statusCode()).as(there.body()).isEqualTo(200);
+                assertThat(there.headers().firstValue("X-Sync-Staleness")).get().asString()
+                        .contains("made in region " + r.name());
             }
         }
         Thread.sleep(3_000);
