@@ -98,7 +98,7 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         time = new TaskTime(settings.presenceTimeoutMs(), settings.presenceCheckInterval().toMillis());
         clock = new TaskClock(context);
         duplicates = new Duplicates(context, settings.dedupWindow());
-        history = new History(context, settings.history());
+        history = new History(context, settings.history(), settings.regions().self());
         watchlist = new WatchlistStep(stores);
         registers = new RegisterSteps(stores);
         devices = new DeviceSteps(stores, this::emitDelta);

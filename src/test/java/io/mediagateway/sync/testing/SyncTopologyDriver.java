@@ -20,8 +20,13 @@ public final class SyncTopologyDriver {
      * starting at {@code wallClockStart}.
      */
     public static TopologyTestDriver start(SyncTopology.Settings settings, String applicationId, Instant wallClockStart) {
-        Properties props = StreamsProperties.of(applicationId, "localhost:9", Path.of("target", "ttd", applicationId),
-                1, 50, 0);
+        return start(settings, applicationId, Path.of("target", "ttd", applicationId), wallClockStart);
+    }
+
+    /** The same, its state under {@code stateDir}: two drivers of one application id (two regions) side by side. */
+    public static TopologyTestDriver start(SyncTopology.Settings settings, String applicationId, Path stateDir,
+                                           Instant wallClockStart) {
+        Properties props = StreamsProperties.of(applicationId, "localhost:9", stateDir, 1, 50, 0);
         return new TopologyTestDriver(SyncTopology.build(new StreamsConfig(props), settings), props, wallClockStart);
     }
 

@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 class RegionConvergenceTest {
     private static final Instant START = Instant.parse("2026-11-21T10:00:00Z");
+    private static final String APPLICATION = "media-gateway-sync";
     private static final UserStateReader READER = new UserStateReader(new StateCodec(OrElement.Policy.DEFAULT),
             Duration.ofDays(7).toMillis());
 
@@ -56,8 +57,9 @@ class RegionConvergenceTest {
         Region(String name, String peer) {
             this.name = name;
             Regions regions = new Regions(Optional.of(name), Map.of(peer, "unused:9092"));
-            driver = SyncTopologyDriver.start(SyncTopology.Settings.defaults().with(regions),
-                    "regions-" + name + "-" + System.nanoTime(), START);
+            // One application id in every region, as a deployment has (the compose example, the k8s overlays).
+            driver = SyncTopologyDriver.start(SyncTopology.Settings.defaults().with(regions), APPLICATION,
+                    java.nio.file.Path.of("target", "ttd", APPLICATION + "-" + name + "-" + System.nanoTime()), START);
             for (String topic : regions.inputs(Topics.DEVICE_EVENTS.name())) {
                 inputs.put(topic, driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()));
             }
@@ -223,5 +225,26 @@ class RegionConvergenceTest {
         }
         assertThat(timeoutRegion).as("us publishes the traveller's timeout to PubNub, eu its own device's")
                 .containsEntry("traveller", "us").containsEntry("homebody", "eu");
+    }
+
+    @Test
+    void aCursorOfAnotherRegionsHistoryIsAnsweredWithAReset() {
+        Region us = region("us", "eu");
+        Region eu = region("eu", "us");
+        long t = START.toEpochMilli();
+        String first = "{\"msg_type\":\"preference_update\",\"device_id\":\"tv\",\"key\":\"a\",\"value\":1,\"hlc\":\""
+                + io.mediagateway.sync.crdt.Hlc.pack(t, 0) + "\"}";
+        String second = "{\"msg_type\":\"preference_update\",\"device_id\":\"tv\",\"key\":\"b\",\"value\":1,\"hlc\":\""
+                + io.mediagateway.sync.crdt.Hlc.pack(t + 1, 0) + "\"}";
+        // The same first change in both (its HLC begins each region's history), then a second written in eu alone.
+        us.receive("us", "mover", first, t);
+        eu.receive("us", "mover", first, t);
+        eu.receive("eu", "mover", second, t + 1);
+        String cursorInUs = Json.parse(us.deltas.readRecordsToList().get(0).value()).path("cursor").asText();
+
+        JsonNode inEu = READER.changes(SyncTopologyDriver.stores(eu.driver), "mover",
+                io.mediagateway.sync.model.ChangeCursor.decode("mover", cursorInUs).orElseThrow(), 100, t + 60_000);
+
+        assertThat(inEu.path("reset").asBoolean()).as("us's numbering is not eu's: %s", inEu).isTrue();
     }
 }

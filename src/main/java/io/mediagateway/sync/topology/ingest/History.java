@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -44,9 +45,18 @@ public final class History {
     };
 
     public History(ProcessorContext<?, ?> context, HistoryLimits limits) {
+        this(context, limits, Optional.empty());
+    }
+
+    /**
+     * In region {@code region} (contract §16): each region numbers a user's changes its own way (the changes of its
+     * own log, in its own order), so the region is part of the epoch — a cursor of another region's history, brought
+     * by a device that moved, is answered with a reset rather than read against this region's numbers.
+     */
+    public History(ProcessorContext<?, ?> context, HistoryLimits limits, Optional<String> region) {
         this.store = context.getStateStore(SyncStores.HISTORY);
         this.limits = limits;
-        this.applicationSeed = fnv64(context.applicationId());
+        this.applicationSeed = fnv64(context.applicationId() + region.map(r -> "@" + r).orElse(""));
     }
 
     /**
