@@ -68,8 +68,16 @@ class RegionsIT {
 
     @Test
     void twoRegionsAcceptWritesThroughAPartitionAndConvergeWhenItHeals(PostgresDatabase pg) throws Exception {
+        // The two clusters start side by side (each takes seconds on its own).
+        java.util.concurrent.CompletableFuture<KafkaCluster> startingEu = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return KafkaCluster.start("127.0.0.1", 1, true);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start eu's cluster", e);
+            }
+        });
         try (KafkaCluster usKafka = KafkaCluster.start("127.0.0.1", 1, true);
-             KafkaCluster euKafka = KafkaCluster.start("127.0.0.1", 1, true);
+             KafkaCluster euKafka = startingEu.join();
              TcpProxy toUs = TcpProxy.start(usKafka.remoteAdvertisedPort(0), usKafka.remoteListenerPort(0));
              TcpProxy toEu = TcpProxy.start(euKafka.remoteAdvertisedPort(0), euKafka.remoteListenerPort(0));
              PubNubStandIn pubnub = PubNubStandIn.start()) {
