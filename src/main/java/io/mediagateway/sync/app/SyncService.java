@@ -100,8 +100,6 @@ public final class SyncService implements AutoCloseable {
     private volatile Optional<SinkDatabase> database = Optional.empty();
     private WebServer web;
     private volatile KafkaStreams streams;
-    /** Each peer region's replication lag; null without peers. */
-    private ReplicationLag regionLag;
     private volatile KafkaStreams analytics;
     private final AnalyticsCounters analyticsCounters = new AnalyticsCounters();
     private volatile HostInfo self;
@@ -268,8 +266,8 @@ public final class SyncService implements AutoCloseable {
             log.info("Region {}: SYNC_MIRROR=off, a MirrorMaker 2 of its own carries {} into this cluster",
                     config.regions().self().orElseThrow(), config.regions().peers().keySet());
         }
-        regionLag = new ReplicationLag(admin, config.regions(), metrics.registry(), System::currentTimeMillis).start();
-        resources.push(new NamedCloseable("replication lag", regionLag));
+        resources.push(new NamedCloseable("replication lag",
+                new ReplicationLag(admin, config.regions(), metrics.registry(), System::currentTimeMillis).start()));
     }
 
     /** The egress consumers (started after the pool, closed before it). */

@@ -33,7 +33,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -242,12 +245,12 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
      */
     private static String regionalId(Record<byte[], byte[]> record) {
         try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(record.key() == null ? new byte[0] : record.key());
             sha.update(ByteBuffer.allocate(Long.BYTES).putLong(record.timestamp()).array());
             sha.update(record.value() == null ? new byte[0] : record.value());
-            return "h" + java.util.HexFormat.of().formatHex(sha.digest(), 0, 12);
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return "h" + HexFormat.of().formatHex(sha.digest(), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }

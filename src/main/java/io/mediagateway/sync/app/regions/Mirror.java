@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * MirrorMaker 2 (the {@code connect-mirror} artifacts of Kafka), run in this process for the flows into this region:
- * each peer's {@code sync.device-events} and {@code sync.notifications} to this cluster's {@code <peer>.sync.…}, and
- * the peer's {@code heartbeats} (by which {@link ReplicationLag} measures the link). A region pulls; it never writes
+ * each peer's {@link Regions#REPLICATED} topics ({@code sync.device-events}, {@code sync.notifications},
+ * {@code sync.broadcasts}) to this cluster's {@code <peer>.sync.…}, and the peer's {@code heartbeats} (by which
+ * {@link ReplicationLag} measures the link). A region pulls; it never writes
  * into a peer's cluster (offset syncs are kept here), so a region's MM2 is the only one that needs to reach across.
  *
  * <p>Every instance of a region runs it with the same configuration; they form one Connect group per flow (group
@@ -50,7 +51,8 @@ public final class Mirror implements AutoCloseable {
             p.put(flow + ".topics", topics);
             p.put(self + "->" + peer.getKey() + ".enabled", "false");
         }
-        // What the service reads is the events; consumer groups are not carried over (each region runs its own).
+        // Consumer groups are not carried over (each region runs its own); the checkpoint connector cannot be switched
+        // off without MM2 refusing its configuration, so it only checkpoints rarely.
         p.put("emit.checkpoints.interval.seconds", "60");
         p.put("sync.group.offsets.enabled", "false");
         p.put("sync.topic.acls.enabled", "false");

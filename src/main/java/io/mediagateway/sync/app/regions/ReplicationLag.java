@@ -4,7 +4,7 @@ import io.mediagateway.sync.topics.Regions;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,18 +68,11 @@ public final class ReplicationLag implements AutoCloseable {
         return at == null ? OptionalLong.empty() : OptionalLong.of(Math.max(0, clock.getAsLong() - at));
     }
 
-    /** Each peer's lag in milliseconds (-1: no heartbeat yet), for status pages. */
-    public Map<String, Long> snapshot() {
-        Map<String, Long> out = new LinkedHashMap<>();
-        regions.peers().keySet().forEach(peer -> out.put(peer, lagMs(peer).orElse(-1)));
-        return out;
-    }
-
     private void measure() {
         for (String peer : regions.peers().keySet()) {
             String topic = Regions.remoteTopic(peer, Regions.HEARTBEATS);
             try {
-                Map<String, TopicDescription> described = admin.describeTopics(java.util.List.of(topic)).allTopicNames()
+                Map<String, TopicDescription> described = admin.describeTopics(List.of(topic)).allTopicNames()
                         .get(5, TimeUnit.SECONDS);
                 Map<TopicPartition, OffsetSpec> request = described.get(topic).partitions().stream()
                         .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.maxTimestamp()));
