@@ -165,8 +165,11 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
             throw new RejectedException(RejectReason.CLOCK_SKEW, Hlc.skewMessage(event.hlc(), wallNow, settings.maxClockSkewMs()));
         }
         time.noteRecord(record.timestamp(), wallNow);
-        // An event of an erased user's from before the erasure (late, or replayed) brings nothing back (§16).
-        if (event.hasHlc() && erasures.covers(user, event.hlc())) {
+        // An event of an erased user's from before the erasure (late, or replayed) brings nothing back (§16). One
+        // without a time of its own is judged by its record time with regions (its stamp there, the same in every
+        // region: a peer's event may arrive after the erasure in one region and before it in another).
+        if (event.hasHlc() ? erasures.covers(user, event.hlc())
+                : settings.regions().active() && erasures.coversRecordTime(user, record.timestamp())) {
             log.debug("Event of user {} at {} from before the user's erasure: passed over", user, origin);
             return;
         }

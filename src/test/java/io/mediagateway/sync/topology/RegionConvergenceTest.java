@@ -247,4 +247,28 @@ class RegionConvergenceTest {
 
         assertThat(inEu.path("reset").asBoolean()).as("us's numbering is not eu's: %s", inEu).isTrue();
     }
+
+    @Test
+    void anEventWrittenBeforeAnErasureIsErasedInEveryRegionWhicheverArrivesFirst() {
+        Region us = region("us", "eu");
+        Region eu = region("eu", "us");
+        long t = START.toEpochMilli();
+        Written erase = new Written("us", "leaving", "{\"msg_type\":\"user_erase\",\"device_id\":\"web\",\"hlc\":\""
+                + io.mediagateway.sync.crdt.Hlc.pack(t + 10, 0) + "\"}", t + 10);
+        Written timed = new Written("eu", "leaving", "{\"msg_type\":\"preference_update\",\"device_id\":\"tv\","
+                + "\"key\":\"lang\",\"value\":\"fr\",\"hlc\":\"" + io.mediagateway.sync.crdt.Hlc.pack(t + 4, 0) + "\"}", t + 4);
+        Written untimed = new Written("eu", "leaving",
+                "{\"msg_type\":\"watchlist_update\",\"device_id\":\"tv\",\"operation\":\"add\",\"content_id\":\"c1\"}", t + 5);
+        // us erases first and gets eu's earlier events afterwards; eu applies them, then the erasure arrives.
+        for (Written w : List.of(erase, timed, untimed)) {
+            us.receive(w.region(), w.user(), w.json(), w.recordTime());
+        }
+        for (Written w : List.of(timed, untimed, erase)) {
+            eu.receive(w.region(), w.user(), w.json(), w.recordTime());
+        }
+
+        assertThat(us.view("leaving")).as("nothing of what came before the erasure, in us")
+                .isEqualTo(new ReferenceModel.UserView(Map.of(), Map.of(), Map.of(), Map.of()));
+        assertThat(eu.view("leaving")).as("eu as us").isEqualTo(us.view("leaving"));
+    }
 }
