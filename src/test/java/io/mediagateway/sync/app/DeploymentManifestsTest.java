@@ -215,7 +215,18 @@ class DeploymentManifestsTest {
                         config = map(cast(doc), "data");
                     }
                 }
-                assertThat(config).as("the overlay's ConfigMap").containsEntry("SYNC_REGION", pair[0]);
+                assertThat(config).as("the overlay's ConfigMap").containsEntry("SYNC_REGION", pair[0])
+                        .as("the instances leave MM2 to one mirror pod").containsEntry("SYNC_MIRROR", "off");
+                Map<String, Object> mirror = null;
+                for (Object doc : new Yaml().loadAll(result.output())) {
+                    if ("Deployment".equals(string(cast(doc), "kind"))) {
+                        mirror = cast(doc);
+                    }
+                }
+                assertThat(mirror).as("the mirror Deployment").isNotNull();
+                assertThat(map(mirror, "spec").get("replicas")).as("one MirrorMaker 2 node per flow").isEqualTo(1);
+                String containers = String.valueOf(map(map(map(mirror, "spec"), "template"), "spec").get("containers"));
+                assertThat(containers).contains("args=[mirror]");
                 assertThat(String.valueOf(config.get("SYNC_PEER_REGIONS"))).startsWith(pair[1] + "=");
                 assertKnownVariables(overlay.toString(), config.keySet());
                 Regions.parse(Optional.of(pair[0]), Optional.of(String.valueOf(config.get("SYNC_PEER_REGIONS"))));

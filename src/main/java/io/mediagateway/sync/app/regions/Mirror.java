@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * {@link ReplicationLag} measures the link). A region pulls; it never writes
  * into a peer's cluster (offset syncs are kept here), so a region's MM2 is the only one that needs to reach across.
  *
- * <p>Every instance of a region runs it with the same configuration; they form one Connect group per flow (group
- * {@code <peer>-mm2} on this cluster) and share the work. It keeps its state in this cluster's
- * {@code mm2-*.<peer>.internal} topics: no local files. {@link #properties} is also what a standalone
+ * <p>One node per flow: without MM2's internal REST server (not enabled), a connector placed on a follower of the
+ * flow's Connect group cannot hand its task configurations to the leader, so a region with several instances runs
+ * this in one of them, or the {@code mirror} command once ({@code SYNC_MIRROR=off} on the instances; README,
+ * "Regions"). It keeps its state in this cluster's {@code mm2-*.<peer>.internal} topics: no local files. {@link #properties} is also what a standalone
  * {@code connect-mirror-maker.sh} deployment needs (README, "Regions").
  */
 public final class Mirror implements AutoCloseable {
