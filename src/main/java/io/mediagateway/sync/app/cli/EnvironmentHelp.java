@@ -38,7 +38,8 @@ public final class EnvironmentHelp {
                                             one region separated by ; ); their events arrive as
                                             <name>.sync.device-events and merge into the same state
               SYNC_MIRROR                   run MirrorMaker 2 for the flows into this region (on); off
-                                            when a standalone MM2 carries them (the mirror command)
+                                            when a standalone MM2 carries them (the mirror command);
+                                            one MM2 per region: with several instances, off on all
               SYNC_EGRESS                   run the PubNub and PostgreSQL egress in this process (on);
                                             off when they run apart, with the egress command
               SYNC_ANALYTICS                run the analytics application in this process (on)
