@@ -36,18 +36,44 @@ public final class UserKeys {
 
     /** The time-index key of an item last seen at {@code lastSeenMs} (≥ 0): presence, viewing sessions. */
     public static Bytes deadlineKey(long lastSeenMs, String user, String device) {
-        byte[] id = key(user, device).getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(lastSeenMs).put(id).array());
+        return timeKey(NO_PREFIX, lastSeenMs, key(user, device));
     }
 
     /** The smallest key above every index entry last seen at or before {@code lastSeenMs}. */
     public static Bytes deadlineUpperBound(long lastSeenMs) {
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES).putLong(lastSeenMs + 1).array());
+        return timeKeyBefore(NO_PREFIX, lastSeenMs + 1);
     }
 
     /** The {@code user\0item} of a time-index key. */
     public static String deadlineId(Bytes key) {
+        return timeKeyId(key, 0);
+    }
+
+    private static final byte[] NO_PREFIX = new byte[0];
+
+    /**
+     * A time-index key: {@code prefix} (which tells one index from others in the same store), 8 bytes of big-endian
+     * milliseconds (≥ 0), then {@code id} — so a range from the prefix up to {@link #timeKeyBefore} reads the entries
+     * in time order, earliest first.
+     */
+    public static Bytes timeKey(byte[] prefix, long ms, String id) {
+        byte[] b = id.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(prefix.length + Long.BYTES + b.length).put(prefix).putLong(ms).put(b).array());
+    }
+
+    /** The smallest key above every time-index key of {@code prefix} earlier than {@code ms}. */
+    public static Bytes timeKeyBefore(byte[] prefix, long ms) {
+        return Bytes.wrap(ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(ms).array());
+    }
+
+    /** The milliseconds of a time-index key whose prefix is {@code prefixLength} bytes. */
+    public static long timeKeyMs(Bytes key, int prefixLength) {
+        return ByteBuffer.wrap(key.get(), prefixLength, Long.BYTES).getLong();
+    }
+
+    /** The id of a time-index key whose prefix is {@code prefixLength} bytes. */
+    public static String timeKeyId(Bytes key, int prefixLength) {
         byte[] b = key.get();
-        return new String(b, Long.BYTES, b.length - Long.BYTES, StandardCharsets.UTF_8);
+        return new String(b, prefixLength + Long.BYTES, b.length - prefixLength - Long.BYTES, StandardCharsets.UTF_8);
     }
 }

@@ -31,6 +31,8 @@ public final class Duplicates {
     private static final int MAX_EXPIRIES_PER_SWEEP = 50_000;
     private static final byte ENTRY = 0;
     private static final byte EXPIRY = 1;
+    /** The expiry index's keys: {@link UserKeys#timeKey} with this one-byte prefix. */
+    private static final byte[] EXPIRY_PREFIX = {EXPIRY};
     private static final byte[] NOTHING = new byte[0];
 
     private final KeyValueStore<Bytes, byte[]> ids;
@@ -72,15 +74,15 @@ public final class Duplicates {
             return 0;
         }
         List<Bytes> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = ids.range(Bytes.wrap(new byte[] {EXPIRY}), expiryBound(edge))) {
+        try (KeyValueIterator<Bytes, byte[]> it = ids.range(Bytes.wrap(EXPIRY_PREFIX),
+                UserKeys.timeKeyBefore(EXPIRY_PREFIX, edge))) {
             while (it.hasNext() && due.size() < MAX_EXPIRIES_PER_SWEEP) {
                 due.add(it.next().key);
             }
         }
         for (Bytes index : due) {
-            byte[] k = index.get();
-            long at = ByteBuffer.wrap(k, 1, Long.BYTES).getLong();
-            Bytes key = entryKey(new String(k, 1 + Long.BYTES, k.length - 1 - Long.BYTES, StandardCharsets.UTF_8));
+            long at = UserKeys.timeKeyMs(index, EXPIRY_PREFIX.length);
+            Bytes key = entryKey(UserKeys.timeKeyId(index, EXPIRY_PREFIX.length));
             byte[] seen = ids.get(key);
             if (seen != null && seenAt(seen) == at) {
                 ids.delete(key);
@@ -111,13 +113,7 @@ public final class Duplicates {
     }
 
     private static Bytes expiryKey(long at, String id) {
-        byte[] b = id.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES + b.length).put(EXPIRY).putLong(at).put(b).array());
-    }
-
-    /** The smallest index key above every id first seen before {@code at}. */
-    private static Bytes expiryBound(long at) {
-        return Bytes.wrap(ByteBuffer.allocate(1 + Long.BYTES).put(EXPIRY).putLong(at).array());
+        return UserKeys.timeKey(EXPIRY_PREFIX, at, id);
     }
 
     private static long seenAt(byte[] value) {
