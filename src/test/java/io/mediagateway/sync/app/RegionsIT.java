@@ -23,6 +23,8 @@ import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +33,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -69,7 +72,7 @@ class RegionsIT {
     @Test
     void twoRegionsAcceptWritesThroughAPartitionAndConvergeWhenItHeals(PostgresDatabase pg) throws Exception {
         // The two clusters start side by side (each takes seconds on its own).
-        java.util.concurrent.CompletableFuture<KafkaCluster> startingEu = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<KafkaCluster> startingEu = CompletableFuture.supplyAsync(() -> {
             try {
                 return KafkaCluster.start("127.0.0.1", 1, true);
             } catch (Exception e) {
@@ -283,7 +286,7 @@ class RegionsIT {
         String token = TOKENS.forUser(PARTITION_USER, "reader", Duration.ofHours(1), Instant.now());
         for (JsonNode item : Json.parse(Http.call(r.baseUrl() + "/api/v1/sync/watchlist", token, null).body()).path("items")) {
             if (item.path("content_id").asText().equals(content)) {
-                List<String> tags = new java.util.ArrayList<>();
+                List<String> tags = new ArrayList<>();
                 item.path("unique_tags").forEach(t -> tags.add(t.asText()));
                 return tags;
             }
@@ -368,7 +371,7 @@ class RegionsIT {
                     Thread.sleep(200);
                 }
             }
-            java.util.Arrays.sort(ms);
+            Arrays.sort(ms);
             log.info("Write in us → push in {}, {} writes one at a time: p50 {} ms, p90 {} ms, max {} ms", to.name(),
                     samples, ms[samples / 2], ms[(int) Math.min(samples - 1, Math.round(samples * 0.9))], ms[samples - 1]);
         }

@@ -8,12 +8,15 @@ import io.mediagateway.sync.app.fault.Views;
 import io.mediagateway.sync.app.fault.Workload;
 import io.mediagateway.sync.codec.Json;
 import io.mediagateway.sync.codec.StateCodec;
+import io.mediagateway.sync.crdt.Hlc;
 import io.mediagateway.sync.crdt.OrElement;
+import io.mediagateway.sync.model.ChangeCursor;
 import io.mediagateway.sync.query.UserStateReader;
 import io.mediagateway.sync.testing.SyncTopologyDriver;
 import io.mediagateway.sync.topics.Regions;
 import io.mediagateway.sync.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +32,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -51,15 +56,15 @@ class RegionConvergenceTest {
     private static final class Region {
         final String name;
         final TopologyTestDriver driver;
-        final Map<String, org.apache.kafka.streams.TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
-        final org.apache.kafka.streams.TestOutputTopic<String, byte[]> deltas;
+        final Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
+        final TestOutputTopic<String, byte[]> deltas;
 
         Region(String name, String peer) {
             this.name = name;
             Regions regions = new Regions(Optional.of(name), Map.of(peer, "unused:9092"));
             // One application id in every region, as a deployment has (the compose example, the k8s overlays).
             driver = SyncTopologyDriver.start(SyncTopology.Settings.defaults().with(regions), APPLICATION,
-                    java.nio.file.Path.of("target", "ttd", APPLICATION + "-" + name + "-" + System.nanoTime()), START);
+                    Path.of("target", "ttd", APPLICATION + "-" + name + "-" + System.nanoTime()), START);
             for (String topic : regions.inputs(Topics.DEVICE_EVENTS.name())) {
                 inputs.put(topic, driver.createInputTopic(topic, new ByteArraySerializer(), new ByteArraySerializer()));
             }
@@ -197,7 +202,7 @@ class RegionConvergenceTest {
         Region us = region("us", "eu");
         long t = START.toEpochMilli();
         String ahead = "{\"msg_type\":\"preference_update\",\"device_id\":\"tv\",\"key\":\"k\",\"value\":1,\"hlc\":\""
-                + io.mediagateway.sync.crdt.Hlc.pack(t + 120_000, 0) + "\"}";
+                + Hlc.pack(t + 120_000, 0) + "\"}";
         us.receive("us", "own", ahead, t);
         us.receive("eu", "peer", ahead, t);
 
@@ -233,9 +238,9 @@ class RegionConvergenceTest {
         Region eu = region("eu", "us");
         long t = START.toEpochMilli();
         String first = "{\"msg_type\":\"preference_update\",\"device_id\":\"tv\",\"key\":\"a\",\"value\":1,\"hlc\":\""
-                + io.mediagateway.sync.crdt.Hlc.pack(t, 0) + "\"}";
+                + Hlc.pack(t, 0) + "\"}";
         String second = "{\"msg_type\":\"preference_update\",\"device_id\":\"tv\",\"key\":\"b\",\"value\":1,\"hlc\":\""
-                + io.mediagateway.sync.crdt.Hlc.pack(t + 1, 0) + "\"}";
+                + Hlc.pack(t + 1, 0) + "\"}";
         // The same first change in both (its HLC begins each region's history), then a second written in eu alone.
         us.receive("us", "mover", first, t);
         eu.receive("us", "mover", first, t);
@@ -243,7 +248,7 @@ class RegionConvergenceTest {
         String cursorInUs = Json.parse(us.deltas.readRecordsToList().get(0).value()).path("cursor").asText();
 
         JsonNode inEu = READER.changes(SyncTopologyDriver.stores(eu.driver), "mover",
-                io.mediagateway.sync.model.ChangeCursor.decode("mover", cursorInUs).orElseThrow(), 100, t + 60_000);
+                ChangeCursor.decode("mover", cursorInUs).orElseThrow(), 100, t + 60_000);
 
         assertThat(inEu.path("reset").asBoolean()).as("us's numbering is not eu's: %s", inEu).isTrue();
     }
@@ -254,9 +259,9 @@ class RegionConvergenceTest {
         Region eu = region("eu", "us");
         long t = START.toEpochMilli();
         Written erase = new Written("us", "leaving", "{\"msg_type\":\"user_erase\",\"device_id\":\"web\",\"hlc\":\""
-                + io.mediagateway.sync.crdt.Hlc.pack(t + 10, 0) + "\"}", t + 10);
+                + Hlc.pack(t + 10, 0) + "\"}", t + 10);
         Written timed = new Written("eu", "leaving", "{\"msg_type\":\"preference_update\",\"device_id\":\"tv\","
-                + "\"key\":\"lang\",\"value\":\"fr\",\"hlc\":\"" + io.mediagateway.sync.crdt.Hlc.pack(t + 4, 0) + "\"}", t + 4);
+                + "\"key\":\"lang\",\"value\":\"fr\",\"hlc\":\"" + Hlc.pack(t + 4, 0) + "\"}", t + 4);
         Written untimed = new Written("eu", "leaving",
                 "{\"msg_type\":\"watchlist_update\",\"device_id\":\"tv\",\"operation\":\"add\",\"content_id\":\"c1\"}", t + 5);
         // us erases first and gets eu's earlier events afterwards; eu applies them, then the erasure arrives.
