@@ -19,6 +19,8 @@ public final class DeadLetters {
     public static final String SOURCE_OFFSET = "source.offset";
     /** Set on records moved through a repartition topic: where they were on their input topic. */
     public static final String ORIGIN_TOPIC = "sync.origin.topic";
+    /** How Kafka Streams ends the name of a repartition topic. */
+    private static final String REPARTITION_SUFFIX = "-repartition";
     public static final String ORIGIN_PARTITION = "sync.origin.partition";
     public static final String ORIGIN_OFFSET = "sync.origin.offset";
     private static final int MAX_MESSAGE = 1024;
@@ -32,11 +34,13 @@ public final class DeadLetters {
 
     /**
      * Where a record being processed came from on its input topic ({@code sync.device-events},
-     * {@code sync.notifications}): its own place, or for a record read from a repartition topic, the place the
-     * router noted in its headers (records moved before routers noted the topic came from {@code sync.device-events}).
+     * {@code sync.notifications}, or a peer region's remote copy of one): its own place, or for a record read from a
+     * repartition topic, the place the router noted in its headers (records moved before routers noted the topic came
+     * from {@code sync.device-events}). Only a repartition topic's headers are read: an input record's own headers
+     * (carried by MirrorMaker 2 from another cluster, or set by a producer) never move it.
      */
     public static Origin origin(String topic, int partition, long offset, Headers headers) {
-        if (!Topics.DEVICE_EVENTS.name().equals(topic) && !Topics.NOTIFICATIONS.name().equals(topic)) {
+        if (topic.endsWith(REPARTITION_SUFFIX)) {
             String noted = header(headers, ORIGIN_TOPIC);
             String input = noted != null ? noted : Topics.DEVICE_EVENTS.name();
             String p = header(headers, ORIGIN_PARTITION);
