@@ -235,8 +235,8 @@ class RegionsIT {
                         "{\"key\":\"written-in-" + r.name() + "\",\"value\":\"" + r.name() + "\"}");
                 assertThat(written.statusCode()).as(written.body()).isEqualTo(202);
                 String ryw = Json.parse(written.body()).path("token").asText();
-                HttpResponse<String> read = Http.call(r.baseUrl() + "/api/v1/sync/preferences?after=" + ryw, token, null);
-                assertThat(read.statusCode()).isEqualTo(200);
+                HttpResponse<String> read = readAsAClientDoes(r.baseUrl() + "/api/v1/sync/preferences?after=" + ryw, token);
+                assertThat(read.statusCode()).as("%s: %s", r.name(), read.body()).isEqualTo(200);
                 assertThat(Json.parse(read.body()).path("items").path("written-in-" + r.name()).asText()).isEqualTo(r.name());
                 assertThat(ws.nextContaining("written-in-" + r.name(), Duration.ofSeconds(10))).contains("preference_update");
                 // The token read in the other region: answered with what that region has, and said so.
@@ -312,6 +312,22 @@ class RegionsIT {
                     .has("written-in-" + other.name()));
             log.info("Heal → {}'s partition write visible in {}: {} ms", other.name(), r.name(),
                     Duration.between(healedAt, Instant.now()).toMillis());
+        }
+    }
+
+    /**
+     * A read with {@code after}, sent again as a client does while it is answered 503 with {@code Retry-After} (the
+     * write not processed within the read's wait: contract §6) — for at most 30 s, each retry logged.
+     */
+    private static HttpResponse<String> readAsAClientDoes(String url, String token) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            HttpResponse<String> r = Http.call(url, token, null);
+            if (r.statusCode() != 503 || System.nanoTime() > deadline) {
+                return r;
+            }
+            log.warn("{} answered 503 ({}): retrying after {} s", url, r.body(), r.headers().firstValue("Retry-After").orElse("1"));
+            Thread.sleep(1_000L * Long.parseLong(r.headers().firstValue("Retry-After").orElse("1")));
         }
     }
 
