@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.slf4j.Marker;
 
 /**
@@ -21,7 +22,10 @@ import org.slf4j.Marker;
  *       pipelined behind it, {@code OUT_OF_ORDER_SEQUENCE_NUMBER}, which it retries itself: under Kafka 4's
  *       transactions v2 a transaction's first write to a partition may arrive before the previous
  *       transaction's markers are written (KAFKA-18202). Needs no action; each retry is counted in
- *       {@code kafka_producer_record_retry_total} (by {@code client_id}) on {@code /metrics};</li>
+ *       {@code kafka_producer_record_retry_total} (by {@code client_id}) on {@code /metrics}; and the embedded
+ *       broker's own ERROR for the same refusal ({@code ReplicaManager}, "Error processing append operation" with
+ *       that {@code OutOfOrderSequenceException}: "Expected sequence 0 for transactions v2 idempotent producer with no
+ *       existing state"), which it answers the producer with as a retriable error — any other append error shows;</li>
  *   <li>Kafka Streams' notice that the processing exception handler is off for global stores: we have none,
  *       and StreamsProperties turns it on, but Streams' own internal copies of the configuration (the
  *       partition assignor's, built from the consumer's settings only) do not carry the setting and print
@@ -36,9 +40,14 @@ public final class KnownKafkaNoise extends TurboFilter {
     private static final String SENDER = "org.apache.kafka.clients.producer.internals.Sender";
     private static final String AUTO_TOPIC_CREATION = "kafka.server.DefaultAutoTopicCreationManager";
     private static final String STREAMS_CONFIG = "org.apache.kafka.streams.StreamsConfig";
+    private static final String REPLICA_MANAGER = "kafka.server.ReplicaManager";
 
     @Override
     public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+        if (level == Level.ERROR && format != null && logger.getName().equals(REPLICA_MANAGER)
+                && format.contains("Error processing append operation on partition") && retriedFirstWriteSequence(t)) {
+            return FilterReply.DENY;
+        }
         if (level != Level.WARN || format == null) {
             return FilterReply.NEUTRAL;
         }
@@ -81,6 +90,12 @@ public final class KnownKafkaNoise extends TurboFilter {
             }
         }
         return true;
+    }
+
+    /** The broker's refusal of a pipelined batch before the first one of a transactions v2 producer (KAFKA-18202). */
+    static boolean retriedFirstWriteSequence(Throwable t) {
+        return t instanceof OutOfOrderSequenceException && t.getMessage() != null
+                && t.getMessage().contains("for transactions v2 idempotent producer with no existing state");
     }
 
     private static boolean internal(String topic) {

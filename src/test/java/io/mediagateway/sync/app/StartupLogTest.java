@@ -50,6 +50,24 @@ class StartupLogTest {
     }
 
     @Test
+    void shouldDropTheEmbeddedBrokersErrorForTheSameRetriedSequenceOnly() {
+        String broker = "kafka.server.ReplicaManager";
+        String format = "[ReplicaManager broker=1] Error processing append operation on partition id:sync.state-deltas-2";
+        var retried = new org.apache.kafka.common.errors.OutOfOrderSequenceException("Invalid sequence number for producer 4 "
+                + "at offset 14 in partition sync.state-deltas-2: 1 (incoming seq. number). Expected sequence 0 for "
+                + "transactions v2 idempotent producer with no existing state.");
+        assertThat(filter.decide(null, context.getLogger(broker), Level.ERROR, format, null, retried)).isEqualTo(FilterReply.DENY);
+        // another sequence error, another exception, or another logger: still shown
+        var gap = new org.apache.kafka.common.errors.OutOfOrderSequenceException("Out of order sequence number for producer 4 "
+                + "at offset 14 in partition p: 51 (incoming seq. number), 49 (current end sequence number)");
+        assertThat(filter.decide(null, context.getLogger(broker), Level.ERROR, format, null, gap)).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(null, context.getLogger(broker), Level.ERROR, format, null,
+                new org.apache.kafka.common.errors.CorruptRecordException("x"))).isEqualTo(FilterReply.NEUTRAL);
+        assertThat(filter.decide(null, context.getLogger("kafka.server.Other"), Level.ERROR, format, null, retried))
+                .isEqualTo(FilterReply.NEUTRAL);
+    }
+
+    @Test
     void shouldDropTheEmbeddedControllersFreshLogNoticeAndNothingElseOfIt() {
         String controller = "org.apache.kafka.controller.QuorumController";
         assertThat(decide(controller, Level.WARN, "[QuorumController id=1] Performing controller activation. "
