@@ -160,8 +160,8 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         long wallNow = context.currentSystemTimeMs();
         // Skew is judged by the region an event was written in, against its own clock: a peer's event was accepted
         // there, and judging it again against this region's clock could refuse here what the other region applied.
-        boolean ownRegion = settings.regions().localName(origin.topic()).equals(origin.topic());
-        if (ownRegion && event.hasHlc() && Hlc.isTooFarAhead(event.hlc(), wallNow, settings.maxClockSkewMs())) {
+        Deltas out = new Deltas(user, origin, settings.regions(), record.timestamp(), this::emitDelta);
+        if (out.writtenHere() && event.hasHlc() && Hlc.isTooFarAhead(event.hlc(), wallNow, settings.maxClockSkewMs())) {
             throw new RejectedException(RejectReason.CLOCK_SKEW, Hlc.skewMessage(event.hlc(), wallNow, settings.maxClockSkewMs()));
         }
         time.noteRecord(record.timestamp(), wallNow);
@@ -186,7 +186,6 @@ final class IngestProcessor implements Processor<byte[], byte[], Object, Object>
         Stamp stamp = new Stamp(clock.observe(event, record.timestamp(), settings.regions().active()), event.deviceId());
         // When the record says it happened (never later than now): presence is judged by it.
         long seenAt = Math.max(0, Math.min(record.timestamp(), wallNow));
-        Deltas out = new Deltas(user, origin, settings.regions(), record.timestamp(), this::emitDelta);
         IngestEvent.Payload p = event.payload();
         if (p instanceof IngestEvent.WatchlistAdd add) {
             String tag = add.uniqueTag() != null ? add.uniqueTag() : stamp.deviceId() + "@" + stamp.hlc();

@@ -23,6 +23,7 @@ public final class Deltas {
     final String user;
     final long timestamp;
     private final String idPrefix;
+    private final boolean writtenHere;
     private final String region;
     private final Out out;
     private int next;
@@ -33,9 +34,15 @@ public final class Deltas {
         this.out = out;
         this.region = regions.originOf(origin.topic()).orElse(null);
         String local = regions.localName(origin.topic());
-        String remote = local.equals(origin.topic()) ? "" : region + Regions.SEPARATOR;
+        this.writtenHere = local.equals(origin.topic());
+        String remote = writtenHere ? "" : region + Regions.SEPARATOR;
         this.idPrefix = regions.self().map(s -> s + ":").orElse("") + remote
                 + (Topics.NOTIFICATIONS.name().equals(local) ? "n" : "") + origin.partition() + "-" + origin.offset() + "-";
+    }
+
+    /** Whether the input was written in this region (not read from a peer's remote topic). */
+    public boolean writtenHere() {
+        return writtenHere;
     }
 
     /** The region the input was written in (null without regions). */
